@@ -1,0 +1,247 @@
+"""The WSGI application and the :class:`StripeEmulator` facade used by tests and the CLI."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+from . import pages
+from .errors import StripeError, invalid_param
+from .params import get_list, parse_pairs
+from .routes import build_map
+from .store import API_VERSION, Ctx, Store, random_token
+from .webhooks import WebhookDispatcher
+
+# A fault hook receives (method, path, params) before the request is applied and may
+# return (status, body) to short-circuit it: the extension point for fault injection.
+FaultHook = Callable[[str, str, dict[str, Any]], "tuple[int, dict[str, Any]] | None"]
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Request handler that does not log every request (tests stay readable)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Suppressed; the CLI uses the default handler instead."""
+
+
+def _json(body: dict[str, Any], status: int = 200, **headers: str) -> Response:
+    resp = Response(json.dumps(body, indent=2), status=status, mimetype="application/json")
+    resp.headers.update(headers)
+    return resp
+
+
+def _expand(store: Store, node: Any, parts: list[str]) -> None:
+    if not isinstance(node, dict) or not parts:
+        return
+    if node.get("object") == "list" and parts[0] == "data":
+        for item in node["data"]:
+            _expand(store, item, parts[1:])
+        return
+    key = parts[0]
+    if key not in node:
+        raise invalid_param("expand", f"This property cannot be expanded ({key}).")
+    value = node[key]
+    if isinstance(value, str) and store.get(value) is not None:
+        node[key] = value = copy.deepcopy(store.get(value))
+    _expand(store, value, parts[1:])
+
+
+class StripeEmulator:
+    """A stateful, in-process Stripe API double reachable over real HTTP."""
+
+    def __init__(
+        self,
+        webhook_endpoints: Iterable[tuple[str, str]] = (),
+        state_file: str | os.PathLike[str] | None = None,
+        log_requests: bool = False,
+    ) -> None:
+        self.store = Store(state_file)
+        self.webhooks = WebhookDispatcher(on_delivered=self.store.webhook_delivered)
+        for url, secret in webhook_endpoints:
+            self.webhooks.add_endpoint(url, secret)
+        self.store.on_event = self.webhooks.enqueue
+        self.faults: list[FaultHook] = []
+        self.base_url: str | None = None
+        self._map = build_map()
+        self._log_requests = log_requests
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ------------------------------------------------------------------
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Serve in a daemon thread; returns the base URL (``port=0`` picks a free port)."""
+        handler = WSGIRequestHandler if self._log_requests else _QuietHandler
+        self._server = make_server(host, port, self.wsgi_app, threaded=True,
+                                   request_handler=handler)
+        self.base_url = f"http://{host}:{self._server.server_port}"
+        self.webhooks.start()
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        name="stripe-emulator", daemon=True)
+        self._thread.start()
+        return self.base_url
+
+    def stop(self) -> None:
+        """Stop serving and delivering; safe to call twice."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(5)
+            self._thread = None
+        self.webhooks.stop()
+
+    def __enter__(self) -> StripeEmulator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- inspection helpers -----------------------------------------------------------
+    def add_webhook_endpoint(self, url: str, secret: str) -> None:
+        """Deliver events created from now on to ``url``."""
+        self.webhooks.add_endpoint(url, secret)
+
+    def objects(self, kind: str) -> list[dict[str, Any]]:
+        """Copies of all objects of ``kind`` (e.g. ``"transfer"``), oldest first."""
+        with self.store.lock:
+            return copy.deepcopy(list(reversed(self.store.all(kind))))
+
+    def get(self, obj_id: str) -> dict[str, Any]:
+        """A copy of any object by id; ``KeyError`` if unknown."""
+        with self.store.lock:
+            return copy.deepcopy(self.store.objects[obj_id])
+
+    def events(self, type: str | None = None) -> list[dict[str, Any]]:
+        """All events oldest first, optionally of one ``type``."""
+        return [e for e in self.objects("event") if type is None or e["type"] == type]
+
+    def wait_for_webhooks_idle(self, timeout: float = 10) -> None:
+        """Block until every queued webhook was delivered or gave up (``TimeoutError``)."""
+        self.webhooks.wait_idle(timeout)
+
+    # -- WSGI -----------------------------------------------------------------------
+    def wsgi_app(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        """Dispatch to the API, the hosted pages or the dashboard."""
+        request = Request(environ)
+        try:
+            endpoint, args = self._map.bind_to_environ(environ).match()
+        except (NotFound, MethodNotAllowed):
+            if request.path.startswith("/v1/"):
+                response = _json(StripeError(
+                    f"Unrecognized request URL ({request.method}: {request.path}).",
+                    status=404).body(), 404)
+            else:
+                response = Response("Not found", status=404)
+        except HTTPException as exc:  # pragma: no cover - e.g. malformed requests
+            response = exc.get_response(environ)
+        else:
+            kind, handler = endpoint
+            if kind == "api":
+                response = self._api(request, handler, args)
+            elif kind == "hosted":
+                response = self._hosted(request, handler, args)
+            else:
+                with self.store.lock:
+                    recent = copy.deepcopy(self.store.all_recent(50))
+                response = Response(pages.dashboard(recent, self.webhooks.log[-30:][::-1]),
+                                    mimetype="text/html")
+        return response(environ, start_response)
+
+    def _ctx(self, request: Request) -> Ctx:
+        return Ctx(store=self.store, base_url=request.host_url.rstrip("/"))
+
+    def _hosted(self, request: Request, handler: Any, args: dict[str, str]) -> Response:
+        with self.store.lock:
+            response = handler(self._ctx(request), request, args["obj_id"])
+            if request.method == "POST":
+                self.store.save()
+        return response
+
+    def _api(self, request: Request, handler: Any, args: dict[str, str]) -> Response:
+        request_id = f"req_{random_token(14)}"
+        headers = {"Request-Id": request_id,
+                   "Stripe-Version": request.headers.get("Stripe-Version", API_VERSION)}
+        api_key = _api_key(request)
+        if api_key is None or not api_key.startswith("sk_test_"):
+            shown = f"{api_key[:8]}****" if api_key else ""
+            message = (f"Invalid API Key provided: {shown}" if api_key else
+                       "You did not provide an API key. You need to provide your API key in "
+                       "the Authorization header, using Bearer auth (e.g. 'Authorization: "
+                       "Bearer YOUR_SECRET_KEY').")
+            return _json(StripeError(message).body(), 401, **headers)
+        pairs = list((request.form if request.method == "POST" else request.args)
+                     .items(multi=True))
+        ctx = self._ctx(request)
+        ctx.request_id = request_id
+        ctx.account = request.headers.get("Stripe-Account") or None
+        ctx.idempotency_key = request.headers.get("Idempotency-Key") or None
+        fingerprint = hashlib.sha256(json.dumps(sorted(pairs)).encode()).hexdigest()
+        idem_key = (f"{api_key}|{ctx.account}|{ctx.idempotency_key}"
+                    if ctx.idempotency_key and request.method == "POST" else None)
+        with self.store.lock:
+            if idem_key is not None and idem_key in self.store.idempotency:
+                return self._replay(self.store.idempotency[idem_key], request, fingerprint,
+                                    ctx.idempotency_key or "", headers)
+            status, body, cacheable = self._run(ctx, request, handler, args, pairs)
+            if idem_key is not None and cacheable:
+                self.store.idempotency[idem_key] = {
+                    "path": request.path, "fingerprint": fingerprint, "status": status,
+                    "body": body, "request_id": request_id,
+                }
+            if request.method == "POST":
+                self.store.save()
+        return _json(body, status, **headers)
+
+    def _run(self, ctx: Ctx, request: Request, handler: Any, args: dict[str, str],
+             pairs: list[tuple[str, str]]) -> tuple[int, dict[str, Any], bool]:
+        try:
+            ctx.params = parse_pairs(pairs)
+            for hook in self.faults:
+                injected = hook(request.method, request.path, ctx.params)
+                if injected is not None:
+                    return injected[0], injected[1], False
+            obj = copy.deepcopy(handler(ctx, **args))
+            for path in get_list(ctx.params, "expand"):
+                _expand(self.store, obj, str(path).split("."))
+            return 200, obj, True
+        except StripeError as exc:
+            return exc.status, exc.body(), exc.cacheable
+
+    @staticmethod
+    def _replay(record: dict[str, Any], request: Request, fingerprint: str, key: str,
+                headers: dict[str, str]) -> Response:
+        if record["path"] != request.path:
+            err = StripeError(
+                f"Keys for idempotent requests can only be used for the same endpoint they "
+                f"were first used for ('POST {record['path']}' vs 'POST {request.path}'). "
+                f"Try using a key other than '{key}' if you meant to execute a different "
+                "request.", type="idempotency_error")
+            return _json(err.body(), 400, **headers)
+        if record["fingerprint"] != fingerprint:
+            err = StripeError(
+                "Keys for idempotent requests can only be used with the same parameters "
+                f"they were first used with. Try using a key other than '{key}' if you "
+                "meant to execute a different request.", type="idempotency_error")
+            return _json(err.body(), 400, **headers)
+        return _json(record["body"], record["status"], **headers,
+                     **{"Idempotent-Replayed": "true", "Original-Request": record["request_id"]})
+
+
+def _api_key(request: Request) -> str | None:
+    """Bearer token, or the username of HTTP Basic auth (``curl -u sk_test_...:``)."""
+    auth = request.authorization
+    if auth is None:
+        return None
+    if auth.type == "bearer":
+        return auth.token
+    return auth.username
