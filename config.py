@@ -1,0 +1,108 @@
+"""Settings read from the environment when the app is created, with embedded defaults.
+
+A fresh machine needs no service: SQLite and an SQLite-backed Celery broker live in the
+instance folder. Production refuses to start without its secrets or with the emulator.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+STRIPE_API_VERSION = "2026-10-28.endive"
+
+
+def instance_dir() -> Path:
+    """Where embedded databases live; tests point it at a temporary folder."""
+    return Path(os.environ.get("ENTRAIDE_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+class Config:
+    """Defaults shared by every environment, read from os.environ at instantiation."""
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    CURRENCY = "eur"
+    MAX_CONTENT_LENGTH = 1 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    LOGIN_RATE_LIMIT_DEFAULT = "10 per minute"
+
+    def __init__(self) -> None:
+        inst = instance_dir()
+        self.SECRET_KEY = os.environ.get("SECRET_KEY", "")
+        self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{inst / 'entraide.sqlite'}")
+        self.CELERY_BROKER_URL = _env("CELERY_BROKER_URL", f"sqla+sqlite:///{inst / 'broker.sqlite'}")
+        self.STRIPE_SECRET_KEY = _env("STRIPE_SECRET_KEY", "sk_test_emulator")
+        self.STRIPE_PUBLISHABLE_KEY = _env("STRIPE_PUBLISHABLE_KEY", "pk_test_emulator")
+        self.STRIPE_WEBHOOK_SECRET = _env("STRIPE_WEBHOOK_SECRET", "whsec_entraide_emulator")
+        self.STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+        self.STRIPE_CONNECT_COUNTRY = _env("STRIPE_CONNECT_COUNTRY", "FR")
+        self.MAIL_SERVER = _env("MAIL_SERVER", "127.0.0.1")
+        self.MAIL_PORT = _env_int("MAIL_PORT", 8025)
+        self.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", self.LOGIN_RATE_LIMIT_DEFAULT)
+        self.MISSION_MIN_PRICE_CENTS = _env_int("MISSION_MIN_PRICE_CENTS", 1_000)
+        self.MISSION_MAX_PRICE_CENTS = _env_int("MISSION_MAX_PRICE_CENTS", 500_000)
+        self.DEFAULT_COMMISSION_BPS = _env_int("DEFAULT_COMMISSION_BPS", 1_500)
+        self.DEFAULT_SERVICE_FEE_BPS = _env_int("DEFAULT_SERVICE_FEE_BPS", 0)
+        self.PAYOUT_DELAY_SECONDS = _env_int("PAYOUT_DELAY_SECONDS", 0)
+        if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+            inst.mkdir(parents=True, exist_ok=True)
+
+
+class DevelopmentConfig(Config):
+    def __init__(self) -> None:
+        super().__init__()
+        self.SECRET_KEY = self.SECRET_KEY or "dev-only-not-secret"
+
+
+class TestingConfig(DevelopmentConfig):
+    TESTING = True
+    LOGIN_RATE_LIMIT_DEFAULT = "1000 per minute"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    REQUIRED = ("SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "STRIPE_SECRET_KEY",
+                "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET", "PUBLIC_BASE_URL")
+
+    def __init__(self) -> None:
+        missing = [name for name in self.REQUIRED if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(f"production config: missing {', '.join(missing)}")
+        if os.environ.get("STRIPE_API_BASE"):
+            raise RuntimeError("production config: STRIPE_API_BASE (the emulator) is refused")
+        if os.environ["STRIPE_SECRET_KEY"] == "sk_test_emulator":
+            raise RuntimeError("production config: STRIPE_SECRET_KEY is the emulator's key")
+        super().__init__()
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None = None) -> Config:
+    """Build the settings for ENTRAIDE_ENV (development unless told otherwise)."""
+    name = name or os.environ.get("ENTRAIDE_ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"unknown ENTRAIDE_ENV {name!r}; expected one of {sorted(CONFIGS)}")
+    return CONFIGS[name]()

@@ -1,0 +1,1 @@
+"""People: users with roles, helper profiles, sign-up and sign-in."""

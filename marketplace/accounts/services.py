@@ -1,0 +1,98 @@
+"""Sign-up, sign-in and helper profile rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import func
+
+from marketplace.accounts.models import HelperProfile, HelperSkill, User
+from marketplace.accounts.passwords import (
+    DUMMY_HASH,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from marketplace.core.errors import Conflict, DomainError, NotFound
+from marketplace.extensions import db
+from marketplace.missions.categories import CATEGORIES
+
+
+class EmailTaken(Conflict):
+    """Someone already signed up with this email."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.execute(
+        db.select(User).where(func.lower(User.email) == normalise_email(email))
+    ).scalar_one_or_none()
+
+
+def register_user(
+    email: str, password: str, full_name: str, *, client: bool, helper: bool,
+    phone: str | None = None,
+) -> User:
+    """Create an account; a person may be client, helper or both."""
+    if not (client or helper):
+        raise DomainError("Choose at least one role.")
+    if find_user_by_email(email) is not None:
+        raise EmailTaken("An account already uses this email.")
+    user = User(
+        email=normalise_email(email), password_hash=hash_password(password),
+        full_name=full_name.strip(), phone=phone, is_client=client, is_helper=helper,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the user if the password matches, taking the same time when it does not."""
+    user = find_user_by_email(email)
+    if user is None:
+        verify_password(DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user
+
+
+def save_helper_profile(
+    user: User, *, lat: float, lng: float, radius_km: float, skills: Iterable[str],
+    bio: str | None = None,
+) -> HelperProfile:
+    """Create or update where a helper works and what they can do."""
+    chosen = sorted(set(skills))
+    unknown = [s for s in chosen if s not in CATEGORIES]
+    if unknown or not chosen:
+        raise DomainError("Choose at least one known skill.")
+    profile = user.helper_profile or HelperProfile(user=user, lat=lat, lng=lng)
+    profile.lat, profile.lng, profile.radius_km, profile.bio = lat, lng, radius_km, bio
+    profile.skills = [HelperSkill(category=slug) for slug in chosen]
+    user.is_helper = True
+    db.session.add(profile)
+    db.session.commit()
+    return profile
+
+
+def make_operator(email: str, password: str | None, full_name: str = "Operator") -> User:
+    """Grant the operator role, creating the account when it does not exist yet."""
+    user = find_user_by_email(email)
+    if user is None:
+        if not password:
+            raise NotFound("No such user; give a password to create one.")
+        user = User(email=normalise_email(email), password_hash=hash_password(password),
+                    full_name=full_name)
+        db.session.add(user)
+    elif password:
+        user.password_hash = hash_password(password)
+    user.is_operator = True
+    db.session.commit()
+    return user

@@ -1,0 +1,50 @@
+"""Celery bound to the Flask app (Flask's celery_init_app pattern).
+
+Tasks run inside an app context; producers (the outbox) send tasks by name, so the web
+app never imports the workers package.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery, Task
+from flask import Flask
+
+TASK_MODULES = ["workers.payouts", "workers.webhooks", "workers.outbox"]
+VISIBILITY_TIMEOUT_S = 3 * 3600  # longer than the longest retry delay
+
+
+def celery_config(app: Flask) -> dict[str, Any]:
+    broker = app.config["CELERY_BROKER_URL"]
+    config: dict[str, Any] = {
+        "broker_url": broker,
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        "task_default_queue": "entraide",
+        "worker_hijack_root_logger": False,
+        "timezone": "UTC",
+        "beat_schedule": {
+            "outbox-relay": {"task": "outbox.relay", "schedule": 10.0},
+            "payout-sweeper": {"task": "payouts.sweep", "schedule": 60.0},
+        },
+    }
+    if broker.startswith(("redis://", "rediss://")):
+        config["broker_transport_options"] = {"visibility_timeout": VISIBILITY_TIMEOUT_S}
+    return config
+
+
+def celery_init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(celery_config(app))
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app

@@ -1,0 +1,71 @@
+"""Command-line tasks: `flask create-operator`, `flask seed-demo`, `flask outbox relay`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from marketplace.accounts import services as accounts
+from marketplace.core import outbox
+from marketplace.core.errors import DomainError
+from marketplace.extensions import db
+
+ASNIERES = (48.9146, 2.2874)
+DEMO_PASSWORD = "entraide-demo-2026"
+DEMO_HELPERS = [
+    ("helper1@demo.entraide.fr", "Karim Benali", (48.9105, 2.2840),
+     ["bricolage", "montage-meubles", "demenagement"]),
+    ("helper2@demo.entraide.fr", "Sophie Martin", (48.9230, 2.2960),
+     ["garde-enfants", "garde-animaux", "menage"]),
+    ("helper3@demo.entraide.fr", "Lucas Petit", (48.9021, 2.2702),
+     ["jardinage", "bricolage", "depannage", "informatique"]),
+]
+
+
+def register_commands(app: Flask) -> None:
+    @app.cli.command("create-operator")
+    @click.argument("email")
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    @click.option("--name", default="Operator")
+    def create_operator(email: str, password: str, name: str) -> None:
+        """Create an operator account (or grant the role to an existing one)."""
+        if len(password) < 10:
+            raise click.BadParameter("use at least 10 characters", param_hint="--password")
+        try:
+            user = accounts.make_operator(email, password, name)
+        except DomainError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"operator ready: {user.email}")
+
+    @app.cli.command("seed-demo")
+    def seed_demo() -> None:
+        """Create a demo client, three helpers around Asnières-sur-Seine and an operator."""
+        _seed()
+
+    @app.cli.group("outbox")
+    def outbox_group() -> None:
+        """Inspect and re-drive the transactional outbox."""
+
+    @outbox_group.command("relay")
+    def relay() -> None:
+        click.echo(f"published {outbox.relay_pending()} message(s)")
+
+
+def _seed() -> None:
+    lines = ["Demo accounts (password for all: " + DEMO_PASSWORD + ")"]
+    client = accounts.find_user_by_email("client@demo.entraide.fr")
+    if client is None:
+        client = accounts.register_user("client@demo.entraide.fr", DEMO_PASSWORD,
+                                        "Claire Dubois", client=True, helper=False,
+                                        phone="+33 6 00 00 00 01")
+    lines.append(f"  client    {client.email}")
+    for email, name, (lat, lng), skills in DEMO_HELPERS:
+        user = accounts.find_user_by_email(email) or accounts.register_user(
+            email, DEMO_PASSWORD, name, client=False, helper=True)
+        if user.helper_profile is None:
+            accounts.save_helper_profile(user, lat=lat, lng=lng, radius_km=8, skills=skills)
+        lines.append(f"  helper    {email}  ({', '.join(skills)})")
+    operator = accounts.make_operator("operator@demo.entraide.fr", DEMO_PASSWORD, "Olivia Ops")
+    lines.append(f"  operator  {operator.email}")
+    db.session.commit()
+    click.echo("\n".join(lines))

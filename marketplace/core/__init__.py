@@ -1,0 +1,1 @@
+"""Cross-domain building blocks: model base, money, state machines, geo, errors, outbox."""

@@ -1,0 +1,105 @@
+"""Transactional outbox: jobs are rows written with the state change that causes them.
+
+A row is published to Celery after its transaction commits; anything left unpublished
+(broker down, process killed) is re-sent by `relay_pending`, and every consumer is
+idempotent, so a second delivery is harmless.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import Text, event, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from marketplace.core.models import TimestampMixin, utcnow
+from marketplace.extensions import db
+
+log = logging.getLogger(__name__)
+_PENDING_KEY = "outbox_pending"
+_FLUSHED_KEY = "outbox_flushed"
+
+
+class OutboxMessage(TimestampMixin, db.Model):
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_name: Mapped[str] = mapped_column(db.String(120))
+    args_json: Mapped[str] = mapped_column(Text, default="[]")
+    eta: Mapped[datetime | None]
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def args(self) -> list[Any]:
+        return list(json.loads(self.args_json))
+
+
+def enqueue(task_name: str, *args: Any, eta: datetime | None = None) -> OutboxMessage:
+    """Add a job to the current transaction; it is sent only if the transaction commits."""
+    message = OutboxMessage(task_name=task_name, args_json=json.dumps(list(args)), eta=eta)
+    db.session.add(message)
+    db.session.info.setdefault(_PENDING_KEY, []).append(message)
+    return message
+
+
+def task_id_for(message_id: int) -> str:
+    """A deterministic Celery task id, so a re-published row is recognisably the same job."""
+    return f"outbox-{message_id}"
+
+
+def publish(message_id: int, task_name: str, args: list[Any], eta: datetime | None) -> bool:
+    """Send one row to the broker and stamp it; a broker failure leaves it for the relay."""
+    celery = current_app.extensions["celery"]
+    try:
+        celery.send_task(task_name, args=args, task_id=task_id_for(message_id), eta=eta)
+    except Exception:  # the broker being down must not fail the user's request
+        log.warning("outbox: could not publish message %s; the relay will retry", message_id,
+                    exc_info=True)
+        return False
+    with db.engine.begin() as conn:
+        conn.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(published_at=utcnow(), attempts=OutboxMessage.attempts + 1)
+        )
+    return True
+
+
+def relay_pending(limit: int = 100, grace_seconds: int = 30) -> int:
+    """Publish rows committed but never sent (after a grace period); return how many."""
+    cutoff = utcnow() - timedelta(seconds=grace_seconds)
+    rows = db.session.execute(
+        db.select(OutboxMessage)
+        .where(OutboxMessage.published_at.is_(None), OutboxMessage.created_at <= cutoff)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).scalars().all()
+    jobs = [(m.id, m.task_name, m.args, m.eta) for m in rows]
+    db.session.commit()
+    return sum(publish(*job) for job in jobs)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _remember_flushed(session: Session, flush_context: object) -> None:
+    pending = session.info.get(_PENDING_KEY, [])
+    flushed = session.info.setdefault(_FLUSHED_KEY, [])
+    for message in [m for m in pending if m.id is not None]:
+        flushed.append((message.id, message.task_name, message.args, message.eta))
+        pending.remove(message)
+
+
+@event.listens_for(Session, "after_commit")
+def _publish_after_commit(session: Session) -> None:
+    for job in session.info.pop(_FLUSHED_KEY, []):
+        publish(*job)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+    session.info.pop(_FLUSHED_KEY, None)

@@ -1,0 +1,1 @@
+"""Missions: posting, finding nearby work, assignment, completion."""

@@ -1,0 +1,62 @@
+"""Mission forms: prices are typed in euros and become integer cents here."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+
+from marketplace.core.money import MoneyFormatError, parse_major_to_cents
+from marketplace.missions.categories import category_choices
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+class MissionForm(FlaskForm):
+    category = SelectField("Category", choices=category_choices(),
+                           validators=[InputRequired()])
+    title = StringField("Title", validators=[InputRequired(), Length(min=3, max=120)])
+    description = TextAreaField("Description",
+                                validators=[InputRequired(), Length(min=10, max=4000)])
+    address = StringField("Address", validators=[InputRequired(), Length(max=255)])
+    lat = DecimalField("Latitude", places=6, validators=[
+        InputRequired("Give the mission's position."), NumberRange(-90, 90)])
+    lng = DecimalField("Longitude", places=6, validators=[
+        InputRequired("Give the mission's position."), NumberRange(-180, 180)])
+    starts_at = DateTimeLocalField("Start (Paris time)", format="%Y-%m-%dT%H:%M",
+                                   validators=[InputRequired()])
+    ends_at = DateTimeLocalField("End (Paris time)", format="%Y-%m-%dT%H:%M",
+                                 validators=[InputRequired()])
+    price = StringField("Price (€)", validators=[InputRequired(), Length(max=20)])
+
+    price_cents: int = 0
+
+    def validate_price(self, field: StringField) -> None:
+        try:
+            self.price_cents = parse_major_to_cents(field.data or "")
+        except MoneyFormatError as exc:
+            raise ValidationError(str(exc)) from exc
+        if self.price_cents <= 0:
+            raise ValidationError("The price must be positive.")
+
+    def starts_at_utc(self) -> datetime:
+        return _as_utc(self.starts_at.data)
+
+    def ends_at_utc(self) -> datetime:
+        return _as_utc(self.ends_at.data)
+
+
+def _as_utc(local: datetime | None) -> datetime:
+    assert local is not None
+    return local.replace(tzinfo=PARIS).astimezone(UTC)
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: its CSRF token is what protects state-changing buttons."""
+
+
+class RadiusForm(FlaskForm):
+    radius_km = DecimalField("Radius", validators=[NumberRange(0.5, 100)])

@@ -1,0 +1,38 @@
+"""The mission lifecycle, as one table of allowed transitions."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from marketplace.core.state import check_transition
+
+
+class MissionStatus(StrEnum):
+    PENDING_PAYMENT = "pending_payment"  # posted, card not authorized yet
+    OPEN = "open"  # card authorized, visible to nearby helpers
+    ASSIGNED = "assigned"
+    DONE = "done"  # helper says the work is done; waiting for the client
+    COMPLETED = "completed"  # client confirmed; payment captured
+    CANCELLED = "cancelled"
+
+
+S = MissionStatus
+MISSION_TRANSITIONS: dict[MissionStatus, frozenset[MissionStatus]] = {
+    S.PENDING_PAYMENT: frozenset({S.OPEN, S.CANCELLED}),
+    S.OPEN: frozenset({S.ASSIGNED, S.CANCELLED}),
+    S.ASSIGNED: frozenset({S.DONE, S.OPEN, S.CANCELLED}),
+    S.DONE: frozenset({S.COMPLETED}),
+    S.COMPLETED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+
+
+def mission_transition(current: MissionStatus, target: MissionStatus) -> MissionStatus:
+    """Validate a mission status change against the table."""
+    return check_transition(MISSION_TRANSITIONS, current, target)
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    API = "api"
+    HOTLINE = "hotline"

@@ -1,0 +1,15 @@
+"""Import every model so the metadata (and Alembic) sees the whole schema."""
+
+from marketplace.accounts.models import HelperProfile, HelperSkill, User
+from marketplace.core.outbox import OutboxMessage
+from marketplace.missions.models import Assignment, Mission
+from marketplace.payments.models import (
+    LedgerEntry,
+    LedgerTransaction,
+    Payment,
+    Payout,
+    StripeEvent,
+)
+
+__all__ = ["Assignment", "HelperProfile", "HelperSkill", "LedgerEntry", "LedgerTransaction",
+           "Mission", "OutboxMessage", "Payment", "Payout", "StripeEvent", "User"]

@@ -1,0 +1,1 @@
+"""The operator console: commissions today; hotline booking and queues later."""

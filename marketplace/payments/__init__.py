@@ -1,0 +1,1 @@
+"""Money: the Stripe gateway, fees, payments, payouts, the ledger and webhooks."""

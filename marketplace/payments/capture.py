@@ -1,0 +1,83 @@
+"""Capture on confirmation: the client's card is charged only once the work is confirmed.
+
+The Stripe call comes first, keyed by our payment row, so a retry after a crash replays
+the same capture; the mission, payment, ledger and payout then change in one commit.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+
+from marketplace.core import outbox
+from marketplace.core.errors import Conflict
+from marketplace.core.models import utcnow
+from marketplace.extensions import db
+from marketplace.missions.models import Mission
+from marketplace.payments import ledger
+from marketplace.payments.gateway import GatewayError, PaymentIntentInfo
+from marketplace.payments.ledger import Line
+from marketplace.payments.models import Payment, Payout
+from marketplace.payments.provider import gateway
+from marketplace.payments.status import PaymentStatus, payment_transition
+
+
+def authorized_payment(mission: Mission) -> Payment:
+    payment = db.session.execute(
+        db.select(Payment).where(Payment.mission_id == mission.id,
+                                 Payment.status == PaymentStatus.AUTHORIZED)
+    ).scalar_one_or_none()
+    if payment is None or payment.payment_intent_id is None:
+        raise Conflict("This mission has no authorized payment to capture.")
+    return payment
+
+
+def capture_at_stripe(payment: Payment) -> PaymentIntentInfo:
+    """Capture the hold; if it was captured already (a replay), read the result back."""
+    try:
+        return gateway().capture_payment_intent(
+            payment.payment_intent_id or "", payment.amount_cents,
+            idempotency_key=f"mkt:capture:{payment.id}")
+    except GatewayError as exc:
+        if exc.code != "payment_intent_unexpected_state":
+            raise
+        pi = gateway().retrieve_payment_intent(payment.payment_intent_id or "")
+        if pi.status != "succeeded":
+            raise
+        return pi
+
+
+def record_capture(mission: Mission, payment: Payment, pi: PaymentIntentInfo) -> Payout:
+    """Write the capture's effects to the session; the caller commits them together."""
+    payment.status = payment_transition(payment.status, PaymentStatus.CAPTURED)
+    payment.captured_cents, payment.captured_at = pi.amount_received_cents, utcnow()
+    payment.charge_id = payment.charge_id or pi.charge_id
+    payment.stripe_fee_cents = pi.stripe_fee_cents or 0
+    assert mission.helper_id is not None
+    ledger.record("capture", f"capture:{pi.id}", [
+        Line(ledger.STRIPE_BALANCE, pi.amount_received_cents),
+        Line(ledger.helper_payable(mission.helper_id), -mission.helper_share_cents),
+        Line(ledger.COMMISSION_REVENUE, -mission.commission_cents),
+        Line(ledger.SERVICE_FEE_REVENUE, -mission.service_fee_cents),
+    ], currency=payment.currency, mission_id=mission.id,
+        description=f"Capture for mission #{mission.id}")
+    if pi.stripe_fee_cents and pi.balance_transaction_id:
+        ledger.record("stripe_fee", f"fee:{pi.balance_transaction_id}", [
+            Line(ledger.STRIPE_FEES, pi.stripe_fee_cents),
+            Line(ledger.STRIPE_BALANCE, -pi.stripe_fee_cents),
+        ], currency=payment.currency, mission_id=mission.id,
+            description=f"Stripe fee on mission #{mission.id}")
+    return _schedule_payout(mission, payment)
+
+
+def _schedule_payout(mission: Mission, payment: Payment) -> Payout:
+    delay = timedelta(seconds=current_app.config["PAYOUT_DELAY_SECONDS"])
+    assert mission.helper_id is not None
+    payout = Payout(mission_id=mission.id, payment_id=payment.id, helper_id=mission.helper_id,
+                    amount_cents=mission.helper_share_cents, currency=payment.currency,
+                    release_after=utcnow() + delay)
+    db.session.add(payout)
+    db.session.flush()
+    outbox.enqueue("payouts.release", payout.id, eta=payout.release_after if delay else None)
+    return payout

@@ -1,0 +1,126 @@
+"""Card authorization through a Stripe-hosted Checkout page (our pages never see a card).
+
+The client comes back through the success URL and the webhook arrives on its own; both
+call `apply_payment_intent`, which only moves state forward, so either may come first.
+"""
+
+from __future__ import annotations
+
+from marketplace.accounts.models import User
+from marketplace.core.errors import Conflict, DomainError
+from marketplace.core.models import utcnow
+from marketplace.extensions import db
+from marketplace.missions.models import Mission
+from marketplace.missions.status import MissionStatus
+from marketplace.payments.gateway import CheckoutRequest, PaymentIntentInfo
+from marketplace.payments.models import Payment
+from marketplace.payments.provider import gateway
+from marketplace.payments.status import PaymentStatus, payment_transition
+
+
+def ensure_customer(user: User) -> str:
+    """The client's Stripe customer, created once (keyed by our user id)."""
+    if user.stripe_customer_id is None:
+        user.stripe_customer_id = gateway().create_customer(
+            email=user.email, name=user.full_name, metadata={"user_id": str(user.id)},
+            idempotency_key=f"mkt:customer:{user.id}")
+        db.session.commit()
+    return user.stripe_customer_id
+
+
+def _open_payment(mission: Mission) -> Payment:
+    payment = db.session.execute(
+        db.select(Payment).where(Payment.mission_id == mission.id)
+        .order_by(Payment.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    if payment is None or payment.status == PaymentStatus.CANCELED:
+        payment = Payment(mission_id=mission.id, amount_cents=mission.total_cents,
+                          currency=mission.currency)
+        db.session.add(payment)
+        db.session.flush()
+    return payment
+
+
+def checkout_url(mission: Mission, success_url: str, cancel_url: str) -> str:
+    """Return a hosted checkout page that authorizes price + service fee on the card."""
+    if mission.status != MissionStatus.PENDING_PAYMENT:
+        raise Conflict("This mission's card is already authorized.")
+    customer_id = ensure_customer(mission.client)
+    payment = _open_payment(mission)
+    if payment.status == PaymentStatus.AUTHORIZED:
+        raise Conflict("This mission's card is already authorized.")
+    if payment.checkout_session_id:
+        session = gateway().retrieve_checkout_session(payment.checkout_session_id)
+        if session.status == "open" and session.url:
+            return session.url
+    payment.checkout_attempts += 1
+    db.session.commit()
+    session = gateway().create_checkout_session(CheckoutRequest(
+        amount_cents=payment.amount_cents, currency=payment.currency,
+        product_name=f"Entraide mission #{mission.id}: {mission.title}",
+        customer_id=customer_id, transfer_group=f"mission-{mission.id}",
+        success_url=success_url, cancel_url=cancel_url,
+        metadata={"mission_id": str(mission.id), "payment_id": str(payment.id)},
+        idempotency_key=f"mkt:checkout:{payment.id}:{payment.checkout_attempts}",
+    ))
+    payment.checkout_session_id, payment.checkout_url = session.id, session.url
+    db.session.commit()
+    if not session.url:
+        raise DomainError("The payment page is unavailable; try again in a moment.")
+    return session.url
+
+
+def sync_checkout_session(session_id: str) -> Payment | None:
+    """Read a checkout session back from Stripe and apply its PaymentIntent."""
+    payment = db.session.execute(
+        db.select(Payment).where(Payment.checkout_session_id == session_id)
+    ).scalar_one_or_none()
+    if payment is None:
+        return None
+    session = gateway().retrieve_checkout_session(session_id)
+    if session.payment_intent is not None:
+        apply_payment_intent(payment, session.payment_intent)
+    return payment
+
+
+def apply_payment_intent(payment: Payment, pi: PaymentIntentInfo) -> None:
+    """Move payment and mission forward from what Stripe says about the PaymentIntent."""
+    if pi.amount_cents != payment.amount_cents or pi.currency != payment.currency:
+        raise DomainError(f"payment {payment.id}: PaymentIntent amount does not match")
+    if payment.payment_intent_id not in (None, pi.id):
+        return  # an older attempt's intent: the current one decides
+    payment.payment_intent_id = pi.id
+    payment.charge_id = payment.charge_id or pi.charge_id
+    if pi.status == "requires_capture" and payment.status in (PaymentStatus.CREATED,
+                                                             PaymentStatus.FAILED):
+        payment.status = payment_transition(payment.status, PaymentStatus.AUTHORIZED)
+        payment.authorized_at, payment.failure_message = utcnow(), None
+        _open_mission(payment.mission)
+    elif pi.status == "requires_payment_method" and payment.status == PaymentStatus.CREATED:
+        payment.status = PaymentStatus.FAILED
+        payment.failure_message = pi.failure_message or "The card was declined."
+    db.session.commit()
+
+
+def _open_mission(mission: Mission) -> None:
+    from marketplace.missions.services import move_mission
+
+    if mission.status == MissionStatus.PENDING_PAYMENT:
+        move_mission(mission, MissionStatus.OPEN)
+
+
+def payment_for(payment_intent_id: str, metadata: dict[str, str]) -> Payment | None:
+    """Find our payment from a PaymentIntent id, or from the metadata we put on it."""
+    payment = db.session.execute(
+        db.select(Payment).where(Payment.payment_intent_id == payment_intent_id)
+    ).scalar_one_or_none()
+    if payment is None and str(metadata.get("payment_id", "")).isdigit():
+        payment = db.session.get(Payment, int(metadata["payment_id"]))
+    return payment
+
+
+def latest_payment(mission: Mission) -> Payment | None:
+    return db.session.execute(
+        db.select(Payment).where(Payment.mission_id == mission.id)
+        .order_by(Payment.id.desc()).limit(1)
+    ).scalar_one_or_none()

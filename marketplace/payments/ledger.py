@@ -1,0 +1,83 @@
+"""Append-only double-entry ledger.
+
+Every line is signed (debit > 0, credit < 0) and a transaction's lines sum to zero per
+currency. Each transaction records one provider object id (`external_id`, unique), so
+replaying the same capture or transfer writes nothing twice. Balances are derived.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func
+
+from marketplace.extensions import db
+from marketplace.payments.models import LedgerEntry, LedgerTransaction
+
+STRIPE_BALANCE = "platform:stripe_balance"
+COMMISSION_REVENUE = "platform:commission_revenue"
+SERVICE_FEE_REVENUE = "platform:service_fee_revenue"
+STRIPE_FEES = "platform:stripe_fees"
+
+
+def helper_payable(helper_id: int) -> str:
+    """What the platform owes one helper."""
+    return f"helper:{helper_id}:payable"
+
+
+class UnbalancedTransaction(ValueError):
+    """Debits and credits differ: refusing to write it."""
+
+
+@dataclass(frozen=True)
+class Line:
+    account: str
+    amount_cents: int
+
+
+def already_recorded(external_id: str) -> bool:
+    return db.session.execute(
+        db.select(LedgerTransaction.id).where(LedgerTransaction.external_id == external_id)
+    ).first() is not None
+
+
+def record(kind: str, external_id: str, lines: list[Line], *, currency: str,
+           mission_id: int | None, description: str) -> LedgerTransaction | None:
+    """Add a balanced transaction to the session (the caller commits with its state change).
+
+    Returns None when `external_id` is already recorded, which makes replays no-ops.
+    """
+    lines = [line for line in lines if line.amount_cents != 0]
+    if sum(line.amount_cents for line in lines) != 0 or not lines:
+        raise UnbalancedTransaction(f"{kind} {external_id}: lines do not balance")
+    if already_recorded(external_id):
+        return None
+    txn = LedgerTransaction(kind=kind, external_id=external_id, mission_id=mission_id,
+                            description=description)
+    txn.entries = [LedgerEntry(account=line.account, amount_cents=line.amount_cents,
+                               currency=currency) for line in lines]
+    db.session.add(txn)
+    return txn
+
+
+def balance(account: str, currency: str = "eur") -> int:
+    """Derived balance of one account (debits minus credits)."""
+    total = db.session.execute(
+        db.select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
+        .where(LedgerEntry.account == account, LedgerEntry.currency == currency)
+    ).scalar_one()
+    return int(total)
+
+
+def unbalanced_transactions() -> list[int]:
+    """Ids of transactions whose lines do not sum to zero in some currency."""
+    sums: dict[tuple[int, str], int] = defaultdict(int)
+    rows = db.session.execute(
+        db.select(LedgerEntry.transaction_id, LedgerEntry.currency,
+                  func.sum(LedgerEntry.amount_cents))
+        .group_by(LedgerEntry.transaction_id, LedgerEntry.currency)
+    ).all()
+    for txn_id, currency, total in rows:
+        sums[(txn_id, currency)] = int(total)
+    return sorted({txn_id for (txn_id, _), total in sums.items() if total != 0})

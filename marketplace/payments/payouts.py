@@ -1,0 +1,99 @@
+"""Paying the helper: one Stripe Transfer per payout row, never two.
+
+The transfer's idempotency key is derived from the payout id, so a retried task replays
+Stripe's first answer; past Stripe's 24 h key lifetime we look the transfer up by
+transfer_group and metadata before creating one. Ledger and status change in one commit.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from marketplace.accounts.models import HelperProfile
+from marketplace.core.errors import NotFound
+from marketplace.core.models import utcnow
+from marketplace.extensions import db
+from marketplace.payments import ledger
+from marketplace.payments.gateway import GatewayError, TransferInfo
+from marketplace.payments.ledger import Line
+from marketplace.payments.models import Payout
+from marketplace.payments.provider import gateway
+from marketplace.payments.status import PayoutStatus, payout_transition
+
+log = logging.getLogger(__name__)
+KEY_LIFETIME_HOURS = 24
+
+
+def release_payout(payout_id: int) -> PayoutStatus:
+    """Send the helper's share if it is due; safe to call any number of times."""
+    payout = db.session.get(Payout, payout_id, with_for_update=True)
+    if payout is None:
+        raise NotFound(f"payout {payout_id} does not exist")
+    if payout.status not in (PayoutStatus.SCHEDULED, PayoutStatus.HELD):
+        db.session.rollback()
+        return payout.status
+    if utcnow() < payout.release_after:
+        db.session.rollback()
+        return payout.status
+    profile = _helper_profile(payout.helper_id)
+    if profile is None or not profile.payouts_enabled or not profile.stripe_account_id:
+        return _hold(payout, "Waiting for the helper to finish payout setup with Stripe.")
+    try:
+        transfer = _transfer(payout, profile.stripe_account_id)
+    except GatewayError as exc:
+        return _record_failure(payout, exc)
+    _record_paid(payout, transfer)
+    return PayoutStatus.PAID
+
+
+def _helper_profile(helper_id: int) -> HelperProfile | None:
+    return db.session.execute(
+        db.select(HelperProfile).where(HelperProfile.user_id == helper_id)
+    ).scalar_one_or_none()
+
+
+def _transfer(payout: Payout, destination: str) -> TransferInfo:
+    group = f"mission-{payout.mission_id}"
+    first_try_age = (utcnow() - payout.created_at).total_seconds() / 3600
+    if payout.attempts and first_try_age >= KEY_LIFETIME_HOURS - 1:
+        found = gateway().find_transfer(group, "payout_id", str(payout.id))
+        if found is not None:
+            return found
+    payout.attempts += 1
+    return gateway().create_transfer(
+        amount_cents=payout.amount_cents, currency=payout.currency, destination=destination,
+        source_transaction=payout.payment.charge_id or "", transfer_group=group,
+        metadata={"payout_id": str(payout.id), "mission_id": str(payout.mission_id)},
+        idempotency_key=f"mkt:transfer:{payout.id}")
+
+
+def _record_paid(payout: Payout, transfer: TransferInfo) -> None:
+    payout.status = payout_transition(payout.status, PayoutStatus.PAID)
+    payout.transfer_id, payout.paid_at = transfer.id, utcnow()
+    payout.hold_reason = payout.last_error = None
+    ledger.record("transfer", f"transfer:{transfer.id}", [
+        Line(ledger.helper_payable(payout.helper_id), transfer.amount_cents),
+        Line(ledger.STRIPE_BALANCE, -transfer.amount_cents),
+    ], currency=payout.currency, mission_id=payout.mission_id,
+        description=f"Transfer to helper for mission #{payout.mission_id}")
+    db.session.commit()
+
+
+def _hold(payout: Payout, reason: str) -> PayoutStatus:
+    if payout.status != PayoutStatus.HELD:
+        payout.status = payout_transition(payout.status, PayoutStatus.HELD)
+    payout.hold_reason = reason
+    db.session.commit()
+    return payout.status
+
+
+def _record_failure(payout: Payout, exc: GatewayError) -> PayoutStatus:
+    """Keep the error on the row; transient errors re-raise so the task retries."""
+    payout.last_error = str(exc)[:500]
+    if not exc.transient:
+        payout.status = payout_transition(payout.status, PayoutStatus.FAILED)
+    db.session.commit()
+    log.warning("payout %s failed (transient=%s): %s", payout.id, exc.transient, exc)
+    if exc.transient:
+        raise exc
+    return payout.status

@@ -1,0 +1,21 @@
+"""Where services get the payment gateway from: one per app, built from its config."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from marketplace.payments.gateway import PaymentGateway
+
+
+def init_gateway(app: Flask) -> None:
+    from marketplace.payments.stripe_gateway import StripeGateway
+
+    app.extensions["payment_gateway"] = StripeGateway(
+        secret_key=app.config["STRIPE_SECRET_KEY"],
+        webhook_secret=app.config["STRIPE_WEBHOOK_SECRET"],
+        api_base=app.config.get("STRIPE_API_BASE") or None,
+    )
+
+
+def gateway() -> PaymentGateway:
+    return current_app.extensions["payment_gateway"]

@@ -1,0 +1,46 @@
+"""Payment and payout lifecycles, each as a table of allowed transitions."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from marketplace.core.state import check_transition
+
+
+class PaymentStatus(StrEnum):
+    CREATED = "created"  # checkout not completed yet
+    AUTHORIZED = "authorized"  # card hold in place (requires_capture)
+    CAPTURED = "captured"
+    FAILED = "failed"  # declined; the client may try again
+    CANCELED = "canceled"
+
+
+class PayoutStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    HELD = "held"  # waiting for something (e.g. the helper's payouts_enabled)
+    PAID = "paid"  # transfer created at Stripe
+    FAILED = "failed"
+
+
+P, O = PaymentStatus, PayoutStatus
+PAYMENT_TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
+    P.CREATED: frozenset({P.AUTHORIZED, P.FAILED, P.CANCELED}),
+    P.FAILED: frozenset({P.AUTHORIZED, P.CANCELED}),
+    P.AUTHORIZED: frozenset({P.CAPTURED, P.CANCELED}),
+    P.CAPTURED: frozenset(),
+    P.CANCELED: frozenset(),
+}
+PAYOUT_TRANSITIONS: dict[PayoutStatus, frozenset[PayoutStatus]] = {
+    O.SCHEDULED: frozenset({O.HELD, O.PAID, O.FAILED}),
+    O.HELD: frozenset({O.SCHEDULED, O.PAID, O.FAILED}),
+    O.FAILED: frozenset({O.SCHEDULED}),
+    O.PAID: frozenset(),
+}
+
+
+def payment_transition(current: PaymentStatus, target: PaymentStatus) -> PaymentStatus:
+    return check_transition(PAYMENT_TRANSITIONS, current, target)
+
+
+def payout_transition(current: PayoutStatus, target: PayoutStatus) -> PayoutStatus:
+    return check_transition(PAYOUT_TRANSITIONS, current, target)

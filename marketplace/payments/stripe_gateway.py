@@ -1,0 +1,160 @@
+"""The only module that imports `stripe`: one StripeClient, pinned API version, mapped errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import stripe
+
+from config import STRIPE_API_VERSION
+from marketplace.payments.gateway import (
+    CardDeclined,
+    CheckoutRequest,
+    CheckoutSessionInfo,
+    ConnectedAccount,
+    GatewayError,
+    PaymentIntentInfo,
+    TransferInfo,
+    account_from_dict,
+    checkout_session_from_dict,
+    payment_intent_from_dict,
+)
+
+TRANSIENT = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError)
+
+
+@contextmanager
+def _mapped_errors() -> Iterator[None]:
+    """Turn Stripe's exceptions into ours, sorted into transient and permanent."""
+    try:
+        yield
+    except stripe.CardError as exc:
+        raise CardDeclined(exc.user_message or str(exc), code=exc.code) from exc
+    except TRANSIENT as exc:
+        raise GatewayError(str(exc), transient=True, code=getattr(exc, "code", None)) from exc
+    except stripe.StripeError as exc:
+        status = exc.http_status or 0
+        raise GatewayError(exc.user_message or str(exc), transient=status >= 500,
+                           code=exc.code) from exc
+
+
+class StripeGateway:
+    """Talks to Stripe (or the emulator, when api_base is set) through the official SDK."""
+
+    def __init__(self, secret_key: str, webhook_secret: str, api_base: str | None = None) -> None:
+        self._client = stripe.StripeClient(
+            secret_key, stripe_version=STRIPE_API_VERSION,
+            base_addresses={"api": api_base} if api_base else {}, max_network_retries=2,
+        )
+        self._webhook_secret = webhook_secret
+
+    @property
+    def v1(self) -> Any:
+        return self._client.v1
+
+    def create_express_account(self, email: str, metadata: dict[str, str],
+                               idempotency_key: str) -> ConnectedAccount:
+        with _mapped_errors():
+            acct = self.v1.accounts.create(
+                params={"type": "express", "country": "FR", "email": email,
+                        "business_type": "individual",
+                        "capabilities": {"transfers": {"requested": True}},
+                        "metadata": metadata},
+                options={"idempotency_key": idempotency_key})
+        return account_from_dict(acct)
+
+    def retrieve_account(self, account_id: str) -> ConnectedAccount:
+        with _mapped_errors():
+            return account_from_dict(self.v1.accounts.retrieve(account_id))
+
+    def create_onboarding_link(self, account_id: str, refresh_url: str, return_url: str,
+                               idempotency_key: str) -> str:
+        with _mapped_errors():
+            link = self.v1.account_links.create(
+                params={"account": account_id, "refresh_url": refresh_url,
+                        "return_url": return_url, "type": "account_onboarding"},
+                options={"idempotency_key": idempotency_key})
+        return str(link["url"])
+
+    def create_customer(self, email: str, name: str, metadata: dict[str, str],
+                        idempotency_key: str) -> str:
+        with _mapped_errors():
+            customer = self.v1.customers.create(
+                params={"email": email, "name": name, "metadata": metadata},
+                options={"idempotency_key": idempotency_key})
+        return str(customer["id"])
+
+    def create_checkout_session(self, request: CheckoutRequest) -> CheckoutSessionInfo:
+        params = {
+            "mode": "payment", "customer": request.customer_id,
+            "line_items": [{"quantity": 1, "price_data": {
+                "currency": request.currency, "unit_amount": request.amount_cents,
+                "product_data": {"name": request.product_name}}}],
+            "payment_intent_data": {"capture_method": "manual",
+                                    "transfer_group": request.transfer_group,
+                                    "metadata": request.metadata},
+            "success_url": request.success_url, "cancel_url": request.cancel_url,
+            "client_reference_id": request.metadata.get("payment_id"),
+            "metadata": request.metadata,
+        }
+        with _mapped_errors():
+            session = self.v1.checkout.sessions.create(
+                params=params, options={"idempotency_key": request.idempotency_key})
+        return checkout_session_from_dict(session)
+
+    def retrieve_checkout_session(self, session_id: str) -> CheckoutSessionInfo:
+        with _mapped_errors():
+            session = self.v1.checkout.sessions.retrieve(
+                session_id,
+                params={"expand": ["payment_intent", "payment_intent.latest_charge"]})
+        return checkout_session_from_dict(session)
+
+    def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntentInfo:
+        with _mapped_errors():
+            pi = self.v1.payment_intents.retrieve(
+                payment_intent_id, params={"expand": ["latest_charge.balance_transaction"]})
+        return payment_intent_from_dict(pi)
+
+    def capture_payment_intent(self, payment_intent_id: str, amount_cents: int,
+                               idempotency_key: str) -> PaymentIntentInfo:
+        with _mapped_errors():
+            pi = self.v1.payment_intents.capture(
+                payment_intent_id,
+                params={"amount_to_capture": amount_cents,
+                        "expand": ["latest_charge.balance_transaction"]},
+                options={"idempotency_key": idempotency_key})
+        return payment_intent_from_dict(pi)
+
+    def create_transfer(self, amount_cents: int, currency: str, destination: str,
+                        source_transaction: str, transfer_group: str,
+                        metadata: dict[str, str], idempotency_key: str) -> TransferInfo:
+        with _mapped_errors():
+            tr = self.v1.transfers.create(
+                params={"amount": amount_cents, "currency": currency,
+                        "destination": destination, "source_transaction": source_transaction,
+                        "transfer_group": transfer_group, "metadata": metadata},
+                options={"idempotency_key": idempotency_key})
+        return TransferInfo(id=tr["id"], amount_cents=int(tr["amount"]),
+                            currency=tr["currency"], destination=str(tr["destination"]))
+
+    def find_transfer(self, transfer_group: str, metadata_key: str,
+                      metadata_value: str) -> TransferInfo | None:
+        """Look a transfer up when our idempotency key may have expired (older than 24 h)."""
+        with _mapped_errors():
+            page = self.v1.transfers.list(params={"transfer_group": transfer_group,
+                                                  "limit": 100})
+        for tr in page["data"]:
+            if (tr.get("metadata") or {}).get(metadata_key) == metadata_value:
+                return TransferInfo(id=tr["id"], amount_cents=int(tr["amount"]),
+                                    currency=tr["currency"], destination=str(tr["destination"]))
+        return None
+
+    def parse_webhook(self, payload: bytes, signature: str) -> dict:
+        """Verify the signature on the raw body; raise ValueError when it does not hold."""
+        try:
+            event = stripe.Webhook.construct_event(payload, signature, self._webhook_secret)
+        except stripe.SignatureVerificationError as exc:
+            raise ValueError(str(exc)) from exc
+        return event.to_dict()

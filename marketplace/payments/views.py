@@ -1,0 +1,67 @@
+"""Helper payout setup and history, and the Stripe webhook endpoint."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from marketplace.core.auth import role_required
+from marketplace.extensions import csrf
+from marketplace.missions.forms import ConfirmForm
+from marketplace.payments import onboarding, reports, webhooks
+
+bp = Blueprint("payments", __name__, template_folder="templates")
+
+
+@bp.route("/helper/payouts/setup")
+@role_required("helper")
+def payout_settings() -> str:
+    return render_template("payments/payout_settings.html",
+                           profile=current_user.helper_profile, form=ConfirmForm())
+
+
+@bp.route("/helper/payouts/setup/start", methods=["POST", "GET"])
+@role_required("helper")
+def start_onboarding() -> Response:
+    """POST from our button, or GET when Stripe sends the helper back via refresh_url."""
+    if request.method == "POST" and not ConfirmForm().validate_on_submit():
+        abort(400)
+    if current_user.helper_profile is None:
+        flash("Tell us your skills and where you live first.", "info")
+        return redirect(url_for("accounts.helper_profile"))
+    url = onboarding.onboarding_link(
+        current_user,
+        refresh_url=url_for("payments.start_onboarding", _external=True),
+        return_url=url_for("payments.onboarding_return", _external=True))
+    return redirect(url, code=303)
+
+
+@bp.route("/helper/payouts/setup/return")
+@role_required("helper")
+def onboarding_return() -> Response:
+    profile = onboarding.refresh_account(current_user)
+    if profile is not None and profile.payouts_enabled:
+        flash("Your payout account is ready: you can accept paid missions.", "success")
+    else:
+        flash("Stripe still needs some information before you can be paid.", "warning")
+    return redirect(url_for("payments.payout_settings"))
+
+
+@bp.route("/helper/payouts")
+@role_required("helper")
+def my_payouts() -> str:
+    return render_template("payments/payouts.html",
+                           rows=reports.payouts_of_helper(current_user.id))
+
+
+@bp.route("/stripe/webhook", methods=["POST"])
+@csrf.exempt
+def stripe_webhook() -> tuple[Response, int]:
+    try:
+        event, created = webhooks.receive(request.get_data(),
+                                          request.headers.get("Stripe-Signature"))
+    except webhooks.BadSignature as exc:
+        return jsonify(error="invalid_signature", message=str(exc)), 400
+    return jsonify(received=True, duplicate=not created,
+                   id=event.event_id if event else None), 200

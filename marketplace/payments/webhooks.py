@@ -1,0 +1,100 @@
+"""Stripe webhooks: verify, store once by event id, process later in a worker.
+
+Handlers only move state forward, so events arriving twice or out of order are harmless.
+Unknown types are stored and acknowledged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.core import outbox
+from marketplace.core.models import utcnow
+from marketplace.extensions import db
+from marketplace.payments import checkout, onboarding
+from marketplace.payments.gateway import account_from_dict, payment_intent_from_dict
+from marketplace.payments.models import StripeEvent
+from marketplace.payments.provider import gateway
+
+log = logging.getLogger(__name__)
+
+
+class BadSignature(ValueError):
+    """The webhook was not signed by Stripe with our secret (or is too old)."""
+
+
+def receive(payload: bytes, signature: str | None) -> tuple[StripeEvent | None, bool]:
+    """Verify and store an event; return (event, created). Nothing is stored if unverified."""
+    if not signature:
+        raise BadSignature("missing Stripe-Signature header")
+    try:
+        event = gateway().parse_webhook(payload, signature)
+    except ValueError as exc:
+        raise BadSignature(str(exc)) from exc
+    existing = _stored(event["id"])
+    if existing is not None:
+        return existing, False
+    stored = StripeEvent(event_id=event["id"], type=event["type"],
+                         payload=json.dumps(event), received_at=utcnow())
+    db.session.add(stored)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same event, delivered concurrently
+        db.session.rollback()
+        return _stored(event["id"]), False
+    outbox.enqueue("webhooks.process", stored.id)
+    db.session.commit()
+    return stored, True
+
+
+def _stored(event_id: str) -> StripeEvent | None:
+    return db.session.execute(
+        db.select(StripeEvent).where(StripeEvent.event_id == event_id)
+    ).scalar_one_or_none()
+
+
+def process(stored_id: int) -> bool:
+    """Apply a stored event once; return False if it had been processed already."""
+    stored = db.session.get(StripeEvent, stored_id, with_for_update=True)
+    if stored is None or stored.processed_at is not None:
+        db.session.rollback()
+        return False
+    stored.attempts += 1
+    obj = json.loads(stored.payload)["data"]["object"]
+    handler = HANDLERS.get(stored.type)
+    if handler is not None:
+        handler(obj)
+    stored = db.session.get(StripeEvent, stored_id)
+    assert stored is not None
+    stored.processed_at = utcnow()
+    db.session.commit()
+    return True
+
+
+def _account_updated(obj: dict[str, Any]) -> None:
+    onboarding.apply_account_state(account_from_dict(obj))
+
+
+def _checkout_completed(obj: dict[str, Any]) -> None:
+    checkout.sync_checkout_session(obj["id"])
+
+
+def _payment_intent_changed(obj: dict[str, Any]) -> None:
+    payment = checkout.payment_for(obj["id"], obj.get("metadata") or {})
+    if payment is None:
+        log.info("webhook: PaymentIntent %s is not ours", obj["id"])
+        return
+    checkout.apply_payment_intent(payment, payment_intent_from_dict(obj))
+
+
+HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "account.updated": _account_updated,
+    "checkout.session.completed": _checkout_completed,
+    "payment_intent.amount_capturable_updated": _payment_intent_changed,
+    "payment_intent.payment_failed": _payment_intent_changed,
+}

@@ -1,0 +1,1 @@
+"""Celery entry point and thin tasks; every task loads by id and calls one service."""

@@ -1,0 +1,14 @@
+"""`celery -A workers.celery_app worker` starts here: one Flask app, its Celery, the tasks."""
+
+from __future__ import annotations
+
+from marketplace import create_app
+
+flask_app = create_app()
+celery_app = flask_app.extensions["celery"]
+
+import workers.outbox  # noqa: E402,F401  (register tasks)
+import workers.payouts  # noqa: E402,F401
+import workers.webhooks  # noqa: E402,F401
+
+app = celery_app

@@ -1,0 +1,41 @@
+"""Payout tasks: release one payout; sweep for any that a lost message left behind."""
+
+from __future__ import annotations
+
+from celery import Task, shared_task
+
+from marketplace.core.models import utcnow
+from marketplace.extensions import db
+from marketplace.payments.gateway import GatewayError
+from marketplace.payments.models import Payout
+from marketplace.payments.payouts import release_payout
+from marketplace.payments.status import PayoutStatus
+from workers.retry import MAX_RETRIES, backoff
+
+
+@shared_task(name="payouts.release", bind=True, max_retries=MAX_RETRIES)
+def release(self: Task, payout_id: int) -> str:
+    try:
+        return str(release_payout(payout_id))
+    except GatewayError as exc:
+        db.session.rollback()
+        if not exc.transient:
+            raise
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+    finally:
+        db.session.remove()
+
+
+@shared_task(name="payouts.sweep")
+def sweep() -> int:
+    """Re-drive scheduled payouts that are due (a message lost with Redis, a killed worker)."""
+    try:
+        due = db.session.execute(
+            db.select(Payout.id).where(Payout.status == PayoutStatus.SCHEDULED,
+                                       Payout.release_after <= utcnow())
+        ).scalars().all()
+        for payout_id in due:
+            release.delay(payout_id)
+        return len(due)
+    finally:
+        db.session.remove()
