@@ -25,6 +25,7 @@ def test_onboarding_flow(flows, client, emulator):
     assert "Stripe Express onboarding (emulator)" in page.text and acct.id in page.text
     assert "Agree and submit" in page.text and "<script" not in page.text
     action, fields = page.form()
+    assert action == f"/hosted/onboarding/{link.url.rsplit('/', 1)[1]}"
     assert fields["iban"].startswith("FR") and fields["full_name"]
     done = flows.browser.submit(page, flows.base_url)
     assert done.status == 303 and done.location == f"{APP}/onboarding/return"

@@ -45,7 +45,7 @@ def _resource_for(actual: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _compare(actual: Any, expected: Any, path: str) -> None:
-    if actual is None or (expected is None and not isinstance(actual, dict)):
+    if actual is None or (expected is None and not isinstance(actual, dict | list)):
         return
     if isinstance(actual, dict):
         _compare_dict(actual, expected, path)
