@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
 
 CURRENCY_SYMBOLS = {"eur": "€"}
+_AMOUNT_RE = re.compile(r"(\d{1,12})(?:[.,](\d{1,2}))?")
+_SUB_CENT_RE = re.compile(r"\d{1,12}[.,]\d{3,}")
 
 
 class MoneyFormatError(ValueError):
@@ -12,18 +14,15 @@ class MoneyFormatError(ValueError):
 
 
 def parse_major_to_cents(text: str) -> int:
-    """Turn '12', '12.5' or '12,50' into cents exactly, refusing sub-cent precision."""
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise MoneyFormatError("Enter an amount such as 45 or 45.50.") from exc
-    if not value.is_finite():
+    """Turn '12', '12.5' or '12,50' into cents exactly; refuse signs, exponents, sub-cents."""
+    cleaned = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    match = _AMOUNT_RE.fullmatch(cleaned)
+    if match is None:
+        if _SUB_CENT_RE.fullmatch(cleaned):
+            raise MoneyFormatError("Use at most two decimals.")
         raise MoneyFormatError("Enter an amount such as 45 or 45.50.")
-    cents = value * 100
-    if cents != cents.to_integral_value():
-        raise MoneyFormatError("Use at most two decimals.")
-    return int(cents)
+    units, decimals = match.group(1), (match.group(2) or "").ljust(2, "0")
+    return int(units) * 100 + int(decimals)
 
 
 def format_cents(amount_cents: int, currency: str = "eur") -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from wtforms.fields.choices import SelectChoice
+
 CATEGORIES: dict[str, tuple[str, str]] = {
     "bricolage": ("Bricolage", "Small DIY jobs"),
     "montage-meubles": ("Montage de meubles", "Furniture assembly"),
@@ -16,9 +18,9 @@ CATEGORIES: dict[str, tuple[str, str]] = {
 }
 
 
-def category_choices() -> list[tuple[str, str]]:
-    """(slug, label) pairs for forms, labelled in both languages."""
-    return [(slug, f"{fr} — {en}") for slug, (fr, en) in CATEGORIES.items()]
+def category_choices() -> list[SelectChoice]:
+    """Form choices, labelled in both languages."""
+    return [SelectChoice(slug, f"{fr} — {en}") for slug, (fr, en) in CATEGORIES.items()]
 
 
 def category_label(slug: str) -> str:

@@ -6,7 +6,7 @@ a fresh retrieve) decide whether the helper can be paid.
 
 from __future__ import annotations
 
-import time
+import secrets
 
 from marketplace.accounts.models import HelperProfile, User
 from marketplace.core import outbox
@@ -29,8 +29,8 @@ def onboarding_link(user: User, refresh_url: str, return_url: str) -> str:
             idempotency_key=f"mkt:account:{profile.id}")
         profile.stripe_account_id = account.id
         db.session.commit()
-    # Links are single-use and short-lived: a key per minute lets a double click share one.
-    key = f"mkt:account_link:{profile.id}:{int(time.time() // 60)}"
+    # Links are single-use: each request (a refresh_url visit included) needs a new one.
+    key = f"mkt:account_link:{profile.id}:{secrets.token_hex(8)}"
     return gateway().create_onboarding_link(profile.stripe_account_id, refresh_url,
                                             return_url, idempotency_key=key)
 

@@ -63,11 +63,11 @@ class StripeGateway:
                         "capabilities": {"transfers": {"requested": True}},
                         "metadata": metadata},
                 options={"idempotency_key": idempotency_key})
-        return account_from_dict(acct)
+        return account_from_dict(acct.to_dict())
 
     def retrieve_account(self, account_id: str) -> ConnectedAccount:
         with _mapped_errors():
-            return account_from_dict(self.v1.accounts.retrieve(account_id))
+            return account_from_dict(self.v1.accounts.retrieve(account_id).to_dict())
 
     def create_onboarding_link(self, account_id: str, refresh_url: str, return_url: str,
                                idempotency_key: str) -> str:
@@ -102,20 +102,20 @@ class StripeGateway:
         with _mapped_errors():
             session = self.v1.checkout.sessions.create(
                 params=params, options={"idempotency_key": request.idempotency_key})
-        return checkout_session_from_dict(session)
+        return checkout_session_from_dict(session.to_dict())
 
     def retrieve_checkout_session(self, session_id: str) -> CheckoutSessionInfo:
         with _mapped_errors():
             session = self.v1.checkout.sessions.retrieve(
                 session_id,
                 params={"expand": ["payment_intent", "payment_intent.latest_charge"]})
-        return checkout_session_from_dict(session)
+        return checkout_session_from_dict(session.to_dict())
 
     def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntentInfo:
         with _mapped_errors():
             pi = self.v1.payment_intents.retrieve(
                 payment_intent_id, params={"expand": ["latest_charge.balance_transaction"]})
-        return payment_intent_from_dict(pi)
+        return payment_intent_from_dict(pi.to_dict())
 
     def capture_payment_intent(self, payment_intent_id: str, amount_cents: int,
                                idempotency_key: str) -> PaymentIntentInfo:
@@ -125,7 +125,7 @@ class StripeGateway:
                 params={"amount_to_capture": amount_cents,
                         "expand": ["latest_charge.balance_transaction"]},
                 options={"idempotency_key": idempotency_key})
-        return payment_intent_from_dict(pi)
+        return payment_intent_from_dict(pi.to_dict())
 
     def create_transfer(self, amount_cents: int, currency: str, destination: str,
                         source_transaction: str, transfer_group: str,
@@ -145,7 +145,7 @@ class StripeGateway:
         with _mapped_errors():
             page = self.v1.transfers.list(params={"transfer_group": transfer_group,
                                                   "limit": 100})
-        for tr in page["data"]:
+        for tr in page.to_dict()["data"]:
             if (tr.get("metadata") or {}).get(metadata_key) == metadata_value:
                 return TransferInfo(id=tr["id"], amount_cents=int(tr["amount"]),
                                     currency=tr["currency"], destination=str(tr["destination"]))

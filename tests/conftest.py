@@ -1,0 +1,114 @@
+"""Shared fixtures: one app per session on the configured database, the Stripe emulator
+on a loopback port, and (for integration tests) the app over HTTP plus a real worker.
+
+With no environment this runs on the embedded defaults (SQLite files, SQLite broker);
+with DATABASE_URL / CELERY_BROKER_URL set it runs on PostgreSQL / Redis.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from marketplace.payments.emulator import StripeEmulator
+from tests.support import factories
+from tests.support.servers import LiveServer, Worker
+from tests.support.web import Browser
+
+WEBHOOK_SECRET = "whsec_test_entraide"
+
+
+@pytest.fixture(scope="session")
+def test_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    tmp = tmp_path_factory.mktemp("entraide")
+    env = {
+        "ENTRAIDE_ENV": "testing",
+        "ENTRAIDE_INSTANCE_DIR": str(tmp),
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{tmp / 'test.sqlite'}",
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL")
+        or f"sqla+sqlite:///{tmp / 'broker.sqlite'}",
+        "STRIPE_SECRET_KEY": "sk_test_emulator",
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_emulator",
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+    }
+    return env
+
+
+@pytest.fixture(scope="session")
+def stripe_emulator() -> Iterator[StripeEmulator]:
+    emu = StripeEmulator()
+    emu.start()
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture(scope="session")
+def app(test_env: dict[str, str], stripe_emulator: StripeEmulator) -> Iterator[Flask]:
+    from tests.support.schema import reset_schema
+
+    os.environ.update(test_env)
+    os.environ["STRIPE_API_BASE"] = stripe_emulator.base_url or ""
+    from marketplace import create_app
+
+    app = create_app("testing")
+    with app.app_context():
+        reset_schema()
+    yield app
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[Flask]:
+    """An app context for service-level tests; every table is emptied afterwards."""
+    from tests.support.schema import empty_tables
+
+    with app.app_context():
+        yield app
+    with app.app_context():
+        empty_tables()
+
+
+@pytest.fixture
+def client(ctx: Flask) -> FlaskClient:
+    return ctx.test_client()
+
+
+@pytest.fixture
+def make(ctx: Flask) -> factories.Factories:
+    return factories.Factories()
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask, stripe_emulator: StripeEmulator) -> Iterator[LiveServer]:
+    server = LiveServer(app).start()
+    stripe_emulator.add_webhook_endpoint(f"{server.url}/stripe/webhook", WEBHOOK_SECRET)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def worker(app: Flask, test_env: dict[str, str],
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worker]:
+    env = {**os.environ, **test_env, "STRIPE_API_BASE": app.config["STRIPE_API_BASE"]}
+    log = Path(tmp_path_factory.mktemp("worker")) / "worker.log"
+    proc = Worker(env, log).start()
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture
+def browser_factory(live_server: LiveServer, ctx: Flask) -> Iterator[type[Browser]]:
+    browsers: list[Browser] = []
+
+    def make_browser() -> Browser:
+        b = Browser(live_server.url)
+        browsers.append(b)
+        return b
+
+    yield make_browser  # type: ignore[misc]
+    for b in browsers:
+        b.close()

@@ -1,0 +1,1 @@
+"""Test support: real servers (app, emulator, worker, SMTP) and small drivers for them."""
