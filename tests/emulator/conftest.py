@@ -157,7 +157,7 @@ def receiver(emulator: StripeEmulator) -> Iterator[Receiver]:
             """Silence request logs."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     rec.url = f"http://127.0.0.1:{server.server_port}/stripe/webhook"
     emulator.add_webhook_endpoint(rec.url, WEBHOOK_SECRET)

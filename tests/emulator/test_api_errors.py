@@ -94,11 +94,12 @@ def test_unknown_url(base_url):
     raw.value.close()
 
 
-def test_fault_hook(client, emulator):
+def test_fault_hook(client, emulator, base_url):
     emulator.faults.append(lambda method, path, params: (
         (500, {"error": {"type": "api_error", "message": "boom"}})
         if path == "/v1/balance" else None))
+    no_retry = stripe.StripeClient("sk_test_x", base_addresses={"api": base_url})
     with pytest.raises(stripe.APIError):
-        client.v1.balance.retrieve()
+        no_retry.v1.balance.retrieve()
     emulator.faults.clear()
     assert client.v1.balance.retrieve().object == "balance"

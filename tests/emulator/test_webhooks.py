@@ -40,6 +40,7 @@ def test_signature_rejects_other_secret(flows, emulator, receiver):
 
 def test_failed_deliveries_are_retried(client, emulator, receiver):
     receiver.fail_first = 2
+    emulator.webhooks.retry_delays = (0.05, 0.1, 0.2)
     started = time.monotonic()
     cus = client.v1.customers.create(params={"email": "x@x.fr"})
     assert time.monotonic() - started < 0.5  # the API call does not wait for delivery

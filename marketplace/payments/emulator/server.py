@@ -84,7 +84,7 @@ class StripeEmulator:
                                    request_handler=handler)
         self.base_url = f"http://{host}:{self._server.server_port}"
         self.webhooks.start()
-        self._thread = threading.Thread(target=self._server.serve_forever,
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
                                         name="stripe-emulator", daemon=True)
         self._thread.start()
         return self.base_url

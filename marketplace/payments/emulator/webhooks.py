@@ -47,6 +47,7 @@ class WebhookDispatcher:
     def __init__(self, on_delivered: Callable[[str], None] | None = None) -> None:
         self.endpoints: list[tuple[str, str]] = []
         self.on_delivered = on_delivered
+        self.retry_delays: tuple[float, ...] = RETRY_DELAYS  # tests may shorten them
         self.log: list[dict[str, Any]] = []  # one entry per attempt, for tests / dashboard
         self._heap: list[_Delivery] = []
         self._seq = itertools.count()
@@ -114,8 +115,9 @@ class WebhookDispatcher:
                 self.on_delivered(delivery.event_id)
             with self._cond:
                 self._in_flight -= 1
-                if not ok and delivery.attempt < len(RETRY_DELAYS) and not self._stopping:
-                    delivery.due = time.monotonic() + RETRY_DELAYS[delivery.attempt]
+                delays = self.retry_delays
+                if not ok and delivery.attempt < len(delays) and not self._stopping:
+                    delivery.due = time.monotonic() + delays[delivery.attempt]
                     delivery.attempt += 1
                     heapq.heappush(self._heap, delivery)
                 self._cond.notify_all()

@@ -1,0 +1,76 @@
+"""Server facade: state file persistence, CLI, dashboard, concurrency."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import stripe
+
+from marketplace.payments.emulator import StripeEmulator
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _client(base_url: str) -> stripe.StripeClient:
+    return stripe.StripeClient("sk_test_x", base_addresses={"api": base_url})
+
+
+def test_state_file_survives_restart(tmp_path):
+    state = tmp_path / "instance" / "stripe-emulator.json"
+    with StripeEmulator(state_file=state) as emu:
+        client = _client(emu.start())
+        acct = client.v1.accounts.create(params={"type": "express"})
+        cus = client.v1.customers.create(params={"email": "p@x.fr"},
+                                         options={"idempotency_key": "persist"})
+    assert json.loads(state.read_text())["objects"][acct.id]["object"] == "account"
+    assert not list(state.parent.glob("*.tmp"))
+    with StripeEmulator(state_file=state) as emu:
+        client = _client(emu.start())
+        assert client.v1.accounts.retrieve(acct.id).id == acct.id
+        replay = client.v1.customers.create(params={"email": "p@x.fr"},
+                                            options={"idempotency_key": "persist"})
+        assert replay.id == cus.id
+        assert emu.get(cus.id)["email"] == "p@x.fr"
+
+
+def test_concurrent_requests(emulator, base_url):
+    client = _client(base_url)
+
+    def create(i: int) -> str:
+        return client.v1.customers.create(params={"email": f"{i}@x.fr"}).id
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(create, range(40)))
+    assert len(set(ids)) == 40 and len(emulator.objects("customer")) == 40
+
+
+def test_dashboard(emulator, base_url, client):
+    client.v1.customers.create(params={"email": "d@x.fr"})
+    with urllib.request.urlopen(f"{base_url}/", timeout=5) as resp:  # noqa: S310
+        html = resp.read().decode()
+    assert "Recent objects" in html and "cus_" in html
+
+
+def test_cli_prints_listening_line(tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "marketplace.payments.emulator", "--port", "0", "--quiet",
+         "--state-file", str(tmp_path / "s.json"), "--webhook-url", "http://127.0.0.1:9/x",
+         "--webhook-secret", "whsec_x"],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        assert line.startswith("stripe-emulator listening on http://127.0.0.1:")
+        base_url = line.rsplit(" ", 1)[1]
+        assert _client(base_url).v1.balance.retrieve().object == "balance"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        proc.stdout.close()
+    assert proc.returncode == 0
