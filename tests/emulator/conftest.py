@@ -58,13 +58,16 @@ class Page:
 class Browser:
     """Minimal HTTP client: GET pages and POST forms like a browser without JavaScript."""
 
-    def request(self, method: str, url: str, data: dict[str, str] | None = None) -> Page:
+    def request(self, method: str, url: str, data: dict[str, str] | None = None,
+                headers: dict[str, str] | None = None) -> Page:
         """Perform one request and close the connection (no leaked sockets)."""
         parts = urllib.parse.urlsplit(url)
         conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         body = urllib.parse.urlencode(data) if data is not None else None
-        headers = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
+        headers = dict(headers or {})
+        if body:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
         try:
             conn.request(method, path, body=body, headers=headers)
             resp = conn.getresponse()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 
 import pytest
 import stripe
@@ -50,17 +48,15 @@ def test_declines_are_replayed_but_validation_errors_are_not(client, emulator):
     assert len(emulator.objects("payment_intent")) == 1
 
 
-def test_authentication_errors(base_url):
+def test_authentication_errors(base_url, browser):
     for key in ("sk_live_nope", "pk_test_nope"):
         bad = stripe.StripeClient(key, base_addresses={"api": base_url})
         with pytest.raises(stripe.AuthenticationError) as exc:
             bad.v1.balance.retrieve()
         assert exc.value.http_status == 401
-    request = urllib.request.Request(f"{base_url}/v1/balance")
-    with pytest.raises(urllib.error.HTTPError) as raw:
-        urllib.request.urlopen(request, timeout=5)
-    body = json.loads(raw.value.read())
-    raw.value.close()
+    raw = browser.get(f"{base_url}/v1/balance")
+    assert raw.status == 401
+    body = json.loads(raw.text)
     assert body["error"]["type"] == "invalid_request_error"
     assert "API key" in body["error"]["message"]
 
@@ -84,14 +80,14 @@ def test_invalid_request_errors(client):
     assert limit.value.param == "limit"
 
 
-def test_unknown_url(base_url):
-    request = urllib.request.Request(f"{base_url}/v1/nothing",
-                                     headers={"Authorization": "Bearer sk_test_x"})
-    with pytest.raises(urllib.error.HTTPError) as raw:
-        urllib.request.urlopen(request, timeout=5)
-    assert raw.value.code == 404
-    assert "Unrecognized request URL" in json.loads(raw.value.read())["error"]["message"]
-    raw.value.close()
+def test_unknown_url_and_basic_auth(base_url, browser):
+    raw = browser.request("GET", f"{base_url}/v1/nothing",
+                          headers={"Authorization": "Bearer sk_test_x"})
+    assert raw.status == 404
+    assert "Unrecognized request URL" in json.loads(raw.text)["error"]["message"]
+    basic = browser.request("GET", f"{base_url}/v1/balance",
+                            headers={"Authorization": "Basic c2tfdGVzdF94Og=="})  # sk_test_x:
+    assert basic.status == 200 and json.loads(basic.text)["object"] == "balance"
 
 
 def test_fault_hook(client, emulator, base_url):
