@@ -9,9 +9,11 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 import stripe
 
 from marketplace.payments.emulator import StripeEmulator
+from marketplace.payments.emulator.errors import StripeError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,3 +76,21 @@ def test_cli_prints_listening_line(tmp_path):
         proc.wait(10)
         proc.stdout.close()
     assert proc.returncode == 0
+
+
+def test_shortcut_helpers(emulator, flows, client):
+    acct = flows.account(onboard=False)
+    assert emulator.complete_onboarding(acct.id)["payouts_enabled"] is True
+    session = flows.session()
+    pi = emulator.pay_checkout_session(session.id)
+    assert pi["status"] == "requires_capture"
+    assert client.v1.checkout.sessions.retrieve(session.id).status == "complete"
+    declined = flows.session()
+    with pytest.raises(StripeError) as exc:
+        emulator.pay_checkout_session(declined.id, "4000000000000002")
+    assert exc.value.code == "card_declined" and exc.value.status == 402
+    emulator.advance_time(3600)
+    later = client.v1.customers.create(params={"email": "t@x.fr"})
+    assert later.created >= acct.created + 3600
+    emulator.reset()
+    assert emulator.objects("account") == [] and emulator.events() == []

@@ -156,7 +156,7 @@ def charge(
         payment_intent=pi["id"], payment_method=pm["id"],
         receipt_url=f"{receipt_base}/receipts/{ch_id}", refunds=empty_list(
             f"/v1/charges/{ch_id}/refunds"), shipping=None, source=None, transfer_data=None,
-        transfer_group=pi["transfer_group"], calculated_statement_descriptor="ENTRAIDE",
+        transfer_group=pi["transfer_group"], calculated_statement_descriptor="STRIPE EMULATOR",
         captured=False, paid=True, status="succeeded",
     )
 

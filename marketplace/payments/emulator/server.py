@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from . import pages
+from . import helpers, pages
 from .errors import StripeError, invalid_param
 from .params import get_list, parse_pairs
 from .routes import build_map
@@ -124,6 +124,26 @@ class StripeEmulator:
     def events(self, type: str | None = None) -> list[dict[str, Any]]:
         """All events oldest first, optionally of one ``type``."""
         return [e for e in self.objects("event") if type is None or e["type"] == type]
+
+    def complete_onboarding(self, account_id: str) -> dict[str, Any]:
+        """Onboard an account without the hosted form (emits ``account.updated``)."""
+        return copy.deepcopy(helpers.complete_onboarding(self.store, account_id))
+
+    def pay_checkout_session(self, session_id: str,
+                             card_number: str = "4242424242424242") -> dict[str, Any]:
+        """Pay a session without the hosted form; returns the PaymentIntent (402 raises)."""
+        pi = helpers.pay_checkout_session(self.store, session_id, card_number,
+                                          self.base_url or "")
+        return copy.deepcopy(pi)
+
+    def advance_time(self, seconds: int) -> None:
+        """Move the emulator clock forward (link expiry, ``created`` timestamps)."""
+        with self.store.lock:
+            self.store.clock_offset += seconds
+
+    def reset(self) -> None:
+        """Drop all state (keeps the server and webhook endpoints running)."""
+        helpers.reset(self.store)
 
     def wait_for_webhooks_idle(self, timeout: float = 10) -> None:
         """Block until every queued webhook was delivered or gave up (``TimeoutError``)."""
