@@ -99,9 +99,9 @@ def _compare_dict(actual: dict[str, Any], expected: Any, path: str) -> None:
     if last in FREE_MAPS or expected == {}:
         return
     if last in LOOSE_FIELDS:
-        missing = set(expected) - set(actual)
-        if missing:
-            raise FixtureMismatch(f"{path}: missing keys {sorted(missing)}")
+        absent = set(expected) - set(actual)
+        if absent:
+            raise FixtureMismatch(f"{path}: missing keys {sorted(absent)}")
     elif set(actual) != set(expected):
         extra = sorted(set(actual) - set(expected))
         missing = sorted(set(expected) - set(actual))

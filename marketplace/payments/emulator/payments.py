@@ -110,15 +110,16 @@ def fail(
     charge: dict[str, Any] | None,
 ) -> None:
     """Record a failed attempt and raise the 402 the SDK turns into ``CardError``."""
+    charge_id = charge["id"] if charge is not None else None
     if charge is not None:
         objects.decline_charge(charge, card)
         ctx.emit("charge.failed", charge)
     pi.update(status="requires_payment_method", payment_method=None, next_action=None,
-              last_payment_error=_error_object(card, pm, charge and charge["id"]))
+              last_payment_error=_error_object(card, pm, charge_id))
     ctx.emit("payment_intent.payment_failed", pi)
     raise StripeError(
         card.message or "Your card was declined.", status=402, type="card_error",
-        code=card.code, decline_code=card.decline_code, charge=charge and charge["id"],
+        code=card.code, decline_code=card.decline_code, charge=charge_id,
         payment_intent=copy.deepcopy(pi), payment_method=copy.deepcopy(pm),
     )
 

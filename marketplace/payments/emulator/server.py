@@ -7,7 +7,7 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
@@ -180,14 +180,14 @@ class StripeEmulator:
     def _ctx(self, request: Request) -> Ctx:
         return Ctx(store=self.store, base_url=request.host_url.rstrip("/"))
 
-    def _hosted(self, request: Request, handler: Any, args: dict[str, str]) -> Response:
+    def _hosted(self, request: Request, handler: Any, args: Mapping[str, Any]) -> Response:
         with self.store.lock:
             response = handler(self._ctx(request), request, args["obj_id"])
             if request.method == "POST":
                 self.store.save()
         return response
 
-    def _api(self, request: Request, handler: Any, args: dict[str, str]) -> Response:
+    def _api(self, request: Request, handler: Any, args: Mapping[str, Any]) -> Response:
         request_id = f"req_{random_token(14)}"
         headers = {"Request-Id": request_id,
                    "Stripe-Version": request.headers.get("Stripe-Version", API_VERSION)}
@@ -222,7 +222,7 @@ class StripeEmulator:
                 self.store.save()
         return _json(body, status, **headers)
 
-    def _run(self, ctx: Ctx, request: Request, handler: Any, args: dict[str, str],
+    def _run(self, ctx: Ctx, request: Request, handler: Any, args: Mapping[str, Any],
              pairs: list[tuple[str, str]]) -> tuple[int, dict[str, Any], bool]:
         try:
             ctx.params = parse_pairs(pairs)
