@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 
 from marketplace.payments.emulator import StripeEmulator
 from tests.support import factories
+from tests.support.client import IsolatedClient
 from tests.support.servers import LiveServer, Worker
 from tests.support.web import Browser
 
@@ -56,6 +57,7 @@ def app(test_env: dict[str, str], stripe_emulator: StripeEmulator) -> Iterator[F
     from marketplace import create_app
 
     app = create_app("testing")
+    app.test_client_class = IsolatedClient
     with app.app_context():
         reset_schema()
     yield app

@@ -1,0 +1,54 @@
+"""First accept wins: ten helpers accepting at once leave exactly one assignment."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask
+
+from marketplace.accounts.models import User
+from marketplace.extensions import db
+from marketplace.missions import services
+from marketplace.missions.models import Assignment, Mission
+from marketplace.missions.services import MissionNotOpenError
+from marketplace.missions.status import MissionStatus
+from tests.support.factories import Factories
+
+CONTENDERS = 10
+
+
+def test_ten_concurrent_accepts_make_one_assignment(ctx: Flask, make: Factories) -> None:
+    helper_ids = [make.helper().id for _ in range(CONTENDERS)]
+    mission_id = make.mission().id
+    db.session.remove()
+    barrier = threading.Barrier(CONTENDERS)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def contend(helper_id: int) -> None:
+        with ctx.app_context():
+            helper = db.session.get(User, helper_id)
+            assert helper is not None
+            helper.helper_profile  # noqa: B018  (load before the race starts)
+            barrier.wait()
+            try:
+                services.accept_mission(mission_id, helper)
+                result = "won"
+            except MissionNotOpenError:
+                result = "lost"
+            finally:
+                db.session.remove()
+            with lock:
+                outcomes.append(result)
+
+    threads = [threading.Thread(target=contend, args=(h,)) for h in helper_ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+
+    assert sorted(outcomes) == ["lost"] * (CONTENDERS - 1) + ["won"]
+    assignments = db.session.execute(db.select(Assignment)).scalars().all()
+    mission = db.session.get(Mission, mission_id)
+    assert mission is not None and mission.status == MissionStatus.ASSIGNED
+    assert [a.helper_id for a in assignments] == [mission.helper_id]

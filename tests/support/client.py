@@ -1,0 +1,18 @@
+"""A test client whose requests get their own app context, as real requests do.
+
+Flask reuses an already-pushed app context for a request, so `g` (the signed-in user,
+the CSRF token) would leak between clients of a test that holds a context open.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from typing import Any
+
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+
+class IsolatedClient(FlaskClient):
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        return contextvars.Context().run(super().open, *args, **kwargs)
