@@ -11,6 +11,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 STRIPE_API_VERSION = "2026-10-28.endive"
+EMULATOR_SECRET_KEY = "sk_test_emulator"  # noqa: S105  (a public placeholder, not a secret)
 
 
 def instance_dir() -> Path:
@@ -43,9 +44,9 @@ class Config:
     def __init__(self) -> None:
         inst = instance_dir()
         self.SECRET_KEY = os.environ.get("SECRET_KEY", "")
-        self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{inst / 'entraide.sqlite'}")
-        self.CELERY_BROKER_URL = _env("CELERY_BROKER_URL", f"sqla+sqlite:///{inst / 'broker.sqlite'}")
-        self.STRIPE_SECRET_KEY = _env("STRIPE_SECRET_KEY", "sk_test_emulator")
+        self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{inst}/entraide.sqlite")
+        self.CELERY_BROKER_URL = _env("CELERY_BROKER_URL", f"sqla+sqlite:///{inst}/broker.sqlite")
+        self.STRIPE_SECRET_KEY = _env("STRIPE_SECRET_KEY", EMULATOR_SECRET_KEY)
         self.STRIPE_PUBLISHABLE_KEY = _env("STRIPE_PUBLISHABLE_KEY", "pk_test_emulator")
         self.STRIPE_WEBHOOK_SECRET = _env("STRIPE_WEBHOOK_SECRET", "whsec_entraide_emulator")
         self.STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
@@ -88,7 +89,7 @@ class ProductionConfig(Config):
             raise RuntimeError(f"production config: missing {', '.join(missing)}")
         if os.environ.get("STRIPE_API_BASE"):
             raise RuntimeError("production config: STRIPE_API_BASE (the emulator) is refused")
-        if os.environ["STRIPE_SECRET_KEY"] == "sk_test_emulator":
+        if os.environ["STRIPE_SECRET_KEY"] == EMULATOR_SECRET_KEY:
             raise RuntimeError("production config: STRIPE_SECRET_KEY is the emulator's key")
         super().__init__()
 

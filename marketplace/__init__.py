@@ -27,13 +27,12 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    import marketplace.models  # noqa: F401  (the whole schema, for Alembic)
     from marketplace.celery_setup import celery_init_app
     from marketplace.core import dbsetup
     from marketplace.core.safety import install_security_headers
     from marketplace.extensions import csrf, db, limiter, login_manager, migrate
     from marketplace.payments.provider import init_gateway
-
-    import marketplace.models  # noqa: F401  (the whole schema, for Alembic)
 
     db.init_app(app)
     dbsetup.install(app)

@@ -11,7 +11,7 @@ from marketplace.core.errors import DomainError
 from marketplace.extensions import db
 
 ASNIERES = (48.9146, 2.2874)
-DEMO_PASSWORD = "entraide-demo-2026"
+DEMO_PASSWORD = "entraide-demo-2026"  # noqa: S105  (printed demo credential)
 DEMO_HELPERS = [
     ("helper1@demo.entraide.fr", "Karim Benali", (48.9105, 2.2840),
      ["bricolage", "montage-meubles", "demenagement"]),

@@ -22,7 +22,7 @@ class PayoutStatus(StrEnum):
     FAILED = "failed"
 
 
-P, O = PaymentStatus, PayoutStatus
+P, Q = PaymentStatus, PayoutStatus
 PAYMENT_TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
     P.CREATED: frozenset({P.AUTHORIZED, P.FAILED, P.CANCELED}),
     P.FAILED: frozenset({P.AUTHORIZED, P.CANCELED}),
@@ -31,10 +31,10 @@ PAYMENT_TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
     P.CANCELED: frozenset(),
 }
 PAYOUT_TRANSITIONS: dict[PayoutStatus, frozenset[PayoutStatus]] = {
-    O.SCHEDULED: frozenset({O.HELD, O.PAID, O.FAILED}),
-    O.HELD: frozenset({O.SCHEDULED, O.PAID, O.FAILED}),
-    O.FAILED: frozenset({O.SCHEDULED}),
-    O.PAID: frozenset(),
+    Q.SCHEDULED: frozenset({Q.HELD, Q.PAID, Q.FAILED}),
+    Q.HELD: frozenset({Q.SCHEDULED, Q.PAID, Q.FAILED}),
+    Q.FAILED: frozenset({Q.SCHEDULED}),
+    Q.PAID: frozenset(),
 }
 
 

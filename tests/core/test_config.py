@@ -44,5 +44,5 @@ def test_defaults_are_embedded(monkeypatch: pytest.MonkeyPatch, tmp_path) -> Non
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ENTRAIDE_INSTANCE_DIR", str(tmp_path))
     cfg = config_for("development")
-    assert cfg.SQLALCHEMY_DATABASE_URI == f"sqlite:///{tmp_path / 'entraide.sqlite'}"
+    assert f"sqlite:///{tmp_path / 'entraide.sqlite'}" == cfg.SQLALCHEMY_DATABASE_URI
     assert cfg.CELERY_BROKER_URL.startswith("sqla+sqlite:///")

@@ -11,7 +11,8 @@ def test_parse(text: str, cents: int) -> None:
     assert parse_major_to_cents(text) == cents
 
 
-@pytest.mark.parametrize("text", ["abc", "10.005", "", "1e400", "NaN", "inf", "12..3", "-5", "1" + "0" * 13])
+@pytest.mark.parametrize("text", ["abc", "10.005", "", "1e400", "NaN", "inf", "12..3", "-5",
+                                  "1" + "0" * 13])
 def test_parse_refuses(text: str) -> None:
     with pytest.raises(MoneyFormatError):
         parse_major_to_cents(text)
