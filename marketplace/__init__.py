@@ -32,6 +32,7 @@ def register_extensions(app: Flask) -> None:
     from marketplace.core import dbsetup
     from marketplace.core.safety import install_security_headers
     from marketplace.extensions import csrf, db, limiter, login_manager, migrate
+    from marketplace.notifications.senders import init_sms
     from marketplace.payments.provider import init_gateway
 
     db.init_app(app)
@@ -46,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     _register_user_loader()
     install_security_headers(app)
     init_gateway(app)
+    init_sms(app)
     celery_init_app(app)
 
 
@@ -61,10 +63,11 @@ def _register_user_loader() -> None:
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.missions.views import bp as missions_bp
+    from marketplace.notifications.views import bp as notifications_bp
     from marketplace.operators.views import bp as operators_bp
     from marketplace.payments.views import bp as payments_bp
 
-    for bp in (accounts_bp, missions_bp, payments_bp, operators_bp):
+    for bp in (accounts_bp, missions_bp, payments_bp, operators_bp, notifications_bp):
         app.register_blueprint(bp)
 
 

@@ -11,7 +11,6 @@ from typing import Any
 from celery import Celery, Task
 from flask import Flask
 
-TASK_MODULES = ["workers.payouts", "workers.webhooks", "workers.outbox"]
 VISIBILITY_TIMEOUT_S = 3 * 3600  # longer than the longest retry delay
 
 
@@ -30,6 +29,7 @@ def celery_config(app: Flask) -> dict[str, Any]:
         "beat_schedule": {
             "outbox-relay": {"task": "outbox.relay", "schedule": 10.0},
             "payout-sweeper": {"task": "payouts.sweep", "schedule": 60.0},
+            "notification-sweeper": {"task": "notifications.sweep", "schedule": 60.0},
         },
     }
     if broker.startswith(("redis://", "rediss://")):

@@ -3,6 +3,11 @@
 from marketplace.accounts.models import HelperProfile, HelperSkill, User
 from marketplace.core.outbox import OutboxMessage
 from marketplace.missions.models import Assignment, Mission
+from marketplace.notifications.models import (
+    Notification,
+    NotificationDelivery,
+    NotificationSettings,
+)
 from marketplace.payments.models import (
     LedgerEntry,
     LedgerTransaction,
@@ -11,5 +16,19 @@ from marketplace.payments.models import (
     StripeEvent,
 )
 
-__all__ = ["Assignment", "HelperProfile", "HelperSkill", "LedgerEntry", "LedgerTransaction",
-           "Mission", "OutboxMessage", "Payment", "Payout", "StripeEvent", "User"]
+__all__ = [
+    "Assignment",
+    "HelperProfile",
+    "HelperSkill",
+    "LedgerEntry",
+    "LedgerTransaction",
+    "Mission",
+    "Notification",
+    "NotificationDelivery",
+    "NotificationSettings",
+    "OutboxMessage",
+    "Payment",
+    "Payout",
+    "StripeEvent",
+    "User",
+]

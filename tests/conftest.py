@@ -19,13 +19,29 @@ from marketplace.payments.emulator import StripeEmulator
 from tests.support import factories
 from tests.support.client import IsolatedClient
 from tests.support.servers import LiveServer, Worker
+from tests.support.smtp import Mailbox, SmtpServer
 from tests.support.web import Browser
 
 WEBHOOK_SECRET = "whsec_test_entraide"
 
 
 @pytest.fixture(scope="session")
-def test_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: SmtpServer) -> Iterator[Mailbox]:
+    smtp_server.mailbox.clear()
+    yield smtp_server.mailbox
+    smtp_server.mailbox.clear()
+
+
+@pytest.fixture(scope="session")
+def test_env(tmp_path_factory: pytest.TempPathFactory,
+             smtp_server: SmtpServer) -> dict[str, str]:
     tmp = tmp_path_factory.mktemp("entraide")
     env = {
         "ENTRAIDE_ENV": "testing",
@@ -36,6 +52,8 @@ def test_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "STRIPE_SECRET_KEY": "sk_test_emulator",
         "STRIPE_PUBLISHABLE_KEY": "pk_test_emulator",
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp_server.port),
     }
     return env
 
@@ -63,15 +81,21 @@ def app(test_env: dict[str, str], stripe_emulator: StripeEmulator) -> Iterator[F
     yield app
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run tests with a live worker last: before it starts, queued jobs stay queued."""
+    items.sort(key=lambda item: item.get_closest_marker("integration") is not None)
+
+
 @pytest.fixture
-def ctx(app: Flask) -> Iterator[Flask]:
-    """An app context for service-level tests; every table is emptied afterwards."""
+def ctx(app: Flask, stripe_emulator: StripeEmulator) -> Iterator[Flask]:
+    """An app context for service-level tests; tables and the emulator are emptied after."""
     from tests.support.schema import empty_tables
 
     with app.app_context():
         yield app
     with app.app_context():
         empty_tables()
+    stripe_emulator.reset()
 
 
 @pytest.fixture

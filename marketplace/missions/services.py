@@ -16,6 +16,7 @@ from marketplace.extensions import db
 from marketplace.missions.categories import CATEGORIES
 from marketplace.missions.models import Assignment, Mission
 from marketplace.missions.status import Channel, MissionStatus, mission_transition
+from marketplace.notifications import events
 from marketplace.payments import capture
 from marketplace.payments.fees import split
 
@@ -119,8 +120,11 @@ def accept_mission(mission_id: int, helper: User) -> Mission:
     mission = get_visible_mission(helper, mission_id)
     _check_can_take(helper, mission)
     move_mission(mission, MissionStatus.ASSIGNED, helper_id=helper.id)
-    db.session.add(Assignment(mission_id=mission.id, helper_id=helper.id))
+    assignment = Assignment(mission_id=mission.id, helper_id=helper.id)
+    db.session.add(assignment)
     try:
+        db.session.flush()
+        events.helper_assigned(mission, helper, assignment.id)
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
@@ -147,6 +151,7 @@ def mark_done(mission_id: int, helper: User) -> Mission:
     if mission.helper_id != helper.id:
         raise NotFound("No such mission.")
     move_mission(mission, MissionStatus.DONE, done_at=utcnow())
+    events.mission_done(mission)
     db.session.commit()
     return mission
 

@@ -12,6 +12,7 @@ from marketplace.core.models import utcnow
 from marketplace.extensions import db
 from marketplace.missions.models import Mission
 from marketplace.missions.status import MissionStatus
+from marketplace.notifications import events
 from marketplace.payments.gateway import CheckoutRequest, PaymentIntentInfo
 from marketplace.payments.models import Payment
 from marketplace.payments.provider import gateway
@@ -96,9 +97,11 @@ def apply_payment_intent(payment: Payment, pi: PaymentIntentInfo) -> None:
         payment.status = payment_transition(payment.status, PaymentStatus.AUTHORIZED)
         payment.authorized_at, payment.failure_message = utcnow(), None
         _open_mission(payment.mission)
+        events.payment_authorized(payment)
     elif pi.status == "requires_payment_method" and payment.status == PaymentStatus.CREATED:
         payment.status = PaymentStatus.FAILED
         payment.failure_message = pi.failure_message or "The card was declined."
+        events.payment_failed(payment, pi.id)
     db.session.commit()
 
 

@@ -13,6 +13,7 @@ from marketplace.accounts.models import HelperProfile
 from marketplace.core.errors import NotFound
 from marketplace.core.models import utcnow
 from marketplace.extensions import db
+from marketplace.notifications import events
 from marketplace.payments import ledger
 from marketplace.payments.gateway import GatewayError, TransferInfo
 from marketplace.payments.ledger import Line
@@ -76,6 +77,7 @@ def _record_paid(payout: Payout, transfer: TransferInfo) -> None:
         Line(ledger.STRIPE_BALANCE, -transfer.amount_cents),
     ], currency=payout.currency, mission_id=payout.mission_id,
         description=f"Transfer to helper for mission #{payout.mission_id}")
+    events.payout_sent(payout)
     db.session.commit()
 
 

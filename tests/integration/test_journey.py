@@ -23,6 +23,7 @@ from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import LedgerTransaction, Payout
 from marketplace.payments.status import PayoutStatus
 from tests.support.servers import Worker, wait_until
+from tests.support.smtp import Mailbox
 from tests.support.web import Browser
 
 pytestmark = pytest.mark.integration
@@ -64,7 +65,7 @@ def mission_form(start_in: timedelta = timedelta(days=2)) -> dict[str, str]:
 
 
 def test_one_paid_mission_end_to_end(app: Flask, browser_factory, worker: Worker,  # type: ignore[no-untyped-def]
-                                     stripe_emulator: StripeEmulator) -> None:
+                                     stripe_emulator: StripeEmulator, mailbox: Mailbox) -> None:
     # 1. A client signs up, posts a mission and authorizes the card on the hosted page.
     client = browser_factory()
     resp = client.signup("claire@example.com", "Claire Dubois")
@@ -140,3 +141,13 @@ def test_one_paid_mission_end_to_end(app: Flask, browser_factory, worker: Worker
     resp = ops.get("/ops/commissions")
     assert resp.status_code == 200
     assert re.search(r'id="total-commission">6,75', resp.text), resp.text
+
+    # Along the way the worker emailed each person once per event, in French by default.
+    wait_until(lambda: len(mailbox.messages) == 4, timeout=60, message="four emails")
+    subjects = sorted(m["Subject"] for m in mailbox.to("claire@example.com"))
+    assert subjects == ["Carte autorisée : « Fix two kitchen shelves »",
+                        "Karim Benali s'occupe de « Fix two kitchen shelves »",
+                        "Mission terminée ? Confirmez « Fix two kitchen shelves »"]
+    [payout_mail] = mailbox.to("karim@example.com")
+    assert payout_mail["Subject"] == "Virement envoyé : 38,25\u00a0€"
+    assert "commission 6,75" in payout_mail.get_body(("plain",)).get_content()

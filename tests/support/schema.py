@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -17,11 +18,13 @@ def reset_schema() -> None:
 
 
 def empty_tables() -> None:
+    """Delete every row (ids keep growing on PostgreSQL) and drop queued jobs with them."""
     db.session.remove()
+    current_app.extensions["celery"].control.purge()
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
         if db.engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
         else:
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))  # noqa: S608 (our table names)

@@ -1,0 +1,67 @@
+"""The notifications our state changes cause, one function per event (called in-transaction)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from marketplace.core.money import format_cents
+from marketplace.extensions import db
+from marketplace.notifications.services import notify, public_url
+
+if TYPE_CHECKING:
+    from marketplace.accounts.models import User
+    from marketplace.missions.models import Mission
+    from marketplace.payments.models import Payment, Payout
+
+
+def _local(value: object) -> str:
+    from marketplace import _paris_time
+
+    return _paris_time(value)
+
+
+def _mission_link(mission: Mission) -> str:
+    return public_url(f"/missions/{mission.id}")
+
+
+def payment_authorized(payment: Payment) -> None:
+    mission = payment.mission
+    notify(mission.client, "payment_authorized",
+           {"title": mission.title, "total": format_cents(payment.amount_cents, payment.currency)},
+           key=f"payment_authorized:{payment.id}", link=_mission_link(mission))
+
+
+def payment_failed(payment: Payment, payment_intent_id: str) -> None:
+    mission = payment.mission
+    notify(mission.client, "payment_failed",
+           {"title": mission.title, "reason": payment.failure_message or "declined"},
+           key=f"payment_failed:{payment.id}:{payment_intent_id}", link=_mission_link(mission))
+
+
+def helper_assigned(mission: Mission, helper: User, assignment_id: int) -> None:
+    notify(mission.client, "helper_assigned",
+           {"title": mission.title, "helper": helper.full_name,
+            "starts_at": _local(mission.starts_at)},
+           key=f"helper_assigned:{assignment_id}", link=_mission_link(mission))
+
+
+def mission_done(mission: Mission) -> None:
+    helper_name = mission.helper.full_name if mission.helper else ""
+    notify(mission.client, "mission_done",
+           {"title": mission.title, "helper": helper_name,
+            "total": format_cents(mission.total_cents, mission.currency)},
+           key=f"mission_done:{mission.id}", link=_mission_link(mission))
+
+
+def payout_sent(payout: Payout) -> None:
+    from marketplace.accounts.models import User
+
+    helper = db.session.get(User, payout.helper_id)
+    mission = payout.mission
+    if helper is None:
+        return
+    notify(helper, "payout_sent",
+           {"title": mission.title, "amount": format_cents(payout.amount_cents, payout.currency),
+            "price": format_cents(mission.price_cents, payout.currency),
+            "commission": format_cents(mission.commission_cents, payout.currency)},
+           key=f"payout_sent:{payout.id}", link=public_url("/helper/payouts"))

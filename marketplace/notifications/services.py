@@ -1,0 +1,103 @@
+"""Create notifications inside the caller's transaction, and read them back for people."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import current_app
+from jinja2.sandbox import SandboxedEnvironment
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.accounts.models import User
+from marketplace.core import outbox
+from marketplace.core.errors import DomainError
+from marketplace.core.models import utcnow
+from marketplace.extensions import db
+from marketplace.notifications.catalog import message_for
+from marketplace.notifications.models import (
+    Channel,
+    Notification,
+    NotificationDelivery,
+    NotificationSettings,
+)
+
+_text = SandboxedEnvironment(autoescape=False)
+LOCALES = ("fr", "en")
+
+
+def settings_for(user_id: int) -> NotificationSettings:
+    """The person's settings, with defaults (French, email on, SMS off) until they choose."""
+    found = db.session.execute(
+        db.select(NotificationSettings).where(NotificationSettings.user_id == user_id)
+    ).scalar_one_or_none()
+    return found or NotificationSettings(user_id=user_id, locale="fr", email_enabled=True,
+                                         sms_enabled=False)
+
+
+def notify(user: User, event: str, context: dict[str, Any], *, key: str,
+           link: str | None = None) -> Notification | None:
+    """Queue `event` for `user` in the current transaction; None if `key` was used already."""
+    settings = settings_for(user.id)
+    message = message_for(event, settings.locale)
+    notification = Notification(
+        user_id=user.id, event=event, dedupe_key=key, link=link,
+        title=_text.from_string(message.title).render(context),
+        body=_text.from_string(message.body).render(context),
+        context_json=json.dumps({**context, "locale": settings.locale}, default=str))
+    notification.deliveries = [NotificationDelivery(channel=c) for c in _channels(user, settings)]
+    try:
+        with db.session.begin_nested():
+            db.session.add(notification)
+    except IntegrityError:  # the same cause, replayed: it was notified already
+        return None
+    for delivery in notification.deliveries:
+        outbox.enqueue("notifications.deliver", delivery.id)
+    return notification
+
+
+def _channels(user: User, settings: NotificationSettings) -> list[Channel]:
+    channels = []
+    if settings.email_enabled and user.email:
+        channels.append(Channel.EMAIL)
+    if settings.sms_enabled and user.phone:
+        channels.append(Channel.SMS)
+    return channels
+
+
+def public_url(path: str) -> str:
+    """An absolute link for emails and SMS (workers have no request to take a host from)."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def unread_count(user_id: int) -> int:
+    return int(db.session.execute(
+        db.select(func.count(Notification.id))
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    ).scalar_one())
+
+
+def recent(user_id: int, limit: int = 50) -> list[Notification]:
+    return list(db.session.execute(
+        db.select(Notification).where(Notification.user_id == user_id)
+        .order_by(Notification.id.desc()).limit(limit)
+    ).scalars())
+
+
+def mark_all_read(user_id: int) -> int:
+    result = db.session.execute(
+        update(Notification).where(Notification.user_id == user_id,
+                                   Notification.read_at.is_(None)).values(read_at=utcnow()))
+    db.session.commit()
+    return int(result.rowcount or 0)
+
+
+def save_settings(user_id: int, *, locale: str, email: bool, sms: bool) -> NotificationSettings:
+    if locale not in LOCALES:
+        raise DomainError("Unknown language.")
+    settings = settings_for(user_id)
+    settings.locale, settings.email_enabled, settings.sms_enabled = locale, email, sms
+    db.session.add(settings)
+    db.session.commit()
+    return settings
