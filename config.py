@@ -63,6 +63,8 @@ class Config:
         self.TWILIO_FROM = os.environ.get("TWILIO_FROM", "")
         self.TWILIO_BASE_URL = _env("TWILIO_BASE_URL", "https://api.twilio.com")
         self.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+        self.LOG_FORMAT = _env("LOG_FORMAT", "json")
+        self.LOG_LEVEL = _env("LOG_LEVEL", "INFO")
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", self.LOGIN_RATE_LIMIT_DEFAULT)
         self.MISSION_MIN_PRICE_CENTS = _env_int("MISSION_MIN_PRICE_CENTS", 1_000)

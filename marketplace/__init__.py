@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 
 from config import config_for
+from marketplace.core.observability import configure_logging
 
 
 def create_app(config_name: str | None = None, **overrides: object) -> Flask:
@@ -14,8 +13,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_object(config_for(config_name))
     app.config.update(overrides)
-    logging.basicConfig(level=logging.INFO)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -30,6 +28,7 @@ def register_extensions(app: Flask) -> None:
     import marketplace.models  # noqa: F401  (the whole schema, for Alembic)
     from marketplace.celery_setup import celery_init_app
     from marketplace.core import dbsetup
+    from marketplace.core.observability import install_request_ids
     from marketplace.core.safety import install_security_headers
     from marketplace.extensions import csrf, db, limiter, login_manager, migrate
     from marketplace.notifications.senders import init_sms
@@ -46,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     _register_user_loader()
     install_security_headers(app)
+    install_request_ids(app)
     init_gateway(app)
     init_sms(app)
     celery_init_app(app)
@@ -62,12 +62,13 @@ def _register_user_loader() -> None:
 
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.core.health import bp as health_bp
     from marketplace.missions.views import bp as missions_bp
     from marketplace.notifications.views import bp as notifications_bp
     from marketplace.operators.views import bp as operators_bp
     from marketplace.payments.views import bp as payments_bp
 
-    for bp in (accounts_bp, missions_bp, payments_bp, operators_bp, notifications_bp):
+    for bp in (accounts_bp, missions_bp, payments_bp, operators_bp, notifications_bp, health_bp):
         app.register_blueprint(bp)
 
 

@@ -30,6 +30,8 @@ def celery_config(app: Flask) -> dict[str, Any]:
             "outbox-relay": {"task": "outbox.relay", "schedule": 10.0},
             "payout-sweeper": {"task": "payouts.sweep", "schedule": 60.0},
             "notification-sweeper": {"task": "notifications.sweep", "schedule": 60.0},
+            "worker-heartbeat": {"task": "ops.heartbeat", "schedule": 30.0},
+            "webhook-backfill": {"task": "webhooks.backfill", "schedule": 900.0},
         },
     }
     if broker.startswith(("redis://", "rediss://")):

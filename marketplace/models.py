@@ -1,6 +1,7 @@
 """Import every model so the metadata (and Alembic) sees the whole schema."""
 
 from marketplace.accounts.models import HelperProfile, HelperSkill, User
+from marketplace.core.health import WorkerHeartbeat
 from marketplace.core.outbox import OutboxMessage
 from marketplace.missions.models import Assignment, Mission
 from marketplace.notifications.models import (
@@ -31,4 +32,5 @@ __all__ = [
     "Payout",
     "StripeEvent",
     "User",
+    "WorkerHeartbeat",
 ]

@@ -8,6 +8,7 @@ flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
 
 import workers.notifications  # noqa: E402  (register tasks)
+import workers.ops  # noqa: E402
 import workers.outbox  # noqa: E402
 import workers.payouts  # noqa: E402
 import workers.webhooks  # noqa: E402,F401

@@ -52,14 +52,20 @@ def task_id_for(message_id: int) -> str:
     return f"outbox-{message_id}"
 
 
-def publish(message_id: int, task_name: str, args: list[Any], eta: datetime | None) -> bool:
-    """Send one row to the broker and stamp it; a broker failure leaves it for the relay."""
+def _send(message_id: int, task_name: str, args: list[Any], eta: datetime | None) -> bool:
     celery = current_app.extensions["celery"]
     try:
         celery.send_task(task_name, args=args, task_id=task_id_for(message_id), eta=eta)
     except Exception:  # the broker being down must not fail the user's request
         log.warning("outbox: could not publish message %s; the relay will retry", message_id,
                     exc_info=True)
+        return False
+    return True
+
+
+def publish(message_id: int, task_name: str, args: list[Any], eta: datetime | None) -> bool:
+    """Send one row to the broker and stamp it; a broker failure leaves it for the relay."""
+    if not _send(message_id, task_name, args, eta):
         return False
     with db.engine.begin() as conn:
         conn.execute(
@@ -78,10 +84,16 @@ def relay_pending(limit: int = 100, grace_seconds: int = 30) -> int:
         .where(OutboxMessage.published_at.is_(None), OutboxMessage.created_at <= cutoff)
         .order_by(OutboxMessage.id)
         .limit(limit)
+        .with_for_update(skip_locked=True)  # two relays never send the same rows (PostgreSQL)
     ).scalars().all()
-    jobs = [(m.id, m.task_name, m.args, m.eta) for m in rows]
+    sent = 0
+    for message in rows:
+        message.attempts += 1
+        if _send(message.id, message.task_name, message.args, message.eta):
+            message.published_at = utcnow()
+            sent += 1
     db.session.commit()
-    return sum(publish(*job) for job in jobs)
+    return sent
 
 
 @event.listens_for(Session, "after_flush_postexec")

@@ -151,6 +151,19 @@ class StripeGateway:
                                     currency=tr["currency"], destination=str(tr["destination"]))
         return None
 
+    def list_events_since(self, since_ts: int, page_size: int = 100) -> list[dict[str, Any]]:
+        """Events created at or after `since_ts`, newest first (for the webhook backfill)."""
+        found: list[dict[str, Any]] = []
+        params: dict[str, Any] = {"limit": page_size}
+        while True:
+            with _mapped_errors():
+                page = self.v1.events.list(params=params).to_dict()
+            fresh = [e for e in page["data"] if e["created"] >= since_ts]
+            found.extend(fresh)
+            if not page["has_more"] or len(fresh) < len(page["data"]) or not page["data"]:
+                return found
+            params["starting_after"] = page["data"][-1]["id"]
+
     def parse_webhook(self, payload: bytes, signature: str) -> dict:
         """Verify the signature on the raw body; raise ValueError when it does not hold."""
         try:

@@ -44,8 +44,9 @@ def test_a_signed_event_is_stored_once_and_queued(client: FlaskClient) -> None:
         "received": True, "duplicate": False, "id": "evt_test_1"}
     assert again.status_code == 200 and again.json["duplicate"] is True
     assert stored_count() == 1
+    stored = db.session.execute(db.select(StripeEvent)).scalar_one()
     jobs = db.session.execute(db.select(OutboxMessage)).scalars().all()
-    assert [(j.task_name, j.args) for j in jobs] == [("webhooks.process", [1])]
+    assert [(j.task_name, j.args) for j in jobs] == [("webhooks.process", [stored.id])]
 
 
 def test_unknown_event_types_are_acknowledged(client: FlaskClient) -> None:

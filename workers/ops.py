@@ -1,0 +1,20 @@
+"""Operational schedules: the worker heartbeat."""
+
+from __future__ import annotations
+
+import socket
+
+from celery import shared_task
+
+from marketplace.core.health import beat
+from marketplace.extensions import db
+
+
+@shared_task(name="ops.heartbeat")
+def heartbeat() -> str:
+    hostname = socket.gethostname()
+    try:
+        beat(hostname)
+        return hostname
+    finally:
+        db.session.remove()
