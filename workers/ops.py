@@ -18,3 +18,8 @@ def heartbeat() -> str:
         return hostname
     finally:
         db.session.remove()
+
+
+@shared_task(name="ops.noop")
+def noop() -> None:
+    """Does nothing: the benchmark's yardstick for the broker and worker overhead."""

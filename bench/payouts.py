@@ -1,0 +1,180 @@
+"""Payout throughput: M payouts through one real worker (2 processes) against the emulator.
+
+Run by hand on a scratch database (it rebuilds the schema there):
+
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/entraide_bench \\
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/13 .venv/bin/python bench/payouts.py --payouts 1000
+
+It prints the no-op task rate and the payout rate measured in the same run, and ends with
+one JSON line: {"payouts": M, "payouts_per_s": ..., "noop_tasks_per_s": ...}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--payouts", type=int, default=1000)
+    parser.add_argument("--noops", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=2)
+    return parser.parse_args()
+
+
+def start_worker(env: dict[str, str], concurrency: int, log: Path) -> subprocess.Popen[bytes]:
+    out = log.open("wb")
+    proc = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "-P", "prefork",
+         "-c", str(concurrency), "-Q", "entraide", "-l", "WARNING", "--without-gossip",
+         "--without-mingle", "--without-heartbeat", "-n", "bench@%h"],
+        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    time.sleep(5)
+    if proc.poll() is not None:
+        raise SystemExit(f"worker died:\n{log.read_text()}")
+    return proc
+
+
+def seed(app, emu_base: str, count: int) -> list[int]:  # type: ignore[no-untyped-def]
+    """Helpers with onboarded accounts, captured charges, and one scheduled payout each."""
+    from marketplace.accounts.models import HelperProfile, HelperSkill, User
+    from marketplace.core.models import utcnow
+    from marketplace.extensions import db
+    from marketplace.missions.models import Mission
+    from marketplace.missions.status import MissionStatus
+    from marketplace.notifications.models import NotificationSettings
+    from marketplace.payments.models import Payment, Payout
+    from marketplace.payments.provider import gateway
+    from marketplace.payments.status import PaymentStatus
+
+    stripe = gateway().v1  # type: ignore[attr-defined]
+    client = User(email="bench-client@example.com", password_hash="x", full_name="Bench",
+                  is_client=True)
+    db.session.add(client)
+    db.session.flush()
+    start = utcnow() + timedelta(days=1)
+    payout_ids = []
+    for i in range(count):
+        acct = stripe.accounts.create(params={"type": "express", "country": "FR"})
+        app.extensions["bench_emulator"].complete_onboarding(acct["id"])
+        pi = stripe.payment_intents.create(params={
+            "amount": 4500, "currency": "eur", "payment_method": "pm_card_visa",
+            "confirm": True, "transfer_group": f"mission-b{i}"})
+        helper = User(email=f"bench-helper{i}@example.com", password_hash="x",
+                      full_name=f"Helper {i}", is_helper=True)
+        db.session.add(helper)
+        db.session.flush()
+        db.session.add_all([
+            HelperProfile(user_id=helper.id, lat=48.9, lng=2.28, radius_km=5,
+                          stripe_account_id=acct["id"], payouts_enabled=True,
+                          charges_enabled=True, details_submitted=True,
+                          skills=[HelperSkill(category="bricolage")]),
+            NotificationSettings(user_id=helper.id, email_enabled=False, sms_enabled=False)])
+        mission = Mission(client_id=client.id, helper_id=helper.id, category="bricolage",
+                          title=f"Bench {i}", description="bench", address="bench", lat=48.9,
+                          lng=2.28, starts_at=start, ends_at=start + timedelta(hours=1),
+                          price_cents=4500, commission_bps=1500, commission_cents=675,
+                          status=MissionStatus.COMPLETED)
+        db.session.add(mission)
+        db.session.flush()
+        payment = Payment(mission_id=mission.id, amount_cents=4500, currency="eur",
+                          status=PaymentStatus.CAPTURED, payment_intent_id=pi["id"],
+                          charge_id=pi["latest_charge"], captured_cents=4500)
+        db.session.add(payment)
+        db.session.flush()
+        payout = Payout(mission_id=mission.id, payment_id=payment.id, helper_id=helper.id,
+                        amount_cents=3825, currency="eur", release_after=utcnow())
+        db.session.add(payout)
+        db.session.flush()
+        payout_ids.append(payout.id)
+    db.session.commit()
+    return payout_ids
+
+
+def queue_drained(app) -> bool:  # type: ignore[no-untyped-def]
+    celery = app.extensions["celery"]
+    with celery.connection_for_write() as conn:
+        return conn.default_channel.queue_declare("entraide").message_count == 0
+
+
+def time_noops(app, count: int) -> float:  # type: ignore[no-untyped-def]
+    celery = app.extensions["celery"]
+    began = time.perf_counter()
+    for _ in range(count):
+        celery.send_task("ops.noop")
+    while not queue_drained(app):
+        time.sleep(0.02)
+    return count / (time.perf_counter() - began)
+
+
+def time_payouts(app, payout_ids: list[int]) -> float:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func
+
+    from marketplace.extensions import db
+    from marketplace.payments.models import Payout
+    from marketplace.payments.status import PayoutStatus
+
+    celery = app.extensions["celery"]
+    began = time.perf_counter()
+    for payout_id in payout_ids:
+        celery.send_task("payouts.release", args=[payout_id])
+    while True:
+        paid = db.session.execute(db.select(func.count(Payout.id))
+                                  .where(Payout.status == PayoutStatus.PAID)).scalar_one()
+        db.session.commit()
+        if paid >= len(payout_ids):
+            return len(payout_ids) / (time.perf_counter() - began)
+        time.sleep(0.05)
+
+
+def main() -> None:
+    args = parse_args()
+    from marketplace.payments.emulator import StripeEmulator
+
+    emu = StripeEmulator()
+    base = emu.start()
+    instance = Path(tempfile.mkdtemp(prefix="entraide-bench-"))
+    os.environ.update({"STRIPE_API_BASE": base, "STRIPE_SECRET_KEY": "sk_test_emulator",
+                       "ENTRAIDE_INSTANCE_DIR": str(instance), "LOG_LEVEL": "WARNING"})
+    from marketplace import create_app
+    from marketplace.extensions import db
+    from tests.support.schema import reset_schema
+
+    app = create_app("development")
+    app.extensions["bench_emulator"] = emu
+    worker = None
+    with app.app_context():
+        reset_schema()
+        ids = seed(app, base, args.payouts)
+        print(f"seeded {len(ids)} payouts on {db.engine.dialect.name}, "
+              f"broker {app.config['CELERY_BROKER_URL'].split(':')[0]}")
+        worker = start_worker(dict(os.environ), args.concurrency, instance / "worker.log")
+        try:
+            noop_rate = time_noops(app, args.noops)
+            print(f"no-op tasks: {noop_rate:.0f}/s")
+            payout_rate = time_payouts(app, ids)
+            print(f"payouts: {payout_rate:.0f}/s")
+            transfers = len(emu.objects("transfer"))
+            assert transfers == len(ids), f"{transfers} transfers for {len(ids)} payouts"
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(60)
+            emu.stop()
+    print(json.dumps({"payouts": len(ids), "payouts_per_s": round(payout_rate, 1),
+                      "noop_tasks_per_s": round(noop_rate, 1)}))
+
+
+if __name__ == "__main__":
+    main()
