@@ -36,7 +36,7 @@ def parse_args() -> argparse.Namespace:
 
 def start_worker(env: dict[str, str], concurrency: int, log: Path) -> subprocess.Popen[bytes]:
     out = log.open("wb")
-    proc = subprocess.Popen(  # noqa: S603
+    proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker", "-P", "prefork",
          "-c", str(concurrency), "-Q", "entraide", "-l", "WARNING", "--without-gossip",
          "--without-mingle", "--without-heartbeat", "-n", "bench@%h"],
