@@ -19,7 +19,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,62 +44,6 @@ def start_worker(env: dict[str, str], concurrency: int, log: Path) -> subprocess
     if proc.poll() is not None:
         raise SystemExit(f"worker died:\n{log.read_text()}")
     return proc
-
-
-def seed(app, emu_base: str, count: int) -> list[int]:  # type: ignore[no-untyped-def]
-    """Helpers with onboarded accounts, captured charges, and one scheduled payout each."""
-    from marketplace.accounts.models import HelperProfile, HelperSkill, User
-    from marketplace.core.models import utcnow
-    from marketplace.extensions import db
-    from marketplace.missions.models import Mission
-    from marketplace.missions.status import MissionStatus
-    from marketplace.notifications.models import NotificationSettings
-    from marketplace.payments.models import Payment, Payout
-    from marketplace.payments.provider import gateway
-    from marketplace.payments.status import PaymentStatus
-
-    stripe = gateway().v1  # type: ignore[attr-defined]
-    client = User(email="bench-client@example.com", password_hash="x", full_name="Bench",
-                  is_client=True)
-    db.session.add(client)
-    db.session.flush()
-    start = utcnow() + timedelta(days=1)
-    payout_ids = []
-    for i in range(count):
-        acct = stripe.accounts.create(params={"type": "express", "country": "FR"})
-        app.extensions["bench_emulator"].complete_onboarding(acct["id"])
-        pi = stripe.payment_intents.create(params={
-            "amount": 4500, "currency": "eur", "payment_method": "pm_card_visa",
-            "confirm": True, "transfer_group": f"mission-b{i}"})
-        helper = User(email=f"bench-helper{i}@example.com", password_hash="x",
-                      full_name=f"Helper {i}", is_helper=True)
-        db.session.add(helper)
-        db.session.flush()
-        db.session.add_all([
-            HelperProfile(user_id=helper.id, lat=48.9, lng=2.28, radius_km=5,
-                          stripe_account_id=acct["id"], payouts_enabled=True,
-                          charges_enabled=True, details_submitted=True,
-                          skills=[HelperSkill(category="bricolage")]),
-            NotificationSettings(user_id=helper.id, email_enabled=False, sms_enabled=False)])
-        mission = Mission(client_id=client.id, helper_id=helper.id, category="bricolage",
-                          title=f"Bench {i}", description="bench", address="bench", lat=48.9,
-                          lng=2.28, starts_at=start, ends_at=start + timedelta(hours=1),
-                          price_cents=4500, commission_bps=1500, commission_cents=675,
-                          status=MissionStatus.COMPLETED)
-        db.session.add(mission)
-        db.session.flush()
-        payment = Payment(mission_id=mission.id, amount_cents=4500, currency="eur",
-                          status=PaymentStatus.CAPTURED, payment_intent_id=pi["id"],
-                          charge_id=pi["latest_charge"], captured_cents=4500)
-        db.session.add(payment)
-        db.session.flush()
-        payout = Payout(mission_id=mission.id, payment_id=payment.id, helper_id=helper.id,
-                        amount_cents=3825, currency="eur", release_after=utcnow())
-        db.session.add(payout)
-        db.session.flush()
-        payout_ids.append(payout.id)
-    db.session.commit()
-    return payout_ids
 
 
 def queue_drained(app) -> bool:  # type: ignore[no-untyped-def]
@@ -151,13 +94,13 @@ def main() -> None:
     from marketplace import create_app
     from marketplace.extensions import db
     from tests.support.schema import reset_schema
+    from tests.support.seed import seed_due_payouts
 
     app = create_app("development")
-    app.extensions["bench_emulator"] = emu
     worker = None
     with app.app_context():
         reset_schema()
-        ids = seed(app, base, args.payouts)
+        ids = seed_due_payouts(emu, args.payouts)
         print(f"seeded {len(ids)} payouts on {db.engine.dialect.name}, "
               f"broker {app.config['CELERY_BROKER_URL'].split(':')[0]}")
         worker = start_worker(dict(os.environ), args.concurrency, instance / "worker.log")

@@ -32,6 +32,7 @@ def celery_config(app: Flask) -> dict[str, Any]:
             "notification-sweeper": {"task": "notifications.sweep", "schedule": 60.0},
             "worker-heartbeat": {"task": "ops.heartbeat", "schedule": 30.0},
             "webhook-backfill": {"task": "webhooks.backfill", "schedule": 900.0},
+            "webhook-sweeper": {"task": "webhooks.sweep", "schedule": 60.0},
         },
     }
     if broker.startswith(("redis://", "rediss://")):

@@ -9,7 +9,7 @@ from celery import Task, shared_task
 from marketplace.extensions import db
 from marketplace.payments.gateway import GatewayError
 from marketplace.payments.webhooks import backfill as backfill_events
-from marketplace.payments.webhooks import process
+from marketplace.payments.webhooks import process, unprocessed
 from workers.retry import MAX_RETRIES, backoff
 
 BACKFILL_WINDOW_S = 3 * 24 * 3600  # Stripe retries deliveries for up to three days
@@ -34,5 +34,17 @@ def backfill(self: Task) -> int:
     except GatewayError as exc:
         db.session.rollback()
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+    finally:
+        db.session.remove()
+
+
+@shared_task(name="webhooks.sweep")
+def sweep(grace_seconds: int = 60) -> int:
+    """Re-queue stored events whose processing job was lost (a flushed broker, a crash)."""
+    try:
+        ids = unprocessed(grace_seconds)
+        for stored_id in ids:
+            process_event.delay(stored_id)
+        return len(ids)
     finally:
         db.session.remove()

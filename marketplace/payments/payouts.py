@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 
 from marketplace.accounts.models import HelperProfile
+from marketplace.core import failpoints as fp
 from marketplace.core.errors import NotFound
+from marketplace.core.failpoints import failpoint
 from marketplace.core.models import utcnow
 from marketplace.extensions import db
 from marketplace.notifications import events
@@ -39,11 +41,14 @@ def release_payout(payout_id: int) -> PayoutStatus:
     profile = _helper_profile(payout.helper_id)
     if profile is None or not profile.payouts_enabled or not profile.stripe_account_id:
         return _hold(payout, "Waiting for the helper to finish payout setup with Stripe.")
+    failpoint(fp.PAYOUT_BEFORE_TRANSFER)
     try:
         transfer = _transfer(payout, profile.stripe_account_id)
     except GatewayError as exc:
         return _record_failure(payout, exc)
+    failpoint(fp.PAYOUT_AFTER_TRANSFER)
     _record_paid(payout, transfer)
+    failpoint(fp.PAYOUT_AFTER_COMMIT)
     return PayoutStatus.PAID
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.core import outbox
+from marketplace.core.failpoints import WEBHOOK_AFTER_HANDLER, failpoint
 from marketplace.core.models import utcnow
 from marketplace.extensions import db
 from marketplace.payments import checkout, onboarding
@@ -74,6 +76,15 @@ def backfill(since_ts: int) -> int:
     return added
 
 
+def unprocessed(grace_seconds: int = 60, limit: int = 200) -> list[int]:
+    """Stored events still unprocessed after a grace period (their job was lost)."""
+    cutoff = utcnow() - timedelta(seconds=grace_seconds)
+    return list(db.session.execute(
+        db.select(StripeEvent.id).where(StripeEvent.processed_at.is_(None),
+                                        StripeEvent.received_at <= cutoff)
+        .order_by(StripeEvent.id).limit(limit)).scalars())
+
+
 def _stored(event_id: str) -> StripeEvent | None:
     return db.session.execute(
         db.select(StripeEvent).where(StripeEvent.event_id == event_id)
@@ -91,6 +102,7 @@ def process(stored_id: int) -> bool:
     handler = HANDLERS.get(stored.type)
     if handler is not None:
         handler(obj)
+    failpoint(WEBHOOK_AFTER_HANDLER)
     stored = db.session.get(StripeEvent, stored_id)
     assert stored is not None
     stored.processed_at = utcnow()

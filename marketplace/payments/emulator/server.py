@@ -6,6 +6,7 @@ import copy
 import hashlib
 import json
 import os
+import random
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -23,6 +24,8 @@ from .webhooks import WebhookDispatcher
 
 # A fault hook receives (method, path, params) before the request is applied and may
 # return (status, body) to short-circuit it: the extension point for fault injection.
+_LOST_RESPONSE = {"error": {"type": "api_error",
+                            "message": "The response was lost after the request was applied."}}
 FaultHook = Callable[[str, str, dict[str, Any]], "tuple[int, dict[str, Any]] | None"]
 
 
@@ -70,6 +73,9 @@ class StripeEmulator:
             self.webhooks.add_endpoint(url, secret)
         self.store.on_event = self.webhooks.enqueue
         self.faults: list[FaultHook] = []
+        self.lost_response_rate = 0.0  # share of POSTs whose answer is lost after the effect
+        self.lost_responses = 0
+        self._chaos = random.Random(0)
         self.base_url: str | None = None
         self._map = build_map()
         self._log_requests = log_requests
@@ -213,14 +219,24 @@ class StripeEmulator:
                 return self._replay(self.store.idempotency[idem_key], request, fingerprint,
                                     ctx.idempotency_key or "", headers)
             status, body, cacheable = self._run(ctx, request, handler, args, pairs)
+            real_status, real_body = status, body
+            if request.method == "POST" and self._lose_response():
+                status, body, cacheable = 500, _LOST_RESPONSE, cacheable
             if idem_key is not None and cacheable:
                 self.store.idempotency[idem_key] = {
-                    "path": request.path, "fingerprint": fingerprint, "status": status,
-                    "body": body, "request_id": request_id,
+                    "path": request.path, "fingerprint": fingerprint, "status": real_status,
+                    "body": real_body, "request_id": request_id,
                 }
             if request.method == "POST":
                 self.store.save()
         return _json(body, status, **headers)
+
+    def _lose_response(self) -> bool:
+        """Chaos: apply the request, then answer 500 as if the response never arrived."""
+        if self.lost_response_rate and self._chaos.random() < self.lost_response_rate:
+            self.lost_responses += 1
+            return True
+        return False
 
     def _run(self, ctx: Ctx, request: Request, handler: Any, args: Mapping[str, Any],
              pairs: list[tuple[str, str]]) -> tuple[int, dict[str, Any], bool]:
