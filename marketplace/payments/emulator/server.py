@@ -147,6 +147,11 @@ class StripeEmulator:
         with self.store.lock:
             self.store.clock_offset += seconds
 
+    def reset_idempotency_keys(self) -> None:
+        """Forget stored keys, as Stripe does after 24 hours."""
+        with self.store.lock:
+            self.store.idempotency.clear()
+
     def reset(self) -> None:
         """Drop all state (keeps the server and webhook endpoints running)."""
         helpers.reset(self.store)

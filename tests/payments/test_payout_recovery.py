@@ -1,0 +1,48 @@
+"""Payout retries: same transfer on replay, and a lookup once our key may have expired."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+
+from marketplace.extensions import db
+from marketplace.payments.emulator import StripeEmulator
+from marketplace.payments.models import Payout
+from marketplace.payments.payouts import release_payout
+from marketplace.payments.provider import gateway
+from marketplace.payments.status import PayoutStatus
+from tests.support.seed import seed_due_payouts
+
+
+def test_a_retry_days_later_finds_the_transfer_instead_of_paying_twice(
+        ctx: Flask, stripe_emulator: StripeEmulator) -> None:
+    [payout_id] = seed_due_payouts(stripe_emulator, 1)
+    payout = db.session.get(Payout, payout_id)
+    assert payout is not None
+    # The first attempt reached Stripe, then the worker died before recording it...
+    profile_account = payout.payment.mission.helper.helper_profile.stripe_account_id
+    gateway().create_transfer(
+        amount_cents=payout.amount_cents, currency="eur", destination=profile_account,
+        source_transaction=payout.payment.charge_id or "",
+        transfer_group=f"mission-{payout.mission_id}",
+        metadata={"payout_id": str(payout.id), "mission_id": str(payout.mission_id)},
+        idempotency_key=f"mkt:transfer:{payout.id}")
+    assert len(stripe_emulator.objects("transfer")) == 1
+    # ...and the retry comes after Stripe forgot our idempotency key.
+    payout.attempts = max(payout.attempts, 1)
+    payout.created_at -= timedelta(days=2)
+    db.session.commit()
+    stripe_emulator.reset_idempotency_keys()
+    assert release_payout(payout_id) == PayoutStatus.PAID
+    transfers = stripe_emulator.objects("transfer")
+    assert len(transfers) == 1
+    db.session.refresh(payout)
+    assert payout.transfer_id == transfers[0]["id"]
+
+
+def test_replaying_a_paid_payout_does_nothing(ctx: Flask, stripe_emulator: StripeEmulator) -> None:
+    [payout_id] = seed_due_payouts(stripe_emulator, 1)
+    assert release_payout(payout_id) == PayoutStatus.PAID
+    assert release_payout(payout_id) == PayoutStatus.PAID
+    assert len(stripe_emulator.objects("transfer")) == 1
