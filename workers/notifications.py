@@ -7,6 +7,7 @@ from celery import Task, shared_task
 from marketplace.extensions import db
 from marketplace.notifications.delivery import deliver as deliver_one
 from marketplace.notifications.delivery import due_deliveries
+from marketplace.notifications.reminders import send_reminders
 from marketplace.notifications.senders import TransientSendError
 from workers.retry import MAX_RETRIES, backoff
 
@@ -30,5 +31,13 @@ def sweep() -> int:
         for delivery_id in due:
             deliver.delay(delivery_id)
         return len(due)
+    finally:
+        db.session.remove()
+
+
+@shared_task(name="notifications.reminders")
+def reminders() -> int:
+    try:
+        return send_reminders()
     finally:
         db.session.remove()

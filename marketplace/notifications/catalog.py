@@ -53,6 +53,14 @@ CATALOG: dict[str, dict[str, Message]] = {
                       "receive {{ amount }}. Stripe then pays it to your bank on its usual "
                       "schedule."),
     },
+    "reminder": {
+        "fr": Message("Demain : « {{ title }} »",
+                      "Rappel : la mission « {{ title }} » commence le {{ starts_at }} "
+                      "au {{ address }}."),
+        "en": Message("Tomorrow: “{{ title }}”",
+                      "Reminder: the mission “{{ title }}” starts on {{ starts_at }} at "
+                      "{{ address }}."),
+    },
 }
 
 

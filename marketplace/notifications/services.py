@@ -8,7 +8,6 @@ from typing import Any
 from flask import current_app
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import func, update
-from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
 from marketplace.core import outbox
@@ -46,15 +45,21 @@ def notify(user: User, event: str, context: dict[str, Any], *, key: str,
         title=_text.from_string(message.title).render(context),
         body=_text.from_string(message.body).render(context),
         context_json=json.dumps({**context, "locale": settings.locale}, default=str))
-    notification.deliveries = [NotificationDelivery(channel=c) for c in _channels(user, settings)]
-    try:
-        with db.session.begin_nested():
-            db.session.add(notification)
-    except IntegrityError:  # the same cause, replayed: it was notified already
+    if _already_sent(key):  # the same cause, replayed: it was notified already
         return None
+    notification.deliveries = [NotificationDelivery(channel=c) for c in _channels(user, settings)]
+    db.session.add(notification)
+    db.session.flush()
     for delivery in notification.deliveries:
         outbox.enqueue("notifications.deliver", delivery.id)
     return notification
+
+
+def _already_sent(key: str) -> bool:
+    """Callers notify after winning a guarded state change, so check-then-insert suffices;
+    the unique key is the backstop."""
+    return db.session.execute(
+        db.select(Notification.id).where(Notification.dedupe_key == key)).first() is not None
 
 
 def _channels(user: User, settings: NotificationSettings) -> list[Channel]:

@@ -6,6 +6,8 @@ call `apply_payment_intent`, which only moves state forward, so either may come 
 
 from __future__ import annotations
 
+from sqlalchemy import func, update
+
 from marketplace.accounts.models import User
 from marketplace.core.errors import Conflict, DomainError
 from marketplace.core.models import utcnow
@@ -90,19 +92,30 @@ def apply_payment_intent(payment: Payment, pi: PaymentIntentInfo) -> None:
         raise DomainError(f"payment {payment.id}: PaymentIntent amount does not match")
     if payment.payment_intent_id not in (None, pi.id):
         return  # an older attempt's intent: the current one decides
-    payment.payment_intent_id = pi.id
-    payment.charge_id = payment.charge_id or pi.charge_id
-    if pi.status == "requires_capture" and payment.status in (PaymentStatus.CREATED,
-                                                             PaymentStatus.FAILED):
-        payment.status = payment_transition(payment.status, PaymentStatus.AUTHORIZED)
-        payment.authorized_at, payment.failure_message = utcnow(), None
+    # The return URL and the webhook may race: a conditional UPDATE lets exactly one win.
+    if pi.status == "requires_capture" and _move_payment(
+            payment, pi, (PaymentStatus.CREATED, PaymentStatus.FAILED), PaymentStatus.AUTHORIZED,
+            authorized_at=utcnow(), failure_message=None):
         _open_mission(payment.mission)
         events.payment_authorized(payment)
-    elif pi.status == "requires_payment_method" and payment.status == PaymentStatus.CREATED:
-        payment.status = PaymentStatus.FAILED
-        payment.failure_message = pi.failure_message or "The card was declined."
+    elif pi.status == "requires_payment_method" and _move_payment(
+            payment, pi, (PaymentStatus.CREATED,), PaymentStatus.FAILED,
+            failure_message=(pi.failure_message or "The card was declined.")[:255]):
         events.payment_failed(payment, pi.id)
     db.session.commit()
+
+
+def _move_payment(payment: Payment, pi: PaymentIntentInfo, sources: tuple[PaymentStatus, ...],
+                  target: PaymentStatus, **values: object) -> bool:
+    """Forward-only status change, applied only if the row is still in one of `sources`."""
+    for source in sources:
+        payment_transition(source, target)
+    result = db.session.execute(
+        update(Payment).where(Payment.id == payment.id, Payment.status.in_(sources))
+        .values(status=target, payment_intent_id=pi.id,
+                charge_id=func.coalesce(Payment.charge_id, pi.charge_id), **values)
+        .execution_options(synchronize_session="fetch"))
+    return result.rowcount == 1
 
 
 def _open_mission(mission: Mission) -> None:
