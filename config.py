@@ -61,6 +61,9 @@ class Config:
         self.DEFAULT_COMMISSION_BPS = _env_int("DEFAULT_COMMISSION_BPS", 1_500)
         self.DEFAULT_SERVICE_FEE_BPS = _env_int("DEFAULT_SERVICE_FEE_BPS", 0)
         self.PAYOUT_DELAY_SECONDS = _env_int("PAYOUT_DELAY_SECONDS", 0)
+        self.CANCEL_FREE_HOURS = _env_int("CANCEL_FREE_HOURS", 24)
+        self.LATE_CANCEL_FEE_BPS = _env_int("LATE_CANCEL_FEE_BPS", 2_500)
+        self.LATE_CANCEL_FEE_MIN_CENTS = _env_int("LATE_CANCEL_FEE_MIN_CENTS", 1_000)
         if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
             inst.mkdir(parents=True, exist_ok=True)
 

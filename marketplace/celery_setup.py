@@ -11,7 +11,7 @@ from typing import Any
 from celery import Celery, Task
 from flask import Flask
 
-TASK_MODULES = ["workers.payouts", "workers.webhooks", "workers.outbox"]
+TASK_MODULES = ["workers.payouts", "workers.webhooks", "workers.outbox", "workers.money"]
 VISIBILITY_TIMEOUT_S = 3 * 3600  # longer than the longest retry delay
 
 
@@ -30,6 +30,7 @@ def celery_config(app: Flask) -> dict[str, Any]:
         "beat_schedule": {
             "outbox-relay": {"task": "outbox.relay", "schedule": 10.0},
             "payout-sweeper": {"task": "payouts.sweep", "schedule": 60.0},
+            "ledger-check-daily": {"task": "ledger.check", "schedule": 24 * 3600.0},
         },
     }
     if broker.startswith(("redis://", "rediss://")):

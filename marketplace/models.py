@@ -1,9 +1,13 @@
 """Import every model so the metadata (and Alembic) sees the whole schema."""
 
 from marketplace.accounts.models import HelperProfile, HelperSkill, User
+from marketplace.core.audit import AuditEntry
 from marketplace.core.outbox import OutboxMessage
+from marketplace.missions.cancellation import MissionCancellation
 from marketplace.missions.models import Assignment, Mission
+from marketplace.payments.fee_models import FeeRule, MissionFeeLine
 from marketplace.payments.models import (
+    LedgerCheckRun,
     LedgerEntry,
     LedgerTransaction,
     Payment,
@@ -11,5 +15,21 @@ from marketplace.payments.models import (
     StripeEvent,
 )
 
-__all__ = ["Assignment", "HelperProfile", "HelperSkill", "LedgerEntry", "LedgerTransaction",
-           "Mission", "OutboxMessage", "Payment", "Payout", "StripeEvent", "User"]
+__all__ = [
+    "Assignment",
+    "AuditEntry",
+    "FeeRule",
+    "HelperProfile",
+    "HelperSkill",
+    "LedgerCheckRun",
+    "LedgerEntry",
+    "LedgerTransaction",
+    "Mission",
+    "MissionCancellation",
+    "MissionFeeLine",
+    "OutboxMessage",
+    "Payment",
+    "Payout",
+    "StripeEvent",
+    "User",
+]

@@ -48,6 +48,14 @@ def stripe_emulator() -> Iterator[StripeEmulator]:
     emu.stop()
 
 
+@pytest.fixture
+def emu(stripe_emulator: StripeEmulator, ctx: Flask) -> StripeEmulator:
+    """The emulator emptied for this test: our row ids (hence idempotency keys) restart at 1
+    in every test, so Stripe-side state from an earlier test must not answer them."""
+    stripe_emulator.reset()
+    return stripe_emulator
+
+
 @pytest.fixture(scope="session")
 def app(test_env: dict[str, str], stripe_emulator: StripeEmulator) -> Iterator[Flask]:
     from tests.support.schema import reset_schema

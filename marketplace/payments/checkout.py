@@ -9,6 +9,7 @@ from __future__ import annotations
 from marketplace.accounts.models import User
 from marketplace.core.errors import Conflict, DomainError
 from marketplace.core.models import utcnow
+from marketplace.core.money import format_cents
 from marketplace.extensions import db
 from marketplace.missions.models import Mission
 from marketplace.missions.status import MissionStatus
@@ -57,7 +58,7 @@ def checkout_url(mission: Mission, success_url: str, cancel_url: str) -> str:
     db.session.commit()
     session = gateway().create_checkout_session(CheckoutRequest(
         amount_cents=payment.amount_cents, currency=payment.currency,
-        product_name=f"Entraide mission #{mission.id}: {mission.title}",
+        product_name=_product_name(mission),
         customer_id=customer_id, transfer_group=f"mission-{mission.id}",
         success_url=success_url, cancel_url=cancel_url,
         metadata={"mission_id": str(mission.id), "payment_id": str(payment.id)},
@@ -68,6 +69,15 @@ def checkout_url(mission: Mission, success_url: str, cancel_url: str) -> str:
     if not session.url:
         raise DomainError("The payment page is unavailable; try again in a moment.")
     return session.url
+
+
+def _product_name(mission: Mission) -> str:
+    """The line the client reads on the hosted page: price, service fee and total."""
+    cur = mission.currency
+    return (f"Entraide mission #{mission.id}: {mission.title[:60]} (price "
+            f"{format_cents(mission.price_cents, cur)} + service fee "
+            f"{format_cents(mission.service_fee_cents, cur)} = "
+            f"{format_cents(mission.total_cents, cur)})")
 
 
 def sync_checkout_session(session_id: str) -> Payment | None:

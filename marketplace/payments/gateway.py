@@ -62,6 +62,19 @@ class TransferInfo:
 
 
 @dataclass(frozen=True)
+class BalanceTxn:
+    """One movement on the platform's Stripe balance (what we reconcile against)."""
+
+    id: str
+    type: str
+    source: str | None
+    amount_cents: int
+    fee_cents: int
+    net_cents: int
+    currency: str
+
+
+@dataclass(frozen=True)
 class CheckoutRequest:
     """What to charge for a mission; idempotency_key is derived from our payment row."""
 
@@ -136,6 +149,9 @@ class PaymentGateway(Protocol):
     def capture_payment_intent(self, payment_intent_id: str, amount_cents: int,
                                idempotency_key: str) -> PaymentIntentInfo: ...
 
+    def cancel_payment_intent(self, payment_intent_id: str,
+                              idempotency_key: str) -> PaymentIntentInfo: ...
+
     def create_transfer(self, amount_cents: int, currency: str, destination: str,
                         source_transaction: str, transfer_group: str,
                         metadata: dict[str, str], idempotency_key: str) -> TransferInfo: ...
@@ -144,3 +160,5 @@ class PaymentGateway(Protocol):
                       metadata_value: str) -> TransferInfo | None: ...
 
     def parse_webhook(self, payload: bytes, signature: str) -> dict: ...
+
+    def list_balance_transactions(self) -> list[BalanceTxn]: ...

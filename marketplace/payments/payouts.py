@@ -75,7 +75,8 @@ def _record_paid(payout: Payout, transfer: TransferInfo) -> None:
         Line(ledger.helper_payable(payout.helper_id), transfer.amount_cents),
         Line(ledger.STRIPE_BALANCE, -transfer.amount_cents),
     ], currency=payout.currency, mission_id=payout.mission_id,
-        description=f"Transfer to helper for mission #{payout.mission_id}")
+        description=f"Transfer to helper for mission #{payout.mission_id}",
+        stripe_source_id=transfer.id)
     db.session.commit()
 
 

@@ -10,6 +10,7 @@ import stripe
 
 from config import STRIPE_API_VERSION
 from marketplace.payments.gateway import (
+    BalanceTxn,
     CardDeclined,
     CheckoutRequest,
     CheckoutSessionInfo,
@@ -127,6 +128,15 @@ class StripeGateway:
                 options={"idempotency_key": idempotency_key})
         return payment_intent_from_dict(pi.to_dict())
 
+    def cancel_payment_intent(self, payment_intent_id: str,
+                              idempotency_key: str) -> PaymentIntentInfo:
+        """Release a card hold (nothing is charged)."""
+        with _mapped_errors():
+            pi = self.v1.payment_intents.cancel(
+                payment_intent_id, params={"expand": ["latest_charge"]},
+                options={"idempotency_key": idempotency_key})
+        return payment_intent_from_dict(pi.to_dict())
+
     def create_transfer(self, amount_cents: int, currency: str, destination: str,
                         source_transaction: str, transfer_group: str,
                         metadata: dict[str, str], idempotency_key: str) -> TransferInfo:
@@ -150,6 +160,15 @@ class StripeGateway:
                 return TransferInfo(id=tr["id"], amount_cents=int(tr["amount"]),
                                     currency=tr["currency"], destination=str(tr["destination"]))
         return None
+
+    def list_balance_transactions(self) -> list[BalanceTxn]:
+        """Every movement on the platform balance, all pages, oldest last."""
+        with _mapped_errors():
+            page = self.v1.balance_transactions.list(params={"limit": 100})
+            rows = [t.to_dict() for t in page.auto_paging_iter()]
+        return [BalanceTxn(id=t["id"], type=t["type"], source=t.get("source"),
+                           amount_cents=int(t["amount"]), fee_cents=int(t["fee"]),
+                           net_cents=int(t["net"]), currency=t["currency"]) for t in rows]
 
     def parse_webhook(self, payload: bytes, signature: str) -> dict:
         """Verify the signature on the raw body; raise ValueError when it does not hold."""

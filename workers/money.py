@@ -1,0 +1,16 @@
+"""Money jobs: the daily ledger check (its result is shown on the operators' ledger page)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from marketplace.extensions import db
+from marketplace.payments.reconcile import run_and_store
+
+
+@shared_task(name="ledger.check")
+def ledger_check() -> str:
+    try:
+        return run_and_store().summary
+    finally:
+        db.session.remove()
