@@ -62,12 +62,13 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.missions.cancel_views import bp as cancel_bp
     from marketplace.missions.views import bp as missions_bp
+    from marketplace.operators.money_cases import bp as ops_cases_bp
     from marketplace.operators.money_views import bp as ops_money_bp
     from marketplace.operators.views import bp as operators_bp
     from marketplace.payments.views import bp as payments_bp
 
     for bp in (accounts_bp, missions_bp, payments_bp, operators_bp, ops_money_bp,
-               cancel_bp):
+               cancel_bp, ops_cases_bp):
         app.register_blueprint(bp)
 
 

@@ -5,6 +5,7 @@ from marketplace.core.audit import AuditEntry
 from marketplace.core.outbox import OutboxMessage
 from marketplace.missions.cancellation import MissionCancellation
 from marketplace.missions.models import Assignment, Mission
+from marketplace.payments.disputes import Dispute
 from marketplace.payments.fee_models import FeeRule, MissionFeeLine
 from marketplace.payments.models import (
     LedgerCheckRun,
@@ -14,10 +15,12 @@ from marketplace.payments.models import (
     Payout,
     StripeEvent,
 )
+from marketplace.payments.refunds import Refund
 
 __all__ = [
     "Assignment",
     "AuditEntry",
+    "Dispute",
     "FeeRule",
     "HelperProfile",
     "HelperSkill",
@@ -30,6 +33,7 @@ __all__ = [
     "OutboxMessage",
     "Payment",
     "Payout",
+    "Refund",
     "StripeEvent",
     "User",
 ]

@@ -63,3 +63,29 @@ def withdraw(mission_id: int) -> Response:
             flash("You gave the mission back; it is open to other helpers again.", "success")
             return redirect(url_for("missions.my_missions"))
     return redirect(url_for("missions.detail", mission_id=mission_id))
+
+
+class DisputeForm(FlaskForm):
+    problem = TextAreaField("What went wrong?", validators=[
+        DataRequired("Please describe the problem."), Length(min=3, max=500)])
+
+
+@bp.route("/missions/<int:mission_id>/dispute", methods=["POST"])
+@login_required
+def dispute(mission_id: int) -> Response:
+    """The client contests the work instead of confirming it; the payment stays on hold."""
+    from marketplace.payments import disputes
+
+    form = DisputeForm()
+    if not form.validate_on_submit():
+        flash("Please describe the problem.", "error")
+        return redirect(url_for("missions.detail", mission_id=mission_id))
+    try:
+        disputes.open_by_client(mission_id, current_user, form.problem.data or "")
+    except NotFound:
+        raise
+    except DomainError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Dispute opened: nothing is charged until our team resolves it.", "success")
+    return redirect(url_for("missions.detail", mission_id=mission_id))

@@ -121,6 +121,16 @@ def _release_hold(payment: Payment) -> None:
                                     idempotency_key=f"mkt:cancel:{payment.id}")
 
 
+def release_and_cancel(mission: Mission, payment: Payment) -> None:
+    """Release the whole card hold and cancel the mission (an operator's full refund)."""
+    from marketplace.missions.services import move_mission
+
+    _release_hold(payment)
+    payment.status = payment_transition(payment.status, PaymentStatus.CANCELED)
+    move_mission(mission, MissionStatus.CANCELLED)
+    _release_assignment(mission)
+
+
 def _release_assignment(mission: Mission) -> None:
     db.session.execute(update(Assignment).where(Assignment.mission_id == mission.id,
                                                 Assignment.released_at.is_(None))

@@ -35,9 +35,12 @@ def authorized_payment(mission: Mission) -> Payment:
 
 def capture_at_stripe(payment: Payment, amount_cents: int | None = None) -> PaymentIntentInfo:
     """Capture the hold (or part of it); if already captured (a replay), read it back."""
+    from marketplace.payments.refunds import pending_capture_reduction
+
+    amount = amount_cents or payment.amount_cents - pending_capture_reduction(payment.mission_id)[0]
     try:
         return gateway().capture_payment_intent(
-            payment.payment_intent_id or "", amount_cents or payment.amount_cents,
+            payment.payment_intent_id or "", amount,
             idempotency_key=f"mkt:capture:{payment.id}")
     except GatewayError as exc:
         if exc.code != "payment_intent_unexpected_state":
@@ -49,15 +52,24 @@ def capture_at_stripe(payment: Payment, amount_cents: int | None = None) -> Paym
 
 
 def record_capture(mission: Mission, payment: Payment, pi: PaymentIntentInfo) -> Payout | None:
-    """Write the capture's effects to the session; the caller commits them together."""
-    return record_split_capture(mission, payment, pi, helper_cents=mission.helper_share_cents,
+    """Write the capture's effects to the session; the caller commits them together.
+
+    Refunds granted before capture were simply not captured: the helper's part of them comes
+    off the helper's share, the rest is booked as a platform refund.
+    """
+    from marketplace.payments.refunds import pending_capture_reduction
+
+    reduced, from_helper = pending_capture_reduction(mission.id)
+    return record_split_capture(mission, payment, pi,
+                                helper_cents=mission.helper_share_cents - from_helper,
                                 commission_cents=mission.commission_cents,
-                                service_fee_cents=mission.service_fee_cents)
+                                service_fee_cents=mission.service_fee_cents,
+                                refunded_cents=reduced - from_helper)
 
 
 def record_split_capture(mission: Mission, payment: Payment, pi: PaymentIntentInfo, *,
                          helper_cents: int, commission_cents: int,
-                         service_fee_cents: int) -> Payout | None:
+                         service_fee_cents: int, refunded_cents: int = 0) -> Payout | None:
     """Record a capture split between helper, commission and service fee (they sum to it)."""
     payment.status = payment_transition(payment.status, PaymentStatus.CAPTURED)
     payment.captured_cents, payment.captured_at = pi.amount_received_cents, utcnow()
@@ -69,6 +81,7 @@ def record_split_capture(mission: Mission, payment: Payment, pi: PaymentIntentIn
         Line(ledger.helper_payable(mission.helper_id), -helper_cents),
         Line(ledger.COMMISSION_REVENUE, -commission_cents),
         Line(ledger.SERVICE_FEE_REVENUE, -service_fee_cents),
+        Line(ledger.REFUNDS, refunded_cents),
     ], currency=payment.currency, mission_id=mission.id,
         description=f"Capture for mission #{mission.id}", stripe_source_id=payment.charge_id)
     if pi.stripe_fee_cents and pi.balance_transaction_id:

@@ -35,6 +35,8 @@ def release_payout(payout_id: int) -> PayoutStatus:
     if utcnow() < payout.release_after:
         db.session.rollback()
         return payout.status
+    if _disputed(payout.mission_id):
+        return _hold(payout, "A dispute is open on this mission.")
     profile = _helper_profile(payout.helper_id)
     if profile is None or not profile.payouts_enabled or not profile.stripe_account_id:
         return _hold(payout, "Waiting for the helper to finish payout setup with Stripe.")
@@ -44,6 +46,14 @@ def release_payout(payout_id: int) -> PayoutStatus:
         return _record_failure(payout, exc)
     _record_paid(payout, transfer)
     return PayoutStatus.PAID
+
+
+def _disputed(mission_id: int) -> bool:
+    from marketplace.payments.disputes import Dispute
+
+    return db.session.execute(
+        db.select(Dispute.id).where(Dispute.mission_id == mission_id, Dispute.status == "open")
+    ).first() is not None
 
 
 def _helper_profile(helper_id: int) -> HelperProfile | None:

@@ -20,6 +20,7 @@ class PayoutStatus(StrEnum):
     HELD = "held"  # waiting for something (e.g. the helper's payouts_enabled)
     PAID = "paid"  # transfer created at Stripe
     FAILED = "failed"
+    CANCELED = "canceled"  # nothing left to pay (refunded or lost in a dispute)
 
 
 P, Q = PaymentStatus, PayoutStatus
@@ -31,10 +32,11 @@ PAYMENT_TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
     P.CANCELED: frozenset(),
 }
 PAYOUT_TRANSITIONS: dict[PayoutStatus, frozenset[PayoutStatus]] = {
-    Q.SCHEDULED: frozenset({Q.HELD, Q.PAID, Q.FAILED}),
-    Q.HELD: frozenset({Q.SCHEDULED, Q.PAID, Q.FAILED}),
-    Q.FAILED: frozenset({Q.SCHEDULED}),
+    Q.SCHEDULED: frozenset({Q.HELD, Q.PAID, Q.FAILED, Q.CANCELED}),
+    Q.HELD: frozenset({Q.SCHEDULED, Q.PAID, Q.FAILED, Q.CANCELED}),
+    Q.FAILED: frozenset({Q.SCHEDULED, Q.CANCELED}),
     Q.PAID: frozenset(),
+    Q.CANCELED: frozenset(),
 }
 
 

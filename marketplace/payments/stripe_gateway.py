@@ -137,6 +137,24 @@ class StripeGateway:
                 options={"idempotency_key": idempotency_key})
         return payment_intent_from_dict(pi.to_dict())
 
+    def create_refund(self, charge_id: str, amount_cents: int, metadata: dict[str, str],
+                      idempotency_key: str) -> str:
+        """Give part or all of a captured charge back to the client's card; returns re_ id."""
+        with _mapped_errors():
+            refund = self.v1.refunds.create(
+                params={"charge": charge_id, "amount": amount_cents, "metadata": metadata},
+                options={"idempotency_key": idempotency_key})
+        return str(refund["id"])
+
+    def reverse_transfer(self, transfer_id: str, amount_cents: int, metadata: dict[str, str],
+                         idempotency_key: str) -> str:
+        """Pull part of a transfer back from the helper's account; returns trr_ id."""
+        with _mapped_errors():
+            reversal = self.v1.transfers.reversals.create(
+                transfer_id, params={"amount": amount_cents, "metadata": metadata},
+                options={"idempotency_key": idempotency_key})
+        return str(reversal["id"])
+
     def create_transfer(self, amount_cents: int, currency: str, destination: str,
                         source_transaction: str, transfer_group: str,
                         metadata: dict[str, str], idempotency_key: str) -> TransferInfo:

@@ -2,7 +2,7 @@
 
 Revision ID: money01
 Revises: 7a42427c18f8
-Create Date: 2026-11-28 07:17:31.157400
+Create Date: 2026-11-28 07:22:38.027643
 
 """
 from alembic import op
@@ -53,6 +53,36 @@ DROP FUNCTION IF EXISTS ledger_check_balanced();
 
 def _postgresql() -> bool:
     return op.get_bind().dialect.name == "postgresql"
+
+
+# New values of non-native enums: their CHECK constraints change (autogenerate misses it).
+STATUS_CHECKS = {
+    ("missions", "missionstatus"): (
+        ["pending_payment", "open", "assigned", "done", "completed", "cancelled"],
+        ["disputed"]),
+    ("payouts", "payoutstatus"): (["scheduled", "held", "paid", "failed"], ["canceled"]),
+}
+
+
+def _set_status_checks(new: bool) -> None:
+    for (table, name), (old_values, added) in STATUS_CHECKS.items():
+        values = old_values + (added if new else [])
+        listed = ", ".join(f"'{v}'" for v in values)
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_constraint(op.f(f"ck_{table}_{name}"), type_="check")
+            batch_op.create_check_constraint(op.f(f"ck_{table}_{name}"), f"status IN ({listed})")
+
+
+def _extra_upgrade() -> None:
+    _set_status_checks(new=True)
+    if _postgresql():
+        op.execute(LEDGER_TRIGGERS)
+
+
+def _extra_downgrade() -> None:
+    if _postgresql():
+        op.execute(DROP_LEDGER_TRIGGERS)
+    _set_status_checks(new=False)
 
 
 def upgrade():
@@ -111,6 +141,29 @@ def upgrade():
     with op.batch_alter_table('fee_rules', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_fee_rules_helper_id'), ['helper_id'], unique=False)
 
+    op.create_table('disputes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('mission_id', sa.Integer(), nullable=False),
+    sa.Column('opened_by', sa.String(length=10), nullable=False),
+    sa.Column('reason', sa.String(length=500), nullable=False),
+    sa.Column('stripe_dispute_id', sa.String(length=80), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('bank_status', sa.String(length=30), nullable=True),
+    sa.Column('resolution', sa.String(length=10), nullable=True),
+    sa.Column('helper_cents', sa.Integer(), nullable=True),
+    sa.Column('refund_cents', sa.Integer(), nullable=True),
+    sa.Column('note', sa.String(length=500), nullable=True),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('resolved_at', marketplace.core.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', marketplace.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['mission_id'], ['missions.id'], name=op.f('fk_disputes_mission_id_missions')),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['users.id'], name=op.f('fk_disputes_resolved_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disputes')),
+    sa.UniqueConstraint('stripe_dispute_id', name=op.f('uq_disputes_stripe_dispute_id'))
+    )
+    with op.batch_alter_table('disputes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_disputes_mission_id'), ['mission_id'], unique=False)
+
     op.create_table('mission_cancellations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('mission_id', sa.Integer(), nullable=False),
@@ -146,6 +199,29 @@ def upgrade():
     with op.batch_alter_table('mission_fee_lines', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_mission_fee_lines_mission_id'), ['mission_id'], unique=False)
 
+    op.create_table('refunds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('mission_id', sa.Integer(), nullable=False),
+    sa.Column('payment_id', sa.Integer(), nullable=False),
+    sa.Column('amount_cents', sa.Integer(), nullable=False),
+    sa.Column('helper_cents', sa.Integer(), nullable=False),
+    sa.Column('stage', sa.String(length=20), nullable=False),
+    sa.Column('stripe_refund_id', sa.String(length=80), nullable=True),
+    sa.Column('stripe_reversal_id', sa.String(length=80), nullable=True),
+    sa.Column('operator_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.String(length=500), nullable=False),
+    sa.Column('created_at', marketplace.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['mission_id'], ['missions.id'], name=op.f('fk_refunds_mission_id_missions')),
+    sa.ForeignKeyConstraint(['operator_id'], ['users.id'], name=op.f('fk_refunds_operator_id_users')),
+    sa.ForeignKeyConstraint(['payment_id'], ['payments.id'], name=op.f('fk_refunds_payment_id_payments')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_refunds')),
+    sa.UniqueConstraint('stripe_refund_id', name=op.f('uq_refunds_stripe_refund_id')),
+    sa.UniqueConstraint('stripe_reversal_id', name=op.f('uq_refunds_stripe_reversal_id'))
+    )
+    with op.batch_alter_table('refunds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_refunds_mission_id'), ['mission_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_refunds_payment_id'), ['payment_id'], unique=False)
+
     with op.batch_alter_table('ledger_transactions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('stripe_source_id', sa.String(length=80), nullable=True))
         batch_op.add_column(sa.Column('reverses_id', sa.Integer(), nullable=True))
@@ -154,13 +230,11 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_ledger_transactions_reverses_id_ledger_transactions'), 'ledger_transactions', ['reverses_id'], ['id'])
 
     # ### end Alembic commands ###
-    if _postgresql():
-        op.execute(LEDGER_TRIGGERS)
+    _extra_upgrade()
 
 
 def downgrade():
-    if _postgresql():
-        op.execute(DROP_LEDGER_TRIGGERS)
+    _extra_downgrade()
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('ledger_transactions', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_ledger_transactions_reverses_id_ledger_transactions'), type_='foreignkey')
@@ -169,6 +243,11 @@ def downgrade():
         batch_op.drop_column('reverses_id')
         batch_op.drop_column('stripe_source_id')
 
+    with op.batch_alter_table('refunds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_refunds_payment_id'))
+        batch_op.drop_index(batch_op.f('ix_refunds_mission_id'))
+
+    op.drop_table('refunds')
     with op.batch_alter_table('mission_fee_lines', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_mission_fee_lines_mission_id'))
 
@@ -178,6 +257,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_mission_cancellations_by_user_id'))
 
     op.drop_table('mission_cancellations')
+    with op.batch_alter_table('disputes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_disputes_mission_id'))
+
+    op.drop_table('disputes')
     with op.batch_alter_table('fee_rules', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_fee_rules_helper_id'))
 

@@ -13,11 +13,10 @@ from marketplace.payments import ledger
 from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.ledger import Line, UnbalancedTransaction
 from marketplace.payments.models import LedgerTransaction, Payout
-from marketplace.payments.payouts import release_payout
 from marketplace.payments.reconcile import latest_run
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form
-from tests.support.money import done_mission
+from tests.support.money import done_mission, release_now
 
 
 def _is_postgres() -> bool:
@@ -70,7 +69,7 @@ def _paid_out_mission(make: Factories, emu: StripeEmulator) -> None:
     mission = done_mission(make, emu, price_cents=4500)
     missions.confirm_completion(mission.id, mission.client)
     payout = db.session.execute(db.select(Payout)).scalar_one()
-    release_payout(payout.id)
+    release_now(payout.id)
 
 
 def test_flask_ledger_check_reconciles_a_paid_mission(ctx: Flask, make: Factories,

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy import update
+
 from marketplace.accounts.models import User
+from marketplace.core.models import utcnow
 from marketplace.extensions import db
 from marketplace.missions import services as missions
 from marketplace.missions.models import Mission
 from marketplace.payments import checkout
 from marketplace.payments.emulator import StripeEmulator
+from marketplace.payments.models import Payout
+from marketplace.payments.payouts import release_payout
 from marketplace.payments.provider import gateway
+from marketplace.payments.status import PayoutStatus
 from tests.support.factories import Factories
 
 
@@ -45,3 +53,11 @@ def done_mission(make: Factories, emu: StripeEmulator, **kw: object) -> Mission:
     missions.accept_mission(mission.id, helper)
     missions.mark_done(mission.id, helper)
     return mission
+
+
+def release_now(payout_id: int) -> PayoutStatus:
+    """Make a payout due now and release it, as the worker would once the window passed."""
+    db.session.execute(update(Payout).where(Payout.id == payout_id)
+                       .values(release_after=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    return release_payout(payout_id)
