@@ -83,13 +83,27 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals.update(format_cents=format_cents, helper_terms=fee_rules.terms_for_helper,
                                  service_fee_schedule=fee_rules.service_fee_schedule,
-                                 cancellation=_cancellation_module())
+                                 cancellation=_cancellation_module(),
+                                 completion=_completion_module(),
+                                 auto_confirm_delta=lambda: _auto_confirm_delta(app))
 
 
 def _cancellation_module() -> object:
     from marketplace.missions import cancellation
 
     return cancellation
+
+
+def _completion_module() -> object:
+    from marketplace.missions import completion
+
+    return completion
+
+
+def _auto_confirm_delta(app: Flask) -> object:
+    from datetime import timedelta
+
+    return timedelta(seconds=app.config["AUTO_CONFIRM_SECONDS"])
 
 
 def _paris_time(value: object) -> str:

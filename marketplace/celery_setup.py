@@ -31,6 +31,7 @@ def celery_config(app: Flask) -> dict[str, Any]:
             "outbox-relay": {"task": "outbox.relay", "schedule": 10.0},
             "payout-sweeper": {"task": "payouts.sweep", "schedule": 60.0},
             "ledger-check-daily": {"task": "ledger.check", "schedule": 24 * 3600.0},
+            "auto-confirm": {"task": "missions.auto_confirm_due", "schedule": 300.0},
         },
     }
     if broker.startswith(("redis://", "rediss://")):

@@ -4,6 +4,7 @@ from marketplace.accounts.models import HelperProfile, HelperSkill, User
 from marketplace.core.audit import AuditEntry
 from marketplace.core.outbox import OutboxMessage
 from marketplace.missions.cancellation import MissionCancellation
+from marketplace.missions.completion import FinalPriceProposal
 from marketplace.missions.models import Assignment, Mission
 from marketplace.payments.disputes import Dispute
 from marketplace.payments.fee_models import FeeRule, MissionFeeLine
@@ -22,6 +23,7 @@ __all__ = [
     "AuditEntry",
     "Dispute",
     "FeeRule",
+    "FinalPriceProposal",
     "HelperProfile",
     "HelperSkill",
     "LedgerCheckRun",

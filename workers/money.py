@@ -14,3 +14,14 @@ def ledger_check() -> str:
         return run_and_store().summary
     finally:
         db.session.remove()
+
+
+@shared_task(name="missions.auto_confirm_due")
+def auto_confirm_due() -> int:
+    """Confirm missions left unconfirmed past the quiet period (runs every few minutes)."""
+    from marketplace.missions.completion import auto_confirm_due as confirm_due
+
+    try:
+        return len(confirm_due())
+    finally:
+        db.session.remove()

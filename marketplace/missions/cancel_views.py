@@ -1,13 +1,14 @@
-"""Cancelling a mission: the client (under the policy) or the assigned helper (reopens it)."""
+"""Money-related mission actions: cancel (client under the policy, or helper: reopens it),
+dispute after "done", and a lower final price proposed by the helper."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import DecimalField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange
 
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.core.money import format_cents
@@ -88,4 +89,50 @@ def dispute(mission_id: int) -> Response:
         flash(str(exc), "error")
     else:
         flash("Dispute opened: nothing is charged until our team resolves it.", "success")
+    return redirect(url_for("missions.detail", mission_id=mission_id))
+
+
+class FinalPriceForm(FlaskForm):
+    final_price = DecimalField("Final price (€)", places=2,
+                               validators=[DataRequired(), NumberRange(min=0.01, max=100_000)])
+
+
+@bp.route("/missions/<int:mission_id>/final-price", methods=["POST"])
+@login_required
+def propose_final_price(mission_id: int) -> Response:
+    """The helper proposes a lower final price (a shorter job)."""
+    from marketplace.missions import completion
+
+    form = FinalPriceForm()
+    if not form.validate_on_submit():
+        flash("Enter the final price in euros.", "error")
+        return redirect(url_for("missions.detail", mission_id=mission_id))
+    cents = int((form.final_price.data * 100).to_integral_value())  # type: ignore[operator]
+    try:
+        completion.propose_final_price(mission_id, current_user, cents)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Proposal sent: the client will accept or decline it.", "success")
+    return redirect(url_for("missions.detail", mission_id=mission_id))
+
+
+@bp.route("/missions/<int:mission_id>/final-price/<answer>", methods=["POST"])
+@login_required
+def answer_final_price(mission_id: int, answer: str) -> Response:
+    from marketplace.missions import completion
+
+    if answer not in ("accept", "decline") or not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        completion.answer_final_price(mission_id, current_user, answer == "accept")
+    except NotFound:
+        raise
+    except DomainError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Final price accepted: only the new total will be charged." if answer == "accept"
+              else "Proposal declined: the booked price stands.", "success")
     return redirect(url_for("missions.detail", mission_id=mission_id))

@@ -37,7 +37,8 @@ def capture_at_stripe(payment: Payment, amount_cents: int | None = None) -> Paym
     """Capture the hold (or part of it); if already captured (a replay), read it back."""
     from marketplace.payments.refunds import pending_capture_reduction
 
-    amount = amount_cents or payment.amount_cents - pending_capture_reduction(payment.mission_id)[0]
+    total = min(payment.amount_cents, payment.mission.total_cents)  # a lower final price
+    amount = amount_cents or total - pending_capture_reduction(payment.mission_id)[0]
     try:
         return gateway().capture_payment_intent(
             payment.payment_intent_id or "", amount,

@@ -73,7 +73,7 @@ def _payment(mission: Mission) -> Payment:
 
 def _validate(req: RefundRequest, mission: Mission, payment: Payment) -> None:
     done, from_helper = refunded_so_far(mission.id)
-    paid = payment.amount_cents
+    paid = min(payment.amount_cents, mission.total_cents)
     if payment.status == PaymentStatus.CAPTURED:  # earlier pre-capture refunds were never taken
         paid, done = payment.captured_cents, done - pending_capture_reduction(mission.id)[0]
     if len(req.note.strip()) < 3:

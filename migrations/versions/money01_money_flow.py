@@ -2,7 +2,7 @@
 
 Revision ID: money01
 Revises: 7a42427c18f8
-Create Date: 2026-11-28 07:22:38.027643
+Create Date: 2026-11-28 07:28:20.122502
 
 """
 from alembic import op
@@ -164,6 +164,21 @@ def upgrade():
     with op.batch_alter_table('disputes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_disputes_mission_id'), ['mission_id'], unique=False)
 
+    op.create_table('final_price_proposals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('mission_id', sa.Integer(), nullable=False),
+    sa.Column('helper_id', sa.Integer(), nullable=False),
+    sa.Column('price_cents', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('decided_at', marketplace.core.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', marketplace.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['helper_id'], ['users.id'], name=op.f('fk_final_price_proposals_helper_id_users')),
+    sa.ForeignKeyConstraint(['mission_id'], ['missions.id'], name=op.f('fk_final_price_proposals_mission_id_missions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_final_price_proposals'))
+    )
+    with op.batch_alter_table('final_price_proposals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_final_price_proposals_mission_id'), ['mission_id'], unique=False)
+
     op.create_table('mission_cancellations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('mission_id', sa.Integer(), nullable=False),
@@ -257,6 +272,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_mission_cancellations_by_user_id'))
 
     op.drop_table('mission_cancellations')
+    with op.batch_alter_table('final_price_proposals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_final_price_proposals_mission_id'))
+
+    op.drop_table('final_price_proposals')
     with op.batch_alter_table('disputes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_disputes_mission_id'))
 
