@@ -64,6 +64,8 @@ class Config:
         # The refund window: the helper's transfer waits this long after capture.
         self.PAYOUT_DELAY_SECONDS = _env_int("PAYOUT_DELAY_SECONDS", self.PAYOUT_DELAY_DEFAULT)
         # The quiet period: a mission marked done is confirmed automatically after this.
+        self.HOLD_WINDOW_DAYS = _env_int("HOLD_WINDOW_DAYS", 5)
+        self.AUTHORIZE_BEFORE_HOURS = _env_int("AUTHORIZE_BEFORE_HOURS", 48)
         self.AUTO_CONFIRM_SECONDS = _env_int("AUTO_CONFIRM_SECONDS", 48 * 3600)
         self.CANCEL_FREE_HOURS = _env_int("CANCEL_FREE_HOURS", 24)
         self.LATE_CANCEL_FEE_BPS = _env_int("LATE_CANCEL_FEE_BPS", 2_500)

@@ -32,6 +32,7 @@ def celery_config(app: Flask) -> dict[str, Any]:
             "payout-sweeper": {"task": "payouts.sweep", "schedule": 60.0},
             "ledger-check-daily": {"task": "ledger.check", "schedule": 24 * 3600.0},
             "auto-confirm": {"task": "missions.auto_confirm_due", "schedule": 300.0},
+            "off-session-holds": {"task": "payments.authorize_due", "schedule": 600.0},
         },
     }
     if broker.startswith(("redis://", "rediss://")):

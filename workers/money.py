@@ -25,3 +25,17 @@ def auto_confirm_due() -> int:
         return len(confirm_due())
     finally:
         db.session.remove()
+
+
+@shared_task(name="payments.authorize_due")
+def authorize_due() -> int:
+    """Place off-session holds on saved cards for missions starting within 48 h."""
+    from marketplace.payments.holds import authorize_saved, due_payments
+
+    try:
+        due = due_payments()
+        for payment_id in due:
+            authorize_saved(payment_id)
+        return len(due)
+    finally:
+        db.session.remove()

@@ -43,17 +43,30 @@ def _open_payment(mission: Mission) -> Payment:
 
 
 def checkout_url(mission: Mission, success_url: str, cancel_url: str) -> str:
-    """Return a hosted checkout page that authorizes price + service fee on the card."""
-    if mission.status != MissionStatus.PENDING_PAYMENT:
+    """Return a hosted checkout page that authorizes price + service fee on the card.
+
+    A mission far away saves the card instead (see holds.py); a mission whose hold failed
+    ("action needed") comes back here to authorize on-session.
+    """
+    from marketplace.payments import holds
+
+    current = latest_payment(mission)
+    if mission.status != MissionStatus.PENDING_PAYMENT and not holds.needs_action(
+            mission, current):
         raise Conflict("This mission's card is already authorized.")
     customer_id = ensure_customer(mission.client)
     payment = _open_payment(mission)
-    if payment.status == PaymentStatus.AUTHORIZED:
+    if payment.status in (PaymentStatus.AUTHORIZED, PaymentStatus.SAVED):
         raise Conflict("This mission's card is already authorized.")
     if payment.checkout_session_id:
         session = gateway().retrieve_checkout_session(payment.checkout_session_id)
         if session.status == "open" and session.url:
             return session.url
+    if payment.status == PaymentStatus.CREATED and holds.defers_hold(mission):
+        url = holds.setup_url(mission, payment, customer_id, success_url, cancel_url)
+        if not url:
+            raise DomainError("The payment page is unavailable; try again in a moment.")
+        return url
     payment.checkout_attempts += 1
     db.session.commit()
     session = gateway().create_checkout_session(CheckoutRequest(
@@ -88,7 +101,12 @@ def sync_checkout_session(session_id: str) -> Payment | None:
     if payment is None:
         return None
     session = gateway().retrieve_checkout_session(session_id)
-    if session.payment_intent is not None:
+    if session.mode == "setup" and session.saved_payment_method:
+        from marketplace.payments import holds
+
+        holds.apply_saved_card(payment, session.saved_payment_method)
+        db.session.commit()
+    elif session.payment_intent is not None:
         apply_payment_intent(payment, session.payment_intent)
     return payment
 
@@ -99,8 +117,15 @@ def apply_payment_intent(payment: Payment, pi: PaymentIntentInfo) -> None:
         raise DomainError(f"payment {payment.id}: PaymentIntent amount does not match")
     if payment.payment_intent_id not in (None, pi.id):
         return  # an older attempt's intent: the current one decides
-    payment.payment_intent_id = pi.id
-    payment.charge_id = payment.charge_id or pi.charge_id
+    if pi.status == "canceled":
+        from marketplace.payments import holds
+
+        holds.hold_lapsed(payment)
+        db.session.commit()
+        return
+    if pi.status in ("requires_capture", "succeeded"):  # a failed attempt is never adopted
+        payment.payment_intent_id = pi.id
+        payment.charge_id = payment.charge_id or pi.charge_id
     if pi.status == "requires_capture" and payment.status in (PaymentStatus.CREATED,
                                                              PaymentStatus.FAILED):
         payment.status = payment_transition(payment.status, PaymentStatus.AUTHORIZED)

@@ -51,6 +51,8 @@ class CheckoutSessionInfo:
     url: str | None
     status: str
     payment_intent: PaymentIntentInfo | None
+    mode: str = "payment"
+    saved_payment_method: str | None = None  # mode=setup: the card saved for later
 
 
 @dataclass(frozen=True)
@@ -121,10 +123,13 @@ def payment_intent_from_dict(obj: Any) -> PaymentIntentInfo:
 
 def checkout_session_from_dict(obj: Any) -> CheckoutSessionInfo:
     pi = obj.get("payment_intent")
+    si = obj.get("setup_intent")
     return CheckoutSessionInfo(
         id=obj["id"], url=obj.get("url"), status=obj["status"],
         payment_intent=(payment_intent_from_dict(pi)
                         if pi is not None and not isinstance(pi, str) else None),
+        mode=obj.get("mode") or "payment",
+        saved_payment_method=(si.get("payment_method") if isinstance(si, dict) else None),
     )
 
 
@@ -143,6 +148,15 @@ class PaymentGateway(Protocol):
     def create_checkout_session(self, request: CheckoutRequest) -> CheckoutSessionInfo: ...
 
     def retrieve_checkout_session(self, session_id: str) -> CheckoutSessionInfo: ...
+
+    def create_setup_session(self, customer_id: str, success_url: str, cancel_url: str,
+                             metadata: dict[str, str],
+                             idempotency_key: str) -> CheckoutSessionInfo: ...
+
+    def authorize_off_session(self, amount_cents: int, currency: str, customer_id: str,
+                              payment_method_id: str, transfer_group: str,
+                              metadata: dict[str, str],
+                              idempotency_key: str) -> PaymentIntentInfo: ...
 
     def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntentInfo: ...
 

@@ -35,6 +35,7 @@ class Payment(TimestampMixin, db.Model):
     checkout_url: Mapped[str | None] = mapped_column(String(500))
     checkout_attempts: Mapped[int] = mapped_column(default=0)
     payment_intent_id: Mapped[str | None] = mapped_column(String(80), unique=True)
+    payment_method_id: Mapped[str | None] = mapped_column(String(80))  # saved card (far missions)
     charge_id: Mapped[str | None] = mapped_column(String(80), unique=True)
     captured_cents: Mapped[int] = mapped_column(default=0)
     stripe_fee_cents: Mapped[int] = mapped_column(default=0)

@@ -9,6 +9,7 @@ from marketplace.core.state import check_transition
 
 class PaymentStatus(StrEnum):
     CREATED = "created"  # checkout not completed yet
+    SAVED = "card_saved"  # card saved for a later off-session hold (mission > 5 days away)
     AUTHORIZED = "authorized"  # card hold in place (requires_capture)
     CAPTURED = "captured"
     FAILED = "failed"  # declined; the client may try again
@@ -25,9 +26,10 @@ class PayoutStatus(StrEnum):
 
 P, Q = PaymentStatus, PayoutStatus
 PAYMENT_TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
-    P.CREATED: frozenset({P.AUTHORIZED, P.FAILED, P.CANCELED}),
+    P.CREATED: frozenset({P.AUTHORIZED, P.SAVED, P.FAILED, P.CANCELED}),
+    P.SAVED: frozenset({P.AUTHORIZED, P.FAILED, P.CANCELED}),
     P.FAILED: frozenset({P.AUTHORIZED, P.CANCELED}),
-    P.AUTHORIZED: frozenset({P.CAPTURED, P.CANCELED}),
+    P.AUTHORIZED: frozenset({P.CAPTURED, P.CANCELED, P.FAILED}),  # FAILED: the hold lapsed
     P.CAPTURED: frozenset(),
     P.CANCELED: frozenset(),
 }

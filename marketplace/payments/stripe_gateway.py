@@ -109,8 +109,36 @@ class StripeGateway:
         with _mapped_errors():
             session = self.v1.checkout.sessions.retrieve(
                 session_id,
-                params={"expand": ["payment_intent", "payment_intent.latest_charge"]})
+                params={"expand": ["payment_intent", "payment_intent.latest_charge",
+                                   "setup_intent"]})
         return checkout_session_from_dict(session.to_dict())
+
+    def create_setup_session(self, customer_id: str, success_url: str, cancel_url: str,
+                             metadata: dict[str, str],
+                             idempotency_key: str) -> CheckoutSessionInfo:
+        """A hosted page that saves the client's card for an off-session hold later."""
+        with _mapped_errors():
+            session = self.v1.checkout.sessions.create(
+                params={"mode": "setup", "customer": customer_id, "currency": "eur",
+                        "success_url": success_url, "cancel_url": cancel_url,
+                        "metadata": metadata, "setup_intent_data": {"metadata": metadata}},
+                options={"idempotency_key": idempotency_key})
+        return checkout_session_from_dict(session.to_dict())
+
+    def authorize_off_session(self, amount_cents: int, currency: str, customer_id: str,
+                              payment_method_id: str, transfer_group: str,
+                              metadata: dict[str, str],
+                              idempotency_key: str) -> PaymentIntentInfo:
+        """Place a manual-capture hold on a saved card without the client present."""
+        with _mapped_errors():
+            pi = self.v1.payment_intents.create(
+                params={"amount": amount_cents, "currency": currency, "customer": customer_id,
+                        "payment_method": payment_method_id, "off_session": True,
+                        "confirm": True, "capture_method": "manual",
+                        "transfer_group": transfer_group, "metadata": metadata,
+                        "expand": ["latest_charge"]},
+                options={"idempotency_key": idempotency_key})
+        return payment_intent_from_dict(pi.to_dict())
 
     def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntentInfo:
         with _mapped_errors():

@@ -114,7 +114,7 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {
     "charge.dispute.closed": _dispute_closed,
     "charge.refunded": _acknowledge,
     "payment_intent.succeeded": _acknowledge,
-    "payment_intent.canceled": _acknowledge,
+    "payment_intent.canceled": _payment_intent_changed,
     "transfer.created": _acknowledge,
     "transfer.reversed": _acknowledge,
     "payout.paid": _acknowledge,

@@ -149,9 +149,11 @@ class StripeEmulator:
         return disputes.close(self.store, dispute_id, won)
 
     def advance_time(self, seconds: int) -> None:
-        """Move the emulator clock forward (link expiry, ``created`` timestamps)."""
+        """Move the emulator clock forward (link expiry, ``created`` timestamps); card holds
+        older than 7 days lapse like real authorizations (``payment_intent.canceled``)."""
         with self.store.lock:
             self.store.clock_offset += seconds
+        helpers.expire_authorizations(self.store)
 
     def reset(self) -> None:
         """Drop all state (keeps the server and webhook endpoints running)."""
