@@ -16,6 +16,7 @@ from sqlalchemy import func
 from marketplace.core.models import utcnow
 from marketplace.extensions import db
 from marketplace.payments import ledger
+from marketplace.payments.gateway import GatewayError
 from marketplace.payments.models import LedgerCheckRun, LedgerEntry, LedgerTransaction
 from marketplace.payments.provider import gateway
 
@@ -70,8 +71,13 @@ def _stripe_nets() -> dict[tuple[str, str], int]:
 def run_check() -> CheckResult:
     """Check every invariant; the result says what is wrong, never raises on bad data."""
     unbalanced = ledger.unbalanced_transactions()
-    ours, theirs = _ledger_nets(), _stripe_nets()
     problems = [f"transaction {t} does not balance" for t in unbalanced]
+    try:
+        theirs = _stripe_nets()
+    except GatewayError as exc:  # cannot reconcile: say so, and fail the check
+        problems.append(f"could not read Stripe's balance transactions: {exc}"[:300])
+        return CheckResult(ledger.count_transactions(), len(unbalanced), 0, problems)
+    ours = _ledger_nets()
     unmatched = 0
     for key in sorted(set(ours) | set(theirs)):
         if ours.get(key, 0) != theirs.get(key, 0):

@@ -110,3 +110,21 @@ def test_operators_see_the_latest_check(ctx: Flask, make: Factories,
     page = client.get("/ops/ledger").get_data(as_text=True)
     assert "ledger: transactions=0 unbalanced=0 unmatched=0" in page and "OK" in page
     assert db.session.execute(db.select(LedgerTransaction)).first() is None
+
+
+def test_ledger_check_fails_cleanly_when_stripe_is_unreachable(ctx: Flask,
+                                                                emu: StripeEmulator) -> None:
+    def down(method: str, path: str, params: object) -> tuple[int, dict] | None:
+        if path.startswith("/v1/balance_transactions"):
+            return 500, {"error": {"type": "api_error", "message": "down"}}
+        return None
+
+    emu.faults.append(down)
+    try:
+        result = ctx.test_cli_runner().invoke(args=["ledger", "check"])
+    finally:
+        emu.faults.remove(down)
+    assert result.exit_code == 1 and "could not read Stripe" in result.output
+    assert result.output.strip().splitlines()[-1].startswith("ledger: transactions=0")
+    run = latest_run()
+    assert run is not None and not run.ok
