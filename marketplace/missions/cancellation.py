@@ -88,18 +88,20 @@ def cancel_by_client(mission_id: int, client: User, reason: str) -> Cancellation
     terms = terms_for_client(mission)
     payment = _held_payment(mission)
     pi = None
-    if payment is not None:
-        pi = (capture.capture_at_stripe(payment, terms.late_fee_cents) if not terms.free
-              else _release_hold(payment))
+    if payment is not None and not terms.free:
+        pi = capture.capture_at_stripe(payment, terms.late_fee_cents)
+    elif payment is not None:
+        _release_hold(payment)
     from marketplace.missions.services import move_mission
 
     move_mission(mission, MissionStatus.CANCELLED)
-    if payment is not None and pi is not None and not terms.free:
+    if payment is not None and pi is not None:
         capture.record_split_capture(mission, payment, pi, helper_cents=terms.helper_cents,
                                      commission_cents=terms.commission_cents,
                                      service_fee_cents=0)
     elif payment is not None:
         payment.status = payment_transition(payment.status, PaymentStatus.CANCELED)
+    _forget_saved_card(mission)
     _release_assignment(mission)
     db.session.add(MissionCancellation(mission_id=mission.id, by_user_id=client.id,
                                        role="client", reason=text,
@@ -114,6 +116,13 @@ def _held_payment(mission: Mission) -> Payment | None:
                                  Payment.status == PaymentStatus.AUTHORIZED,
                                  Payment.payment_intent_id.is_not(None))
     ).scalar_one_or_none()
+
+
+def _forget_saved_card(mission: Mission) -> None:
+    """A card saved for a later hold will never be charged for a cancelled mission."""
+    for payment in db.session.execute(db.select(Payment).where(
+            Payment.mission_id == mission.id, Payment.status == PaymentStatus.SAVED)).scalars():
+        payment.status = payment_transition(payment.status, PaymentStatus.CANCELED)
 
 
 def _release_hold(payment: Payment) -> None:

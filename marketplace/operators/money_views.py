@@ -45,10 +45,9 @@ def fees() -> tuple[str, int] | Response:
         else:
             flash("Fee rule saved. Missions already booked keep their fees.", "success")
             return redirect(url_for("ops_money.fees"))
+    status = 400 if form.errors or form.form_errors else 200
     return render_template("operators/fees.html", form=form, rules=fee_rules.all_rules(),
-                           delete_form=ConfirmForm(),
-                           history=audit.recent(50, "fee_rule")), (400 if form.errors
-                                                                   or form.form_errors else 200)
+                           delete_form=ConfirmForm(), history=audit.recent(50, "fee_rule")), status
 
 
 @bp.route("/fees/<int:rule_id>/delete", methods=["POST"])

@@ -99,3 +99,13 @@ def test_a_lapsed_hold_asks_the_client_again(ctx: Flask, make: Factories,
 
     checkout.apply_payment_intent(payment, payment_intent_from_dict(pi))
     assert payment.status == PaymentStatus.FAILED and holds.needs_action(mission, payment)
+
+
+def test_cancelling_a_far_mission_drops_the_saved_card(ctx: Flask, make: Factories,
+                                                       emu: StripeEmulator) -> None:
+    from marketplace.missions import cancellation
+
+    mission = _far_mission(make, emu)
+    assert cancellation.cancel_by_client(mission.id, mission.client, "Moved away").free
+    assert _payment(mission).status == PaymentStatus.CANCELED
+    assert holds.due_payments(mission.starts_at) == []
