@@ -40,6 +40,7 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
     LOGIN_RATE_LIMIT_DEFAULT = "10 per minute"
+    PAYOUT_DELAY_DEFAULT = 48 * 3600
 
     def __init__(self) -> None:
         inst = instance_dir()
@@ -71,7 +72,15 @@ class Config:
         self.MISSION_MAX_PRICE_CENTS = _env_int("MISSION_MAX_PRICE_CENTS", 500_000)
         self.DEFAULT_COMMISSION_BPS = _env_int("DEFAULT_COMMISSION_BPS", 1_500)
         self.DEFAULT_SERVICE_FEE_BPS = _env_int("DEFAULT_SERVICE_FEE_BPS", 0)
-        self.PAYOUT_DELAY_SECONDS = _env_int("PAYOUT_DELAY_SECONDS", 0)
+        # The refund window: the helper's transfer waits this long after capture.
+        self.PAYOUT_DELAY_SECONDS = _env_int("PAYOUT_DELAY_SECONDS", self.PAYOUT_DELAY_DEFAULT)
+        # The quiet period: a mission marked done is confirmed automatically after this.
+        self.HOLD_WINDOW_DAYS = _env_int("HOLD_WINDOW_DAYS", 5)
+        self.AUTHORIZE_BEFORE_HOURS = _env_int("AUTHORIZE_BEFORE_HOURS", 48)
+        self.AUTO_CONFIRM_SECONDS = _env_int("AUTO_CONFIRM_SECONDS", 48 * 3600)
+        self.CANCEL_FREE_HOURS = _env_int("CANCEL_FREE_HOURS", 24)
+        self.LATE_CANCEL_FEE_BPS = _env_int("LATE_CANCEL_FEE_BPS", 2_500)
+        self.LATE_CANCEL_FEE_MIN_CENTS = _env_int("LATE_CANCEL_FEE_MIN_CENTS", 1_000)
         if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
             inst.mkdir(parents=True, exist_ok=True)
 
@@ -84,6 +93,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(DevelopmentConfig):
     TESTING = True
+    PAYOUT_DELAY_DEFAULT = 0  # end-to-end tests watch the worker pay at once
     LOGIN_RATE_LIMIT_DEFAULT = "1000 per minute"
 
 

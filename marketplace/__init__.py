@@ -63,12 +63,16 @@ def _register_user_loader() -> None:
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.core.health import bp as health_bp
+    from marketplace.missions.cancel_views import bp as cancel_bp
     from marketplace.missions.views import bp as missions_bp
     from marketplace.notifications.views import bp as notifications_bp
+    from marketplace.operators.money_cases import bp as ops_cases_bp
+    from marketplace.operators.money_views import bp as ops_money_bp
     from marketplace.operators.views import bp as operators_bp
     from marketplace.payments.views import bp as payments_bp
 
-    for bp in (accounts_bp, missions_bp, payments_bp, operators_bp, notifications_bp, health_bp):
+    for bp in (accounts_bp, missions_bp, payments_bp, operators_bp, ops_money_bp, cancel_bp,
+               ops_cases_bp, notifications_bp, health_bp):
         app.register_blueprint(bp)
 
 
@@ -79,6 +83,31 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_cents
     app.jinja_env.filters["category"] = category_label
     app.jinja_env.filters["localtime"] = _paris_time
+    from marketplace.payments import fee_rules
+
+    app.jinja_env.globals.update(format_cents=format_cents, helper_terms=fee_rules.terms_for_helper,
+                                 service_fee_schedule=fee_rules.service_fee_schedule,
+                                 cancellation=_cancellation_module(),
+                                 completion=_completion_module(),
+                                 auto_confirm_delta=lambda: _auto_confirm_delta(app))
+
+
+def _cancellation_module() -> object:
+    from marketplace.missions import cancellation
+
+    return cancellation
+
+
+def _completion_module() -> object:
+    from marketplace.missions import completion
+
+    return completion
+
+
+def _auto_confirm_delta(app: Flask) -> object:
+    from datetime import timedelta
+
+    return timedelta(seconds=app.config["AUTO_CONFIRM_SECONDS"])
 
 
 def _paris_time(value: object) -> str:

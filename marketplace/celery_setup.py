@@ -34,6 +34,9 @@ def celery_config(app: Flask) -> dict[str, Any]:
             "mission-reminders": {"task": "notifications.reminders", "schedule": 3600.0},
             "webhook-backfill": {"task": "webhooks.backfill", "schedule": 900.0},
             "webhook-sweeper": {"task": "webhooks.sweep", "schedule": 60.0},
+            "ledger-check-daily": {"task": "ledger.check", "schedule": 24 * 3600.0},
+            "auto-confirm": {"task": "missions.auto_confirm_due", "schedule": 300.0},
+            "off-session-holds": {"task": "payments.authorize_due", "schedule": 600.0},
         },
     }
     if broker.startswith(("redis://", "rediss://")):

@@ -46,6 +46,22 @@ def register_commands(app: Flask) -> None:
     def outbox_group() -> None:
         """Inspect and re-drive the transactional outbox."""
 
+    @app.cli.group("ledger")
+    def ledger_group() -> None:
+        """Check the ledger's invariants and reconcile it with Stripe."""
+
+    @ledger_group.command("check")
+    def ledger_check() -> None:
+        """Print any problem, then the summary line; exit 1 on any violation."""
+        from marketplace.payments.reconcile import run_and_store
+
+        result = run_and_store()
+        for problem in result.problems:
+            click.echo(f"  {problem}")
+        click.echo(result.summary)
+        if not result.ok:
+            raise SystemExit(1)
+
     @outbox_group.command("relay")
     def relay() -> None:
         click.echo(f"published {outbox.relay_pending()} message(s)")

@@ -66,6 +66,25 @@ def stripe_emulator() -> Iterator[StripeEmulator]:
     emu.stop()
 
 
+@pytest.fixture
+def emu(stripe_emulator: StripeEmulator, ctx: Flask) -> Iterator[StripeEmulator]:
+    """The emulator emptied for a service-level money test, kept away from a running worker.
+
+    Our row ids (hence idempotency keys) restart at 1 in every test, so Stripe-side state
+    from an earlier test must not answer them. Webhooks to the live server are paused and
+    payouts wait an hour, so the session's worker (if started) never races the test; tests
+    release payouts themselves (tests.support.money.release_now).
+    """
+    stripe_emulator.reset()
+    endpoints = stripe_emulator.webhooks.endpoints[:]
+    stripe_emulator.webhooks.endpoints.clear()
+    delay = ctx.config["PAYOUT_DELAY_SECONDS"]
+    ctx.config["PAYOUT_DELAY_SECONDS"] = 3600
+    yield stripe_emulator
+    ctx.config["PAYOUT_DELAY_SECONDS"] = delay
+    stripe_emulator.webhooks.endpoints[:] = endpoints
+
+
 @pytest.fixture(scope="session")
 def app(test_env: dict[str, str], stripe_emulator: StripeEmulator) -> Iterator[Flask]:
     from tests.support.schema import reset_schema

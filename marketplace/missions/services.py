@@ -17,8 +17,7 @@ from marketplace.missions.categories import CATEGORIES
 from marketplace.missions.models import Assignment, Mission
 from marketplace.missions.status import Channel, MissionStatus, mission_transition
 from marketplace.notifications import events
-from marketplace.payments import capture
-from marketplace.payments.fees import split
+from marketplace.payments import capture, fee_rules
 
 
 class MissionNotOpenError(Conflict):
@@ -58,20 +57,17 @@ def post_mission(client: User, draft: MissionDraft, channel: Channel = Channel.W
                  booked_by: User | None = None) -> Mission:
     """Create a mission awaiting card authorization, with its commission snapshotted."""
     validate_draft(draft)
-    cfg = current_app.config
-    commission = split(draft.price_cents, cfg["DEFAULT_COMMISSION_BPS"])
-    service_fee = split(draft.price_cents, cfg["DEFAULT_SERVICE_FEE_BPS"]).fee_cents
     mission = Mission(
         client_id=client.id, category=draft.category, title=draft.title.strip(),
         description=draft.description.strip(), address=draft.address.strip(),
         lat=draft.lat, lng=draft.lng, starts_at=draft.starts_at, ends_at=draft.ends_at,
-        price_cents=draft.price_cents, currency=cfg["CURRENCY"],
-        commission_bps=cfg["DEFAULT_COMMISSION_BPS"],
-        commission_cents=commission.fee_cents, service_fee_cents=service_fee,
-        channel=channel, booked_by_id=booked_by.id if booked_by else None,
+        price_cents=draft.price_cents, currency=current_app.config["CURRENCY"],
+        commission_bps=0, commission_cents=0, channel=channel,
+        booked_by_id=booked_by.id if booked_by else None,
     )
     client.is_client = True
     db.session.add(mission)
+    fee_rules.snapshot_booking(mission)
     db.session.commit()
     return mission
 
@@ -120,6 +116,7 @@ def accept_mission(mission_id: int, helper: User) -> Mission:
     mission = get_visible_mission(helper, mission_id)
     _check_can_take(helper, mission)
     move_mission(mission, MissionStatus.ASSIGNED, helper_id=helper.id)
+    fee_rules.apply_on_assign(mission, helper.id)
     assignment = Assignment(mission_id=mission.id, helper_id=helper.id)
     db.session.add(assignment)
     try:

@@ -14,6 +14,7 @@ class MissionStatus(StrEnum):
     DONE = "done"  # helper says the work is done; waiting for the client
     COMPLETED = "completed"  # client confirmed; payment captured
     CANCELLED = "cancelled"
+    DISPUTED = "disputed"  # the client or the bank contests; payout held for an operator
 
 
 S = MissionStatus
@@ -21,8 +22,9 @@ MISSION_TRANSITIONS: dict[MissionStatus, frozenset[MissionStatus]] = {
     S.PENDING_PAYMENT: frozenset({S.OPEN, S.CANCELLED}),
     S.OPEN: frozenset({S.ASSIGNED, S.CANCELLED}),
     S.ASSIGNED: frozenset({S.DONE, S.OPEN, S.CANCELLED}),
-    S.DONE: frozenset({S.COMPLETED}),
-    S.COMPLETED: frozenset(),
+    S.DONE: frozenset({S.COMPLETED, S.DISPUTED, S.CANCELLED}),
+    S.COMPLETED: frozenset({S.DISPUTED}),
+    S.DISPUTED: frozenset({S.COMPLETED, S.CANCELLED}),
     S.CANCELLED: frozenset(),
 }
 

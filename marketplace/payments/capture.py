@@ -33,11 +33,15 @@ def authorized_payment(mission: Mission) -> Payment:
     return payment
 
 
-def capture_at_stripe(payment: Payment) -> PaymentIntentInfo:
-    """Capture the hold; if it was captured already (a replay), read the result back."""
+def capture_at_stripe(payment: Payment, amount_cents: int | None = None) -> PaymentIntentInfo:
+    """Capture the hold (or part of it); if already captured (a replay), read it back."""
+    from marketplace.payments.refunds import pending_capture_reduction
+
+    total = min(payment.amount_cents, payment.mission.total_cents)  # a lower final price
+    amount = amount_cents or total - pending_capture_reduction(payment.mission_id)[0]
     try:
         return gateway().capture_payment_intent(
-            payment.payment_intent_id or "", payment.amount_cents,
+            payment.payment_intent_id or "", amount,
             idempotency_key=f"mkt:capture:{payment.id}")
     except GatewayError as exc:
         if exc.code != "payment_intent_unexpected_state":
@@ -48,8 +52,26 @@ def capture_at_stripe(payment: Payment) -> PaymentIntentInfo:
         return pi
 
 
-def record_capture(mission: Mission, payment: Payment, pi: PaymentIntentInfo) -> Payout:
-    """Write the capture's effects to the session; the caller commits them together."""
+def record_capture(mission: Mission, payment: Payment, pi: PaymentIntentInfo) -> Payout | None:
+    """Write the capture's effects to the session; the caller commits them together.
+
+    Refunds granted before capture were simply not captured: the helper's part of them comes
+    off the helper's share, the rest is booked as a platform refund.
+    """
+    from marketplace.payments.refunds import pending_capture_reduction
+
+    reduced, from_helper = pending_capture_reduction(mission.id)
+    return record_split_capture(mission, payment, pi,
+                                helper_cents=mission.helper_share_cents - from_helper,
+                                commission_cents=mission.commission_cents,
+                                service_fee_cents=mission.service_fee_cents,
+                                refunded_cents=reduced - from_helper)
+
+
+def record_split_capture(mission: Mission, payment: Payment, pi: PaymentIntentInfo, *,
+                         helper_cents: int, commission_cents: int,
+                         service_fee_cents: int, refunded_cents: int = 0) -> Payout | None:
+    """Record a capture split between helper, commission and service fee (they sum to it)."""
     payment.status = payment_transition(payment.status, PaymentStatus.CAPTURED)
     payment.captured_cents, payment.captured_at = pi.amount_received_cents, utcnow()
     payment.charge_id = payment.charge_id or pi.charge_id
@@ -57,25 +79,26 @@ def record_capture(mission: Mission, payment: Payment, pi: PaymentIntentInfo) ->
     assert mission.helper_id is not None
     ledger.record("capture", f"capture:{pi.id}", [
         Line(ledger.STRIPE_BALANCE, pi.amount_received_cents),
-        Line(ledger.helper_payable(mission.helper_id), -mission.helper_share_cents),
-        Line(ledger.COMMISSION_REVENUE, -mission.commission_cents),
-        Line(ledger.SERVICE_FEE_REVENUE, -mission.service_fee_cents),
+        Line(ledger.helper_payable(mission.helper_id), -helper_cents),
+        Line(ledger.COMMISSION_REVENUE, -commission_cents),
+        Line(ledger.SERVICE_FEE_REVENUE, -service_fee_cents),
+        Line(ledger.REFUNDS, refunded_cents),
     ], currency=payment.currency, mission_id=mission.id,
-        description=f"Capture for mission #{mission.id}")
+        description=f"Capture for mission #{mission.id}", stripe_source_id=payment.charge_id)
     if pi.stripe_fee_cents and pi.balance_transaction_id:
         ledger.record("stripe_fee", f"fee:{pi.balance_transaction_id}", [
             Line(ledger.STRIPE_FEES, pi.stripe_fee_cents),
             Line(ledger.STRIPE_BALANCE, -pi.stripe_fee_cents),
         ], currency=payment.currency, mission_id=mission.id,
-            description=f"Stripe fee on mission #{mission.id}")
-    return _schedule_payout(mission, payment)
+            description=f"Stripe fee on mission #{mission.id}", stripe_source_id=payment.charge_id)
+    return _schedule_payout(mission, payment, helper_cents) if helper_cents > 0 else None
 
 
-def _schedule_payout(mission: Mission, payment: Payment) -> Payout:
+def _schedule_payout(mission: Mission, payment: Payment, amount_cents: int) -> Payout:
     delay = timedelta(seconds=current_app.config["PAYOUT_DELAY_SECONDS"])
     assert mission.helper_id is not None
     payout = Payout(mission_id=mission.id, payment_id=payment.id, helper_id=mission.helper_id,
-                    amount_cents=mission.helper_share_cents, currency=payment.currency,
+                    amount_cents=amount_cents, currency=payment.currency,
                     release_after=utcnow() + delay)
     db.session.add(payout)
     db.session.flush()

@@ -6,11 +6,12 @@ call `apply_payment_intent`, which only moves state forward, so either may come 
 
 from __future__ import annotations
 
-from sqlalchemy import func, update
+from sqlalchemy import update
 
 from marketplace.accounts.models import User
 from marketplace.core.errors import Conflict, DomainError
 from marketplace.core.models import utcnow
+from marketplace.core.money import format_cents
 from marketplace.extensions import db
 from marketplace.missions.models import Mission
 from marketplace.missions.status import MissionStatus
@@ -45,22 +46,35 @@ def _open_payment(mission: Mission) -> Payment:
 
 
 def checkout_url(mission: Mission, success_url: str, cancel_url: str) -> str:
-    """Return a hosted checkout page that authorizes price + service fee on the card."""
-    if mission.status != MissionStatus.PENDING_PAYMENT:
+    """Return a hosted checkout page that authorizes price + service fee on the card.
+
+    A mission far away saves the card instead (see holds.py); a mission whose hold failed
+    ("action needed") comes back here to authorize on-session.
+    """
+    from marketplace.payments import holds
+
+    current = latest_payment(mission)
+    if mission.status != MissionStatus.PENDING_PAYMENT and not holds.needs_action(
+            mission, current):
         raise Conflict("This mission's card is already authorized.")
     customer_id = ensure_customer(mission.client)
     payment = _open_payment(mission)
-    if payment.status == PaymentStatus.AUTHORIZED:
+    if payment.status in (PaymentStatus.AUTHORIZED, PaymentStatus.SAVED):
         raise Conflict("This mission's card is already authorized.")
     if payment.checkout_session_id:
         session = gateway().retrieve_checkout_session(payment.checkout_session_id)
         if session.status == "open" and session.url:
             return session.url
+    if payment.status == PaymentStatus.CREATED and holds.defers_hold(mission):
+        url = holds.setup_url(mission, payment, customer_id, success_url, cancel_url)
+        if not url:
+            raise DomainError("The payment page is unavailable; try again in a moment.")
+        return url
     payment.checkout_attempts += 1
     db.session.commit()
     session = gateway().create_checkout_session(CheckoutRequest(
         amount_cents=payment.amount_cents, currency=payment.currency,
-        product_name=f"Entraide mission #{mission.id}: {mission.title}",
+        product_name=_product_name(mission),
         customer_id=customer_id, transfer_group=f"mission-{mission.id}",
         success_url=success_url, cancel_url=cancel_url,
         metadata={"mission_id": str(mission.id), "payment_id": str(payment.id)},
@@ -73,6 +87,15 @@ def checkout_url(mission: Mission, success_url: str, cancel_url: str) -> str:
     return session.url
 
 
+def _product_name(mission: Mission) -> str:
+    """The line the client reads on the hosted page: price, service fee and total."""
+    cur = mission.currency
+    return (f"Entraide mission #{mission.id}: {mission.title[:60]} (price "
+            f"{format_cents(mission.price_cents, cur)} + service fee "
+            f"{format_cents(mission.service_fee_cents, cur)} = "
+            f"{format_cents(mission.total_cents, cur)})")
+
+
 def sync_checkout_session(session_id: str) -> Payment | None:
     """Read a checkout session back from Stripe and apply its PaymentIntent."""
     payment = db.session.execute(
@@ -81,7 +104,12 @@ def sync_checkout_session(session_id: str) -> Payment | None:
     if payment is None:
         return None
     session = gateway().retrieve_checkout_session(session_id)
-    if session.payment_intent is not None:
+    if session.mode == "setup" and session.saved_payment_method:
+        from marketplace.payments import holds
+
+        holds.apply_saved_card(payment, session.saved_payment_method)
+        db.session.commit()
+    elif session.payment_intent is not None:
         apply_payment_intent(payment, session.payment_intent)
     return payment
 
@@ -92,28 +120,36 @@ def apply_payment_intent(payment: Payment, pi: PaymentIntentInfo) -> None:
         raise DomainError(f"payment {payment.id}: PaymentIntent amount does not match")
     if payment.payment_intent_id not in (None, pi.id):
         return  # an older attempt's intent: the current one decides
+    if pi.status == "canceled":
+        from marketplace.payments import holds
+
+        holds.hold_lapsed(payment)
+        db.session.commit()
+        return
+    if pi.status in ("requires_capture", "succeeded"):  # a failed attempt is never adopted
+        payment.payment_intent_id = pi.id
+        payment.charge_id = payment.charge_id or pi.charge_id
     # The return URL and the webhook may race: a conditional UPDATE lets exactly one win.
     if pi.status == "requires_capture" and _move_payment(
-            payment, pi, (PaymentStatus.CREATED, PaymentStatus.FAILED), PaymentStatus.AUTHORIZED,
+            payment, (PaymentStatus.CREATED, PaymentStatus.FAILED), PaymentStatus.AUTHORIZED,
             authorized_at=utcnow(), failure_message=None):
         _open_mission(payment.mission)
         events.payment_authorized(payment)
     elif pi.status == "requires_payment_method" and _move_payment(
-            payment, pi, (PaymentStatus.CREATED,), PaymentStatus.FAILED,
+            payment, (PaymentStatus.CREATED,), PaymentStatus.FAILED,
             failure_message=(pi.failure_message or "The card was declined.")[:255]):
         events.payment_failed(payment, pi.id)
     db.session.commit()
 
 
-def _move_payment(payment: Payment, pi: PaymentIntentInfo, sources: tuple[PaymentStatus, ...],
+def _move_payment(payment: Payment, sources: tuple[PaymentStatus, ...],
                   target: PaymentStatus, **values: object) -> bool:
     """Forward-only status change, applied only if the row is still in one of `sources`."""
     for source in sources:
         payment_transition(source, target)
     result = db.session.execute(
         update(Payment).where(Payment.id == payment.id, Payment.status.in_(sources))
-        .values(status=target, payment_intent_id=pi.id,
-                charge_id=func.coalesce(Payment.charge_id, pi.charge_id), **values)
+        .values(status=target, **values)
         .execution_options(synchronize_session="fetch"))
     return result.rowcount == 1
 

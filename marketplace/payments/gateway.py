@@ -51,6 +51,8 @@ class CheckoutSessionInfo:
     url: str | None
     status: str
     payment_intent: PaymentIntentInfo | None
+    mode: str = "payment"
+    saved_payment_method: str | None = None  # mode=setup: the card saved for later
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,19 @@ class TransferInfo:
     amount_cents: int
     currency: str
     destination: str
+
+
+@dataclass(frozen=True)
+class BalanceTxn:
+    """One movement on the platform's Stripe balance (what we reconcile against)."""
+
+    id: str
+    type: str
+    source: str | None
+    amount_cents: int
+    fee_cents: int
+    net_cents: int
+    currency: str
 
 
 @dataclass(frozen=True)
@@ -108,10 +123,13 @@ def payment_intent_from_dict(obj: Any) -> PaymentIntentInfo:
 
 def checkout_session_from_dict(obj: Any) -> CheckoutSessionInfo:
     pi = obj.get("payment_intent")
+    si = obj.get("setup_intent")
     return CheckoutSessionInfo(
         id=obj["id"], url=obj.get("url"), status=obj["status"],
         payment_intent=(payment_intent_from_dict(pi)
                         if pi is not None and not isinstance(pi, str) else None),
+        mode=obj.get("mode") or "payment",
+        saved_payment_method=(si.get("payment_method") if isinstance(si, dict) else None),
     )
 
 
@@ -131,10 +149,28 @@ class PaymentGateway(Protocol):
 
     def retrieve_checkout_session(self, session_id: str) -> CheckoutSessionInfo: ...
 
+    def create_setup_session(self, customer_id: str, success_url: str, cancel_url: str,
+                             metadata: dict[str, str],
+                             idempotency_key: str) -> CheckoutSessionInfo: ...
+
+    def authorize_off_session(self, amount_cents: int, currency: str, customer_id: str,
+                              payment_method_id: str, transfer_group: str,
+                              metadata: dict[str, str],
+                              idempotency_key: str) -> PaymentIntentInfo: ...
+
     def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntentInfo: ...
 
     def capture_payment_intent(self, payment_intent_id: str, amount_cents: int,
                                idempotency_key: str) -> PaymentIntentInfo: ...
+
+    def cancel_payment_intent(self, payment_intent_id: str,
+                              idempotency_key: str) -> PaymentIntentInfo: ...
+
+    def create_refund(self, charge_id: str, amount_cents: int, metadata: dict[str, str],
+                      idempotency_key: str) -> str: ...
+
+    def reverse_transfer(self, transfer_id: str, amount_cents: int, metadata: dict[str, str],
+                         idempotency_key: str) -> str: ...
 
     def create_transfer(self, amount_cents: int, currency: str, destination: str,
                         source_transaction: str, transfer_group: str,
@@ -146,3 +182,5 @@ class PaymentGateway(Protocol):
     def list_events_since(self, since_ts: int, page_size: int = 100) -> list[dict[str, Any]]: ...
 
     def parse_webhook(self, payload: bytes, signature: str) -> dict: ...
+
+    def list_balance_transactions(self) -> list[BalanceTxn]: ...

@@ -19,6 +19,17 @@ STRIPE_BALANCE = "platform:stripe_balance"
 COMMISSION_REVENUE = "platform:commission_revenue"
 SERVICE_FEE_REVENUE = "platform:service_fee_revenue"
 STRIPE_FEES = "platform:stripe_fees"
+REFUNDS = "platform:refunds"  # contra-revenue: what the platform gave back to clients
+DISPUTES = "platform:dispute_losses"
+
+# The chart of accounts, for pages and checks. Per-person accounts are templates.
+PLATFORM_ACCOUNTS = (STRIPE_BALANCE, COMMISSION_REVENUE, SERVICE_FEE_REVENUE, STRIPE_FEES,
+                     REFUNDS, DISPUTES)
+
+
+def client_receivable(client_id: int) -> str:
+    """What one client owes the platform (charged but not yet collected, e.g. disputed)."""
+    return f"client:{client_id}:receivable"
 
 
 def helper_payable(helper_id: int) -> str:
@@ -43,7 +54,8 @@ def already_recorded(external_id: str) -> bool:
 
 
 def record(kind: str, external_id: str, lines: list[Line], *, currency: str,
-           mission_id: int | None, description: str) -> LedgerTransaction | None:
+           mission_id: int | None, description: str, stripe_source_id: str | None = None,
+           reverses_id: int | None = None) -> LedgerTransaction | None:
     """Add a balanced transaction to the session (the caller commits with its state change).
 
     Returns None when `external_id` is already recorded, which makes replays no-ops.
@@ -54,7 +66,8 @@ def record(kind: str, external_id: str, lines: list[Line], *, currency: str,
     if already_recorded(external_id):
         return None
     txn = LedgerTransaction(kind=kind, external_id=external_id, mission_id=mission_id,
-                            description=description)
+                            description=description, stripe_source_id=stripe_source_id,
+                            reverses_id=reverses_id)
     txn.entries = [LedgerEntry(account=line.account, amount_cents=line.amount_cents,
                                currency=currency) for line in lines]
     db.session.add(txn)
@@ -81,3 +94,26 @@ def unbalanced_transactions() -> list[int]:
     for txn_id, currency, total in rows:
         sums[(txn_id, currency)] = int(total)
     return sorted({txn_id for (txn_id, _), total in sums.items() if total != 0})
+
+
+def reverse(txn: LedgerTransaction, reason: str) -> LedgerTransaction | None:
+    """Cancel a transaction by writing its mirror image; the original is never touched."""
+    lines = [Line(e.account, -e.amount_cents) for e in txn.entries]
+    currency = txn.entries[0].currency
+    return record(f"reversal:{txn.kind}"[:40], f"reversal:{txn.external_id}"[:120], lines,
+                  currency=currency, mission_id=txn.mission_id,
+                  description=f"Reversal: {reason}"[:255], reverses_id=txn.id)
+
+
+def negative_helper_payables(currency: str = "eur") -> list[str]:
+    """Helper accounts where we paid out more than we owed (balance > 0 means a debit)."""
+    rows = db.session.execute(
+        db.select(LedgerEntry.account, func.sum(LedgerEntry.amount_cents))
+        .where(LedgerEntry.account.like("helper:%:payable"), LedgerEntry.currency == currency)
+        .group_by(LedgerEntry.account)
+    ).all()
+    return sorted(account for account, total in rows if int(total) > 0)
+
+
+def count_transactions() -> int:
+    return int(db.session.execute(db.select(func.count(LedgerTransaction.id))).scalar_one())

@@ -35,6 +35,7 @@ class Payment(TimestampMixin, db.Model):
     checkout_url: Mapped[str | None] = mapped_column(String(500))
     checkout_attempts: Mapped[int] = mapped_column(default=0)
     payment_intent_id: Mapped[str | None] = mapped_column(String(80), unique=True)
+    payment_method_id: Mapped[str | None] = mapped_column(String(80))  # saved card (far missions)
     charge_id: Mapped[str | None] = mapped_column(String(80), unique=True)
     captured_cents: Mapped[int] = mapped_column(default=0)
     stripe_fee_cents: Mapped[int] = mapped_column(default=0)
@@ -81,12 +82,34 @@ class LedgerTransaction(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
     external_id: Mapped[str] = mapped_column(String(120), unique=True)
+    # The Stripe object whose balance transaction(s) this movement should match
+    # (charge, transfer, refund, reversal); None for movements Stripe never sees.
+    stripe_source_id: Mapped[str | None] = mapped_column(String(80), index=True)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_transactions.id"),
+                                                    unique=True)
     mission_id: Mapped[int | None] = mapped_column(ForeignKey("missions.id"), index=True)
     description: Mapped[str] = mapped_column(String(255))
 
     entries: Mapped[list[LedgerEntry]] = relationship(
         back_populates="transaction", cascade="all, delete-orphan", lazy="selectin"
     )
+
+
+class LedgerCheckRun(db.Model):
+    """The outcome of one `ledger check` (CLI or the daily job), shown to operators."""
+
+    __tablename__ = "ledger_check_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ran_at: Mapped[datetime] = mapped_column(index=True)
+    transactions: Mapped[int]
+    unbalanced: Mapped[int]
+    unmatched: Mapped[int]
+    problems: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def ok(self) -> bool:
+        return self.unbalanced == 0 and self.unmatched == 0 and not self.problems
 
 
 class LedgerEntry(db.Model):

@@ -38,6 +38,8 @@ def release_payout(payout_id: int) -> PayoutStatus:
     if utcnow() < payout.release_after:
         db.session.rollback()
         return payout.status
+    if _disputed(payout.mission_id):
+        return _hold(payout, "A dispute is open on this mission.")
     profile = _helper_profile(payout.helper_id)
     if profile is None or not profile.payouts_enabled or not profile.stripe_account_id:
         return _hold(payout, "Waiting for the helper to finish payout setup with Stripe.")
@@ -50,6 +52,14 @@ def release_payout(payout_id: int) -> PayoutStatus:
     _record_paid(payout, transfer)
     failpoint(fp.PAYOUT_AFTER_COMMIT)
     return PayoutStatus.PAID
+
+
+def _disputed(mission_id: int) -> bool:
+    from marketplace.payments.disputes import Dispute
+
+    return db.session.execute(
+        db.select(Dispute.id).where(Dispute.mission_id == mission_id, Dispute.status == "open")
+    ).first() is not None
 
 
 def _helper_profile(helper_id: int) -> HelperProfile | None:
@@ -81,7 +91,8 @@ def _record_paid(payout: Payout, transfer: TransferInfo) -> None:
         Line(ledger.helper_payable(payout.helper_id), transfer.amount_cents),
         Line(ledger.STRIPE_BALANCE, -transfer.amount_cents),
     ], currency=payout.currency, mission_id=payout.mission_id,
-        description=f"Transfer to helper for mission #{payout.mission_id}")
+        description=f"Transfer to helper for mission #{payout.mission_id}",
+        stripe_source_id=transfer.id)
     events.payout_sent(payout)
     db.session.commit()
 

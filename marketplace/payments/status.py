@@ -9,6 +9,7 @@ from marketplace.core.state import check_transition
 
 class PaymentStatus(StrEnum):
     CREATED = "created"  # checkout not completed yet
+    SAVED = "card_saved"  # card saved for a later off-session hold (mission > 5 days away)
     AUTHORIZED = "authorized"  # card hold in place (requires_capture)
     CAPTURED = "captured"
     FAILED = "failed"  # declined; the client may try again
@@ -20,21 +21,24 @@ class PayoutStatus(StrEnum):
     HELD = "held"  # waiting for something (e.g. the helper's payouts_enabled)
     PAID = "paid"  # transfer created at Stripe
     FAILED = "failed"
+    CANCELED = "canceled"  # nothing left to pay (refunded or lost in a dispute)
 
 
 P, Q = PaymentStatus, PayoutStatus
 PAYMENT_TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
-    P.CREATED: frozenset({P.AUTHORIZED, P.FAILED, P.CANCELED}),
+    P.CREATED: frozenset({P.AUTHORIZED, P.SAVED, P.FAILED, P.CANCELED}),
+    P.SAVED: frozenset({P.AUTHORIZED, P.FAILED, P.CANCELED}),
     P.FAILED: frozenset({P.AUTHORIZED, P.CANCELED}),
-    P.AUTHORIZED: frozenset({P.CAPTURED, P.CANCELED}),
+    P.AUTHORIZED: frozenset({P.CAPTURED, P.CANCELED, P.FAILED}),  # FAILED: the hold lapsed
     P.CAPTURED: frozenset(),
     P.CANCELED: frozenset(),
 }
 PAYOUT_TRANSITIONS: dict[PayoutStatus, frozenset[PayoutStatus]] = {
-    Q.SCHEDULED: frozenset({Q.HELD, Q.PAID, Q.FAILED}),
-    Q.HELD: frozenset({Q.SCHEDULED, Q.PAID, Q.FAILED}),
-    Q.FAILED: frozenset({Q.SCHEDULED}),
+    Q.SCHEDULED: frozenset({Q.HELD, Q.PAID, Q.FAILED, Q.CANCELED}),
+    Q.HELD: frozenset({Q.SCHEDULED, Q.PAID, Q.FAILED, Q.CANCELED}),
+    Q.FAILED: frozenset({Q.SCHEDULED, Q.CANCELED}),
     Q.PAID: frozenset(),
+    Q.CANCELED: frozenset(),
 }
 
 

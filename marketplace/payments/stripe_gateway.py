@@ -10,6 +10,7 @@ import stripe
 
 from config import STRIPE_API_VERSION
 from marketplace.payments.gateway import (
+    BalanceTxn,
     CardDeclined,
     CheckoutRequest,
     CheckoutSessionInfo,
@@ -108,8 +109,36 @@ class StripeGateway:
         with _mapped_errors():
             session = self.v1.checkout.sessions.retrieve(
                 session_id,
-                params={"expand": ["payment_intent", "payment_intent.latest_charge"]})
+                params={"expand": ["payment_intent", "payment_intent.latest_charge",
+                                   "setup_intent"]})
         return checkout_session_from_dict(session.to_dict())
+
+    def create_setup_session(self, customer_id: str, success_url: str, cancel_url: str,
+                             metadata: dict[str, str],
+                             idempotency_key: str) -> CheckoutSessionInfo:
+        """A hosted page that saves the client's card for an off-session hold later."""
+        with _mapped_errors():
+            session = self.v1.checkout.sessions.create(
+                params={"mode": "setup", "customer": customer_id, "currency": "eur",
+                        "success_url": success_url, "cancel_url": cancel_url,
+                        "metadata": metadata, "setup_intent_data": {"metadata": metadata}},
+                options={"idempotency_key": idempotency_key})
+        return checkout_session_from_dict(session.to_dict())
+
+    def authorize_off_session(self, amount_cents: int, currency: str, customer_id: str,
+                              payment_method_id: str, transfer_group: str,
+                              metadata: dict[str, str],
+                              idempotency_key: str) -> PaymentIntentInfo:
+        """Place a manual-capture hold on a saved card without the client present."""
+        with _mapped_errors():
+            pi = self.v1.payment_intents.create(
+                params={"amount": amount_cents, "currency": currency, "customer": customer_id,
+                        "payment_method": payment_method_id, "off_session": True,
+                        "confirm": True, "capture_method": "manual",
+                        "transfer_group": transfer_group, "metadata": metadata,
+                        "expand": ["latest_charge"]},
+                options={"idempotency_key": idempotency_key})
+        return payment_intent_from_dict(pi.to_dict())
 
     def retrieve_payment_intent(self, payment_intent_id: str) -> PaymentIntentInfo:
         with _mapped_errors():
@@ -126,6 +155,33 @@ class StripeGateway:
                         "expand": ["latest_charge.balance_transaction"]},
                 options={"idempotency_key": idempotency_key})
         return payment_intent_from_dict(pi.to_dict())
+
+    def cancel_payment_intent(self, payment_intent_id: str,
+                              idempotency_key: str) -> PaymentIntentInfo:
+        """Release a card hold (nothing is charged)."""
+        with _mapped_errors():
+            pi = self.v1.payment_intents.cancel(
+                payment_intent_id, params={"expand": ["latest_charge"]},
+                options={"idempotency_key": idempotency_key})
+        return payment_intent_from_dict(pi.to_dict())
+
+    def create_refund(self, charge_id: str, amount_cents: int, metadata: dict[str, str],
+                      idempotency_key: str) -> str:
+        """Give part or all of a captured charge back to the client's card; returns re_ id."""
+        with _mapped_errors():
+            refund = self.v1.refunds.create(
+                params={"charge": charge_id, "amount": amount_cents, "metadata": metadata},
+                options={"idempotency_key": idempotency_key})
+        return str(refund["id"])
+
+    def reverse_transfer(self, transfer_id: str, amount_cents: int, metadata: dict[str, str],
+                         idempotency_key: str) -> str:
+        """Pull part of a transfer back from the helper's account; returns trr_ id."""
+        with _mapped_errors():
+            reversal = self.v1.transfers.reversals.create(
+                transfer_id, params={"amount": amount_cents, "metadata": metadata},
+                options={"idempotency_key": idempotency_key})
+        return str(reversal["id"])
 
     def create_transfer(self, amount_cents: int, currency: str, destination: str,
                         source_transaction: str, transfer_group: str,
@@ -163,6 +219,15 @@ class StripeGateway:
             if not page["has_more"] or len(fresh) < len(page["data"]) or not page["data"]:
                 return found
             params["starting_after"] = page["data"][-1]["id"]
+
+    def list_balance_transactions(self) -> list[BalanceTxn]:
+        """Every movement on the platform balance, all pages, oldest last."""
+        with _mapped_errors():
+            page = self.v1.balance_transactions.list(params={"limit": 100})
+            rows = [t.to_dict() for t in page.auto_paging_iter()]
+        return [BalanceTxn(id=t["id"], type=t["type"], source=t.get("source"),
+                           amount_cents=int(t["amount"]), fee_cents=int(t["fee"]),
+                           net_cents=int(t["net"]), currency=t["currency"]) for t in rows]
 
     def parse_webhook(self, payload: bytes, signature: str) -> dict:
         """Verify the signature on the raw body; raise ValueError when it does not hold."""

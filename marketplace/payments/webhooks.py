@@ -123,7 +123,33 @@ def _payment_intent_changed(obj: dict[str, Any]) -> None:
     checkout.apply_payment_intent(payment, payment_intent_from_dict(obj))
 
 
+def _dispute_created(obj: dict[str, Any]) -> None:
+    from marketplace.payments import disputes
+
+    disputes.open_from_stripe(obj)
+
+
+def _dispute_closed(obj: dict[str, Any]) -> None:
+    from marketplace.payments import disputes
+
+    disputes.closed_from_stripe(obj)
+
+
+def _acknowledge(obj: dict[str, Any]) -> None:
+    """Events whose effect our own call already recorded (refunds, transfers, captures):
+    stored for the record; nothing moves backwards."""
+
+
 HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "charge.dispute.created": _dispute_created,
+    "charge.dispute.closed": _dispute_closed,
+    "charge.refunded": _acknowledge,
+    "payment_intent.succeeded": _acknowledge,
+    "payment_intent.canceled": _payment_intent_changed,
+    "transfer.created": _acknowledge,
+    "transfer.reversed": _acknowledge,
+    "payout.paid": _acknowledge,
+    "payout.failed": _acknowledge,
     "account.updated": _account_updated,
     "checkout.session.completed": _checkout_completed,
     "payment_intent.amount_capturable_updated": _payment_intent_changed,

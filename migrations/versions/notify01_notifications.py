@@ -1,7 +1,7 @@
 """notifications
 
 Revision ID: notify01
-Revises: 7a42427c18f8
+Revises: money01
 Create Date: 2026-11-28 07:07:46.750446
 
 """
@@ -12,7 +12,7 @@ import marketplace.core.models  # noqa: F401  (custom column types in autogenera
 
 # revision identifiers, used by Alembic.
 revision = 'notify01'
-down_revision = '7a42427c18f8'
+down_revision = 'money01'
 branch_labels = None
 depends_on = None
 

@@ -43,7 +43,9 @@ def test_the_happy_path_is_allowed() -> None:
 
 
 def test_terminal_states_go_nowhere() -> None:
-    assert MISSION_TRANSITIONS[MissionStatus.COMPLETED] == frozenset()
+    assert MISSION_TRANSITIONS[MissionStatus.CANCELLED] == frozenset()
+    # a completed mission moves again only if the bank reports a dispute (chargeback)
+    assert MISSION_TRANSITIONS[MissionStatus.COMPLETED] == frozenset({MissionStatus.DISPUTED})
     assert PAYOUT_TRANSITIONS[PayoutStatus.PAID] == frozenset()
     with pytest.raises(InvalidTransition):
         payout_transition(PayoutStatus.PAID, PayoutStatus.SCHEDULED)

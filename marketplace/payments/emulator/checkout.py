@@ -46,12 +46,14 @@ def create_session(ctx: Ctx, params: dict[str, Any]) -> dict[str, Any]:
     """Validate params and build an ``open`` session whose URL is the hosted page."""
     store = ctx.store
     mode = get_str(params, "mode", required=True)
-    if mode != "payment":
-        raise invalid_param("mode", "The emulator only supports mode=payment.")
+    if mode not in ("payment", "setup"):
+        raise invalid_param("mode", "The emulator supports mode=payment and mode=setup.")
     success_url = get_str(params, "success_url", required=True)
     customer = get_str(params, "customer")
     if customer:
         store.require(customer, "customer", param="customer", status=400)
+    if mode == "setup":
+        return _setup_session(ctx, params, customer, success_url)
     items = _line_items(params)
     total = sum(it["unit_amount"] * it["quantity"] for it in items)
     pi_data = get_dict(params, "payment_intent_data")
@@ -84,6 +86,51 @@ def create_session(ctx: Ctx, params: dict[str, Any]) -> dict[str, Any]:
     )
     get_bool(params, "allow_promotion_codes")
     return store.add(obj, scope=ctx.account, line_items=items, pi_data=pi_data)
+
+
+def _setup_session(ctx: Ctx, params: dict[str, Any], customer: str | None,
+                   success_url: str | None) -> dict[str, Any]:
+    """mode=setup: save a card for later off-session payments (no amount, no line items)."""
+    if not customer:
+        raise invalid_param("customer", "mode=setup needs a customer to attach the card to.")
+    store = ctx.store
+    cs_id = store.new_id("cs_test", 58)
+    now = store.now()
+    obj = template("checkout.session")
+    obj["custom_text"] = dict.fromkeys(obj["custom_text"])
+    obj["total_details"] = None
+    obj["invoice_creation"] = None
+    fill(obj, id=cs_id, created=now, expires_at=now + SESSION_TTL, after_expiration=None,
+         amount_subtotal=None, amount_total=None,
+         currency=(get_str(params, "currency") or "eur").lower(), cancel_url=get_str(
+             params, "cancel_url"), success_url=success_url,
+         client_reference_id=get_str(params, "client_reference_id"), customer=customer,
+         customer_details=None, customer_creation=None, metadata=get_metadata(params),
+         mode="setup", payment_intent=None, setup_intent=None, payment_status="no_payment_required",
+         status="open", ui_mode="hosted", url=f"{ctx.base_url}/hosted/checkout/{cs_id}")
+    return store.add(obj, scope=ctx.account, line_items=[], pi_data={},
+                     si_metadata=get_metadata(get_dict(params, "setup_intent_data")))
+
+
+def _save_card(ctx: Ctx, session: dict[str, Any], pm: dict[str, Any]) -> dict[str, Any]:
+    """Complete a setup session: a succeeded SetupIntent holding the customer's card."""
+    store = ctx.store
+    si_id = store.new_id("seti")
+    si = fill(template("setup_intent"), id=si_id, created=store.now(),
+              customer=session["customer"], payment_method=pm["id"], status="succeeded",
+              usage="off_session", client_secret=f"{si_id}_secret_{si_id[-12:]}",
+              metadata=store.meta[session["id"]].get("si_metadata") or {},
+              last_setup_error=None, next_action=None, latest_attempt=None, mandate=None,
+              single_use_mandate=None, cancellation_reason=None, description=None,
+              application=None, on_behalf_of=None, flow_directions=None,
+              payment_method_configuration_details=None, automatic_payment_methods=None)
+    store.add(si, scope=store.meta[session["id"]]["scope"])
+    ctx.emit("setup_intent.succeeded", si)
+    session.update(status="complete", setup_intent=si_id, customer_details={
+        "address": None, "email": None, "name": None, "phone": None, "tax_exempt": "none",
+        "tax_ids": [], "business_name": None, "individual_name": None})
+    ctx.emit("checkout.session.completed", session)
+    return si
 
 
 def _payment_intent(ctx: Ctx, session: dict[str, Any]) -> dict[str, Any]:
@@ -119,6 +166,10 @@ def pay(
 ) -> dict[str, Any]:
     """Pay with a test card. Returns the PI (maybe ``requires_action``); raises on decline."""
     check_open(session)
+    if session["mode"] == "setup":
+        pm = payments.create_payment_method(
+            ctx, card, exp_month, exp_year, customer=session["customer"], name=name)
+        return _save_card(ctx, session, pm)
     pi = _payment_intent(ctx, session)
     pm = payments.create_payment_method(
         ctx, card, exp_month, exp_year, customer=session["customer"], name=name

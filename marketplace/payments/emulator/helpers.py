@@ -54,3 +54,24 @@ def reset(store: Store) -> None:
         store.links.clear()
         store.clock_offset = 0
         store.save()
+
+
+AUTHORIZATION_TTL = 7 * 24 * 3600  # card networks release uncaptured holds after ~7 days
+
+
+def expire_authorizations(store: Store) -> list[str]:
+    """Cancel every uncaptured PaymentIntent whose hold outlived the card's authorization."""
+    from . import payments
+
+    expired = []
+    with store.lock:
+        ctx = Ctx(store=store)
+        for pi in store.all("payment_intent"):
+            charge = store.get(pi.get("latest_charge") or "", "charge")
+            held_since = charge["created"] if charge else pi["created"]
+            if pi["status"] == "requires_capture" and \
+                    store.now() - held_since >= AUTHORIZATION_TTL:
+                payments.cancel(ctx, pi, "automatic")
+                expired.append(pi["id"])
+        store.save()
+    return expired

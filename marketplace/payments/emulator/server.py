@@ -142,10 +142,24 @@ class StripeEmulator:
                                           self.base_url or "")
         return copy.deepcopy(pi)
 
+    def create_dispute(self, charge_id: str, reason: str = "fraudulent") -> dict[str, Any]:
+        """The client's bank disputes a captured charge (``charge.dispute.created``)."""
+        from . import disputes
+
+        return disputes.create(self.store, charge_id, reason)
+
+    def close_dispute(self, dispute_id: str, won: bool) -> dict[str, Any]:
+        """The bank decides (``charge.dispute.closed``); won disputes reinstate the funds."""
+        from . import disputes
+
+        return disputes.close(self.store, dispute_id, won)
+
     def advance_time(self, seconds: int) -> None:
-        """Move the emulator clock forward (link expiry, ``created`` timestamps)."""
+        """Move the emulator clock forward (link expiry, ``created`` timestamps); card holds
+        older than 7 days lapse like real authorizations (``payment_intent.canceled``)."""
         with self.store.lock:
             self.store.clock_offset += seconds
+        helpers.expire_authorizations(self.store)
 
     def reset_idempotency_keys(self) -> None:
         """Forget stored keys, as Stripe does after 24 hours."""

@@ -1,0 +1,99 @@
+"""Run the money flows once against a fresh SQLite database and an in-process emulator,
+then print what `flask ledger check` prints.
+
+    .venv/bin/python bench/demo_money.py
+
+Flows: a paid mission (capture + payout), a refund after transfer (with reversal), a late
+client cancellation (fee to the helper), and a bank dispute split by an operator.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> None:
+    from marketplace.payments.emulator import StripeEmulator
+
+    tmp = tempfile.mkdtemp(prefix="entraide-demo-")
+    emu = StripeEmulator()
+    emu.start()
+    os.environ.update(ENTRAIDE_ENV="testing", ENTRAIDE_INSTANCE_DIR=tmp,
+                      DATABASE_URL=f"sqlite:///{tmp}/demo.sqlite",
+                      CELERY_BROKER_URL=f"sqla+sqlite:///{tmp}/broker.sqlite",
+                      STRIPE_API_BASE=emu.base_url or "", PAYOUT_DELAY_SECONDS="3600")
+    from marketplace import create_app
+
+    app = create_app("testing")
+    started = time.perf_counter()
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        _flows(emu)
+    result = app.test_cli_runner().invoke(args=["ledger", "check"])
+    print(result.output, end="")
+    print(f"(flows + check in {time.perf_counter() - started:.1f} s, exit {result.exit_code})")
+    emu.stop()
+
+
+def _flows(emu) -> None:  # type: ignore[no-untyped-def]
+    from marketplace.accounts import services as accounts
+    from marketplace.core.models import utcnow
+    from marketplace.extensions import db
+    from marketplace.missions import cancellation
+    from marketplace.missions import services as missions
+    from marketplace.payments import disputes, webhooks
+    from marketplace.payments.refunds import RefundRequest, refund
+    from tests.support.factories import Factories
+    from tests.support.money import authorized_mission, done_mission, onboarded_helper
+    from tests.support.money import release_now as pay
+
+    make = Factories()
+    op = accounts.make_operator("ops@demo.example", "demo password 1")
+    paid = done_mission(make, emu, price_cents=4500)
+    missions.confirm_completion(paid.id, paid.client)
+    pay(_payout_id(paid.id))
+    refunded = done_mission(make, emu, price_cents=6000)
+    missions.confirm_completion(refunded.id, refunded.client)
+    pay(_payout_id(refunded.id))
+    refund(op, RefundRequest(refunded.id, 2000, 1500, "Half the work redone by someone else"))
+    late = authorized_mission(make, emu, price_cents=8000)
+    missions.accept_mission(late.id, onboarded_helper(make, emu))
+    late.starts_at = utcnow() + timedelta(hours=3)
+    db.session.commit()
+    cancellation.cancel_by_client(late.id, late.client, "Plans changed")
+    disputed = done_mission(make, emu, price_cents=3000)
+    missions.confirm_completion(disputed.id, disputed.client)
+    charge = db.session.get(type(disputed), disputed.id)
+    dispute = emu.create_dispute(_charge_id(charge.id))
+    webhooks.HANDLERS["charge.dispute.created"](dispute)
+    disputes.resolve(op, disputes.open_disputes()[0].id, "split", 1500, "Partial evidence")
+    pay(_payout_id(disputed.id))
+
+
+def _payout_id(mission_id: int) -> int:
+    from marketplace.extensions import db
+    from marketplace.payments.models import Payout
+
+    return db.session.execute(db.select(Payout.id).where(Payout.mission_id == mission_id)
+                              ).scalar_one()
+
+
+def _charge_id(mission_id: int) -> str:
+    from marketplace.extensions import db
+    from marketplace.payments.models import Payment
+
+    return db.session.execute(db.select(Payment.charge_id).where(
+        Payment.mission_id == mission_id)).scalar_one() or ""
+
+
+if __name__ == "__main__":
+    main()

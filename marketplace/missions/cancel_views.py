@@ -1,0 +1,138 @@
+"""Money-related mission actions: cancel (client under the policy, or helper: reopens it),
+dispute after "done", and a lower final price proposed by the helper."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import DecimalField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange
+
+from marketplace.core.errors import DomainError, NotFound
+from marketplace.core.money import format_cents
+from marketplace.missions import cancellation
+
+bp = Blueprint("cancellations", __name__)
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField("Why do you cancel?", validators=[
+        DataRequired("Please tell us why you cancel."), Length(min=3, max=500)])
+
+
+def _reason_or_error(mission_id: int) -> str | None:
+    form = CancelForm()
+    if form.validate_on_submit():
+        return form.reason.data or ""
+    errors = [e for errs in form.errors.values() for e in errs]
+    flash(errors[0] if errors else "The form expired; please try again.", "error")
+    return None
+
+
+@bp.route("/missions/<int:mission_id>/cancel", methods=["POST"])
+@login_required
+def cancel(mission_id: int) -> Response:
+    reason = _reason_or_error(mission_id)
+    if reason is not None:
+        try:
+            terms = cancellation.cancel_by_client(mission_id, current_user, reason)
+        except NotFound:
+            raise
+        except DomainError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Mission cancelled. " + ("Nothing is charged; the card hold is released."
+                  if terms.free else f"A late-cancellation fee of "
+                  f"{format_cents(terms.late_fee_cents)} is charged."), "success")
+    return redirect(url_for("missions.detail", mission_id=mission_id))
+
+
+@bp.route("/missions/<int:mission_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(mission_id: int) -> Response:
+    reason = _reason_or_error(mission_id)
+    if reason is not None:
+        try:
+            cancellation.cancel_by_helper(mission_id, current_user, reason)
+        except NotFound:
+            raise
+        except DomainError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("You gave the mission back; it is open to other helpers again.", "success")
+            return redirect(url_for("missions.my_missions"))
+    return redirect(url_for("missions.detail", mission_id=mission_id))
+
+
+class DisputeForm(FlaskForm):
+    problem = TextAreaField("What went wrong?", validators=[
+        DataRequired("Please describe the problem."), Length(min=3, max=500)])
+
+
+@bp.route("/missions/<int:mission_id>/dispute", methods=["POST"])
+@login_required
+def dispute(mission_id: int) -> Response:
+    """The client contests the work instead of confirming it; the payment stays on hold."""
+    from marketplace.payments import disputes
+
+    form = DisputeForm()
+    if not form.validate_on_submit():
+        flash("Please describe the problem.", "error")
+        return redirect(url_for("missions.detail", mission_id=mission_id))
+    try:
+        disputes.open_by_client(mission_id, current_user, form.problem.data or "")
+    except NotFound:
+        raise
+    except DomainError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Dispute opened: nothing is charged until our team resolves it.", "success")
+    return redirect(url_for("missions.detail", mission_id=mission_id))
+
+
+class FinalPriceForm(FlaskForm):
+    final_price = DecimalField("Final price (€)", places=2,
+                               validators=[DataRequired(), NumberRange(min=0.01, max=100_000)])
+
+
+@bp.route("/missions/<int:mission_id>/final-price", methods=["POST"])
+@login_required
+def propose_final_price(mission_id: int) -> Response:
+    """The helper proposes a lower final price (a shorter job)."""
+    from marketplace.missions import completion
+
+    form = FinalPriceForm()
+    if not form.validate_on_submit():
+        flash("Enter the final price in euros.", "error")
+        return redirect(url_for("missions.detail", mission_id=mission_id))
+    cents = int((form.final_price.data * 100).to_integral_value())  # type: ignore[operator]
+    try:
+        completion.propose_final_price(mission_id, current_user, cents)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Proposal sent: the client will accept or decline it.", "success")
+    return redirect(url_for("missions.detail", mission_id=mission_id))
+
+
+@bp.route("/missions/<int:mission_id>/final-price/<answer>", methods=["POST"])
+@login_required
+def answer_final_price(mission_id: int, answer: str) -> Response:
+    from marketplace.missions import completion
+
+    if answer not in ("accept", "decline") or not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        completion.answer_final_price(mission_id, current_user, answer == "accept")
+    except NotFound:
+        raise
+    except DomainError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Final price accepted: only the new total will be charged." if answer == "accept"
+              else "Proposal declined: the booked price stands.", "success")
+    return redirect(url_for("missions.detail", mission_id=mission_id))

@@ -1,0 +1,249 @@
+"""Disputes: the client contests after "done", or the bank reports a chargeback.
+
+Either one holds the helper's money until an operator resolves it: release to the helper,
+full refund to the client, or a split (X to the helper, the rest back to the client), always
+with a note and an audit line. A client dispute happens before capture, so resolving it
+decides how much to capture; a bank dispute happens after capture, so resolving it decides
+how much of the helper's payout survives (Stripe already withdrew the disputed funds).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.accounts.models import User
+from marketplace.core import audit, outbox
+from marketplace.core.errors import Conflict, DomainError, NotFound
+from marketplace.core.models import TimestampMixin, utcnow
+from marketplace.extensions import db
+from marketplace.missions.models import Mission
+from marketplace.missions.status import MissionStatus
+from marketplace.payments import capture, ledger
+from marketplace.payments.ledger import Line
+from marketplace.payments.models import Payment, Payout
+from marketplace.payments.provider import gateway
+from marketplace.payments.status import PayoutStatus, payout_transition
+
+RESOLUTIONS = ("release", "refund", "split")
+
+
+class Dispute(TimestampMixin, db.Model):
+    __tablename__ = "disputes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id"), index=True)
+    opened_by: Mapped[str] = mapped_column(String(10))  # client | bank
+    reason: Mapped[str] = mapped_column(String(500))
+    stripe_dispute_id: Mapped[str | None] = mapped_column(String(80), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | resolved
+    bank_status: Mapped[str | None] = mapped_column(String(30))  # Stripe's, for chargebacks
+    resolution: Mapped[str | None] = mapped_column(String(10))
+    helper_cents: Mapped[int | None]
+    refund_cents: Mapped[int | None]
+    note: Mapped[str | None] = mapped_column(String(500))
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None]
+
+
+def _move(mission: Mission, target: MissionStatus) -> None:
+    from marketplace.missions.services import move_mission
+
+    move_mission(mission, target)
+
+
+def open_by_client(mission_id: int, client: User, reason: str) -> Dispute:
+    """The client contests the work after "done" and before confirming: nothing is captured."""
+    mission = db.session.get(Mission, mission_id)
+    if mission is None or mission.client_id != client.id:
+        raise NotFound("No such mission.")
+    if len((reason or "").strip()) < 3:
+        raise DomainError("Please describe the problem.")
+    if mission.status != MissionStatus.DONE:
+        raise Conflict("You can open a dispute once the helper marked the work done, "
+                       "before you confirm it.")
+    _move(mission, MissionStatus.DISPUTED)
+    dispute = Dispute(mission_id=mission.id, opened_by="client", reason=reason.strip()[:500])
+    db.session.add(dispute)
+    db.session.commit()
+    return dispute
+
+
+def open_from_stripe(obj: dict) -> Dispute | None:
+    """`charge.dispute.created`: record the withdrawal, hold the payout; once per dispute."""
+    existing = _by_stripe_id(obj["id"])
+    payment = db.session.execute(
+        db.select(Payment).where(Payment.charge_id == obj["charge"])).scalar_one_or_none()
+    if existing is not None or payment is None:
+        return existing
+    mission = payment.mission
+    if mission.status in (MissionStatus.COMPLETED, MissionStatus.DONE):
+        _move(mission, MissionStatus.DISPUTED)
+    dispute = Dispute(mission_id=mission.id, opened_by="bank", stripe_dispute_id=obj["id"],
+                      reason=f"Bank dispute: {obj.get('reason') or 'unspecified'}",
+                      bank_status=obj.get("status"))
+    db.session.add(dispute)
+    _hold_payout(mission.id, "A dispute is open with the client's bank.")
+    _record_withdrawal(mission, payment, obj)
+    db.session.commit()
+    return dispute
+
+
+def _by_stripe_id(dispute_id: str) -> Dispute | None:
+    return db.session.execute(
+        db.select(Dispute).where(Dispute.stripe_dispute_id == dispute_id)).scalar_one_or_none()
+
+
+def _hold_payout(mission_id: int, reason: str) -> None:
+    payout = _payout(mission_id)
+    if payout is not None and payout.status in (PayoutStatus.SCHEDULED, PayoutStatus.FAILED):
+        payout.status = payout_transition(payout.status, PayoutStatus.HELD)
+    if payout is not None and payout.status == PayoutStatus.HELD:
+        payout.hold_reason = reason
+
+
+def _payout(mission_id: int) -> Payout | None:
+    return db.session.execute(
+        db.select(Payout).where(Payout.mission_id == mission_id).with_for_update()
+    ).scalar_one_or_none()
+
+
+def _record_withdrawal(mission: Mission, payment: Payment, obj: dict) -> None:
+    """Stripe takes the disputed amount (and its dispute fee) from our balance at once."""
+    amount = int(obj["amount"])
+    fee = sum(int(t.get("fee") or 0) for t in obj.get("balance_transactions") or []
+              if isinstance(t, dict))
+    ledger.record("dispute", f"dispute:{obj['id']}", [
+        Line(ledger.DISPUTES, amount), Line(ledger.STRIPE_FEES, fee),
+        Line(ledger.STRIPE_BALANCE, -amount - fee),
+    ], currency=payment.currency, mission_id=mission.id,
+        description=f"Funds withdrawn for a dispute on mission #{mission.id}",
+        stripe_source_id=obj["id"])
+
+
+def closed_from_stripe(obj: dict) -> None:
+    """`charge.dispute.closed`: won disputes give the funds back (the fee stays)."""
+    dispute = _by_stripe_id(obj["id"])
+    if dispute is None or dispute.bank_status in ("won", "lost"):
+        return
+    dispute.bank_status = obj.get("status")
+    if obj.get("status") == "won":
+        ledger.record("dispute_won", f"dispute_won:{obj['id']}", [
+            Line(ledger.STRIPE_BALANCE, int(obj["amount"])),
+            Line(ledger.DISPUTES, -int(obj["amount"])),
+        ], currency=obj.get("currency") or "eur", mission_id=dispute.mission_id,
+            description="Dispute won: funds reinstated", stripe_source_id=obj["id"])
+    db.session.commit()
+
+
+def open_disputes() -> list[Dispute]:
+    return list(db.session.execute(
+        db.select(Dispute).where(Dispute.status == "open").order_by(Dispute.id)).scalars())
+
+
+def disputes_of(mission_id: int) -> list[Dispute]:
+    return list(db.session.execute(
+        db.select(Dispute).where(Dispute.mission_id == mission_id).order_by(Dispute.id)
+    ).scalars())
+
+
+def resolve(operator: User, dispute_id: int, resolution: str, helper_cents: int | None,
+            note: str) -> Dispute:
+    """Decide a dispute: release, refund, or split (helper_cents to the helper)."""
+    dispute = db.session.get(Dispute, dispute_id, with_for_update=True)
+    if dispute is None:
+        raise NotFound("No such dispute.")
+    if dispute.status != "open":
+        raise Conflict("This dispute is already resolved.")
+    if resolution not in RESOLUTIONS or len((note or "").strip()) < 3:
+        raise DomainError("Choose a resolution and write a note.")
+    mission = db.session.get(Mission, dispute.mission_id)
+    assert mission is not None
+    share = mission.helper_share_cents
+    to_helper = {"release": share, "refund": 0}.get(resolution, helper_cents)
+    if to_helper is None or not 0 <= to_helper <= share or (
+            resolution == "split" and to_helper in (0, share)):
+        raise DomainError(f"For a split, the helper's part must be between 0 and "
+                          f"{share / 100:.2f} € (exclusive).")
+    if dispute.opened_by == "client":
+        refund_cents = _settle_client_dispute(operator, mission, to_helper, note)
+    else:
+        refund_cents = _settle_bank_dispute(mission, to_helper)
+    dispute.status, dispute.resolution, dispute.note = "resolved", resolution, note.strip()[:500]
+    dispute.helper_cents, dispute.refund_cents = to_helper, refund_cents
+    dispute.resolved_by_id, dispute.resolved_at = operator.id, utcnow()
+    audit.record(operator, "dispute.resolve", "dispute", dispute.id, note=dispute.note,
+                 after={"resolution": resolution, "helper_cents": to_helper,
+                        "refund_cents": refund_cents})
+    db.session.commit()
+    return dispute
+
+
+def _settle_client_dispute(operator: User, mission: Mission, to_helper: int, note: str) -> int:
+    """Before capture: capture only what the helper gets plus the platform's fees."""
+    from marketplace.payments.refunds import Refund
+
+    payment = capture.authorized_payment(mission)
+    if to_helper == 0:
+        from marketplace.missions.cancellation import release_and_cancel
+
+        release_and_cancel(mission, payment)
+        return payment.amount_cents
+    refund_cents = mission.helper_share_cents - to_helper
+    if refund_cents:
+        db.session.add(Refund(mission_id=mission.id, payment_id=payment.id,
+                              amount_cents=refund_cents, helper_cents=refund_cents,
+                              stage="before_capture", operator_id=operator.id,
+                              note=f"Dispute split: {note.strip()}"[:500]))
+        db.session.flush()
+    pi = capture.capture_at_stripe(payment)
+    _move(mission, MissionStatus.COMPLETED)
+    mission.completed_at = utcnow()
+    capture.record_capture(mission, payment, pi)
+    return refund_cents
+
+
+def _settle_bank_dispute(mission: Mission, to_helper: int) -> int:
+    """After capture: the helper keeps `to_helper`; the platform bears or recovers the rest."""
+    payout = _payout(mission.id)
+    taken = mission.helper_share_cents - to_helper
+    if mission.status == MissionStatus.DISPUTED:
+        _move(mission, MissionStatus.COMPLETED)
+    if payout is not None and payout.status != PayoutStatus.PAID:
+        _settle_unpaid(payout, to_helper)
+    elif payout is not None and taken:
+        _claw_back(payout, taken)
+    if taken and mission.helper_id is not None:
+        ledger.record("dispute_recovery", f"dispute_recovery:{mission.id}", [
+            Line(ledger.helper_payable(mission.helper_id), taken),
+            Line(ledger.DISPUTES, -taken),
+        ], currency=mission.currency, mission_id=mission.id,
+            description=f"Helper's share of the dispute loss on mission #{mission.id}")
+    return 0
+
+
+def _settle_unpaid(payout: Payout, to_helper: int) -> None:
+    if to_helper == 0:
+        payout.status = payout_transition(payout.status, PayoutStatus.CANCELED)
+        payout.hold_reason = "Lost in a dispute."
+        return
+    payout.amount_cents = to_helper
+    payout.status = payout_transition(payout.status, PayoutStatus.SCHEDULED)
+    payout.hold_reason = None
+    db.session.flush()
+    outbox.enqueue("payouts.release", payout.id)
+
+
+def _claw_back(payout: Payout, amount: int) -> None:
+    """The helper was paid already: reverse their transfer for the part they lose."""
+    reversal_id = gateway().reverse_transfer(
+        payout.transfer_id or "", amount, {"mission_id": str(payout.mission_id)},
+        idempotency_key=f"mkt:dispute-reversal:{payout.id}")
+    ledger.record("transfer_reversal", f"reversal:{reversal_id}", [
+        Line(ledger.STRIPE_BALANCE, amount),
+        Line(ledger.helper_payable(payout.helper_id), -amount),
+    ], currency=payout.currency, mission_id=payout.mission_id,
+        description=f"Transfer reversal after a dispute on mission #{payout.mission_id}",
+        stripe_source_id=reversal_id)

@@ -1,0 +1,185 @@
+"""Operator refunds at every stage of a mission's money.
+
+Before capture: a full refund cancels the card hold; a partial one is remembered and the
+later capture takes that much less. After capture and before the transfer: Stripe refund,
+and the helper's scheduled payout shrinks by the helper's share of the refund. After the
+transfer: Stripe refund plus a reversal of the helper's share of the transfer. `helper_cents`
+is the part of the refund taken from the helper; the rest comes from the platform's fees.
+Every step is audited and written to the ledger in the same commit as its state change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ForeignKey, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.accounts.models import User
+from marketplace.core import audit
+from marketplace.core.errors import Conflict, DomainError, NotFound
+from marketplace.core.models import TimestampMixin
+from marketplace.extensions import db
+from marketplace.missions.models import Mission
+from marketplace.payments import ledger
+from marketplace.payments.ledger import Line
+from marketplace.payments.models import Payment, Payout
+from marketplace.payments.provider import gateway
+from marketplace.payments.status import PaymentStatus, PayoutStatus, payout_transition
+
+
+class Refund(TimestampMixin, db.Model):
+    __tablename__ = "refunds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id"), index=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
+    amount_cents: Mapped[int]
+    helper_cents: Mapped[int] = mapped_column(default=0)
+    stage: Mapped[str] = mapped_column(String(20))  # before_capture|before_transfer|after_transfer
+    stripe_refund_id: Mapped[str | None] = mapped_column(String(80), unique=True)
+    stripe_reversal_id: Mapped[str | None] = mapped_column(String(80), unique=True)
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(String(500))
+
+
+@dataclass(frozen=True)
+class RefundRequest:
+    mission_id: int
+    amount_cents: int
+    helper_cents: int
+    note: str
+
+
+def refunded_so_far(mission_id: int) -> tuple[int, int]:
+    """(client refunded, taken from the helper) over all refunds of a mission."""
+    total, helper = db.session.execute(
+        db.select(func.coalesce(func.sum(Refund.amount_cents), 0),
+                  func.coalesce(func.sum(Refund.helper_cents), 0))
+        .where(Refund.mission_id == mission_id)).one()
+    return int(total), int(helper)
+
+
+def _payment(mission: Mission) -> Payment:
+    payment = db.session.execute(
+        db.select(Payment).where(Payment.mission_id == mission.id,
+                                 Payment.status.in_([PaymentStatus.AUTHORIZED,
+                                                     PaymentStatus.CAPTURED]))
+    ).scalar_one_or_none()
+    if payment is None:
+        raise Conflict("This mission has no payment to refund.")
+    return payment
+
+
+def _validate(req: RefundRequest, mission: Mission, payment: Payment) -> None:
+    done, from_helper = refunded_so_far(mission.id)
+    paid = min(payment.amount_cents, mission.total_cents)
+    if payment.status == PaymentStatus.CAPTURED:  # earlier pre-capture refunds were never taken
+        paid, done = payment.captured_cents, done - pending_capture_reduction(mission.id)[0]
+    if len(req.note.strip()) < 3:
+        raise DomainError("A note explaining the refund is required.")
+    if not 0 < req.amount_cents <= paid - done:
+        raise DomainError(f"The refund must be between 0,01 € and {(paid - done) / 100:.2f} €.")
+    if not 0 <= req.helper_cents <= min(req.amount_cents,
+                                        mission.helper_share_cents - from_helper):
+        raise DomainError("The helper's part cannot exceed the refund or what they earn.")
+
+
+def refund(operator: User, req: RefundRequest) -> Refund:
+    """Refund a client at whatever stage the mission's money is; audited."""
+    mission = db.session.get(Mission, req.mission_id)
+    if mission is None:
+        raise NotFound("No such mission.")
+    payment = _payment(mission)
+    _validate(req, mission, payment)
+    row = Refund(mission_id=mission.id, payment_id=payment.id, amount_cents=req.amount_cents,
+                 helper_cents=req.helper_cents, operator_id=operator.id,
+                 note=req.note.strip()[:500], stage="before_capture")
+    db.session.add(row)
+    db.session.flush()
+    if payment.status == PaymentStatus.AUTHORIZED:
+        _before_capture(mission, payment, row)
+    else:
+        _after_capture(mission, payment, row)
+    audit.record(operator, "refund.create", "mission", mission.id, note=row.note,
+                 after={"amount_cents": row.amount_cents, "helper_cents": row.helper_cents,
+                        "stage": row.stage})
+    db.session.commit()
+    return row
+
+
+def _before_capture(mission: Mission, payment: Payment, row: Refund) -> None:
+    """Nothing was charged: remember it (capture less) or release the whole hold."""
+    if pending_capture_reduction(mission.id)[0] >= payment.amount_cents:
+        from marketplace.missions.cancellation import release_and_cancel
+
+        release_and_cancel(mission, payment)
+
+
+def _after_capture(mission: Mission, payment: Payment, row: Refund) -> None:
+    payout = db.session.execute(
+        db.select(Payout).where(Payout.mission_id == mission.id).with_for_update()
+    ).scalar_one_or_none()
+    if payout is not None and payout.status == PayoutStatus.PAID:
+        row.stage = "after_transfer"
+        if row.helper_cents:
+            _reverse(payout, row)
+    else:
+        row.stage = "before_transfer"
+        _shrink_payout(payout, row.helper_cents)
+    row.stripe_refund_id = gateway().create_refund(
+        payment.charge_id or "", row.amount_cents, {"refund_id": str(row.id)},
+        idempotency_key=f"mkt:refund:{row.id}")
+    record_refund_lines(mission, payment, row)
+
+
+def record_refund_lines(mission: Mission, payment: Payment, row: Refund) -> None:
+    assert mission.helper_id is not None
+    ledger.record("refund", f"refund:{row.stripe_refund_id}", [
+        Line(ledger.helper_payable(mission.helper_id), row.helper_cents),
+        Line(ledger.REFUNDS, row.amount_cents - row.helper_cents),
+        Line(ledger.STRIPE_BALANCE, -row.amount_cents),
+    ], currency=payment.currency, mission_id=mission.id,
+        description=f"Refund to the client of mission #{mission.id}",
+        stripe_source_id=row.stripe_refund_id)
+
+
+def _shrink_payout(payout: Payout | None, helper_cents: int) -> None:
+    if payout is None or helper_cents == 0:
+        return
+    if helper_cents >= payout.amount_cents:
+        payout.status = payout_transition(payout.status, PayoutStatus.CANCELED)
+        payout.hold_reason = "Refunded to the client."
+    else:
+        payout.amount_cents -= helper_cents
+
+
+def _reverse(payout: Payout, row: Refund) -> None:
+    row.stripe_reversal_id = gateway().reverse_transfer(
+        payout.transfer_id or "", row.helper_cents, {"refund_id": str(row.id)},
+        idempotency_key=f"mkt:reversal:{row.id}")
+    ledger.record("transfer_reversal", f"reversal:{row.stripe_reversal_id}", [
+        Line(ledger.STRIPE_BALANCE, row.helper_cents),
+        Line(ledger.helper_payable(payout.helper_id), -row.helper_cents),
+    ], currency=payout.currency, mission_id=payout.mission_id,
+        description=f"Transfer reversal for mission #{payout.mission_id}",
+        stripe_source_id=row.stripe_reversal_id)
+
+
+def pending_capture_reduction(mission_id: int) -> tuple[int, int]:
+    """Refunds granted before capture: (less to capture, less for the helper)."""
+    total, helper = db.session.execute(
+        db.select(func.coalesce(func.sum(Refund.amount_cents), 0),
+                  func.coalesce(func.sum(Refund.helper_cents), 0))
+        .where(Refund.mission_id == mission_id, Refund.stage == "before_capture")).one()
+    return int(total), int(helper)
+
+
+def refunds_of(mission_id: int) -> list[Refund]:
+    return list(db.session.execute(
+        db.select(Refund).where(Refund.mission_id == mission_id).order_by(Refund.id)).scalars())
+
+
+def recent_refunds(limit: int = 100) -> list[Refund]:
+    return list(db.session.execute(
+        db.select(Refund).order_by(Refund.id.desc()).limit(limit)).scalars())

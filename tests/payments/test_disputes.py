@@ -1,0 +1,130 @@
+"""Disputes opened by the client or by the bank, resolved by an operator with a note."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from flask import Flask
+
+from marketplace.accounts import services as accounts
+from marketplace.accounts.models import User
+from marketplace.core.audit import AuditEntry
+from marketplace.core.errors import Conflict, DomainError
+from marketplace.core.models import utcnow
+from marketplace.extensions import db
+from marketplace.missions import services as missions
+from marketplace.missions.models import Mission
+from marketplace.missions.status import MissionStatus
+from marketplace.payments import disputes, ledger, payout_queue, webhooks
+from marketplace.payments.emulator import StripeEmulator
+from marketplace.payments.models import Payment, Payout, StripeEvent
+from marketplace.payments.reconcile import run_check
+from marketplace.payments.status import PayoutStatus
+from tests.support.factories import PASSWORD, Factories
+from tests.support.forms import login, post_form
+from tests.support.money import done_mission, release_now
+
+
+def _op() -> User:
+    return accounts.make_operator("ops@example.com", PASSWORD)
+
+
+def _pi(mission: Mission, emu: StripeEmulator) -> dict:
+    payment = db.session.execute(db.select(Payment).where(Payment.mission_id == mission.id)
+                                 ).scalar_one()
+    return emu.get(payment.payment_intent_id or "")
+
+
+def _payout() -> Payout:
+    return db.session.execute(db.select(Payout)).scalar_one()
+
+
+def _deliver(emu: StripeEmulator, event_type: str) -> None:
+    """Store and process the latest event of a type, as the webhook endpoint + worker do."""
+    event = emu.events(event_type)[-1]
+    stored = StripeEvent(event_id=event["id"], type=event["type"], payload=json.dumps(event),
+                         received_at=utcnow())
+    db.session.add(stored)
+    db.session.commit()
+    webhooks.process(stored.id)
+
+
+@pytest.mark.parametrize(("resolution", "to_helper", "captured"), [
+    ("release", None, 4500), ("split", 2000, 4500 - 1825), ("refund", None, 0)])
+def test_client_dispute_holds_then_operator_decides_what_is_captured(
+        ctx: Flask, make: Factories, emu: StripeEmulator, resolution: str,
+        to_helper: int | None, captured: int) -> None:
+    mission = done_mission(make, emu, price_cents=4500)
+    client = ctx.test_client()
+    login(client, mission.client.email)
+    page = f"/missions/{mission.id}"
+    assert "Open a dispute" in client.get(page).get_data(as_text=True)
+    post_form(client, page, {"problem": "The shelf fell again"}, action=f"{page}/dispute")
+    db.session.expire_all()
+    assert mission.status == MissionStatus.DISPUTED
+    with pytest.raises(Conflict):
+        missions.confirm_completion(mission.id, mission.client)
+    dispute = disputes.open_disputes()[0]
+    disputes.resolve(_op(), dispute.id, resolution, to_helper, "Checked the photos")
+    pi = _pi(mission, emu)
+    assert pi["amount_received"] == captured
+    if captured:
+        assert _payout().amount_cents == (to_helper or 3825)
+        assert mission.status == MissionStatus.COMPLETED
+    else:
+        assert pi["status"] == "canceled" and mission.status == MissionStatus.CANCELLED
+    entry = db.session.execute(db.select(AuditEntry)).scalar_one()
+    assert entry.action == "dispute.resolve" and entry.note == "Checked the photos"
+    assert run_check().ok
+
+
+def test_resolution_needs_a_note_and_a_sane_split(ctx: Flask, make: Factories,
+                                                  emu: StripeEmulator) -> None:
+    mission = done_mission(make, emu, price_cents=4500)
+    dispute = disputes.open_by_client(mission.id, mission.client, "Not finished")
+    op = _op()
+    for resolution, helper, note in [("release", None, ""), ("split", 3825, "all of it"),
+                                     ("split", None, "no amount"), ("pay-me", None, "no")]:
+        with pytest.raises(DomainError):
+            disputes.resolve(op, dispute.id, resolution, helper, note)
+    assert disputes.open_disputes() == [dispute]
+
+
+def test_bank_dispute_holds_the_payout_until_resolved(ctx: Flask, make: Factories,
+                                                      emu: StripeEmulator) -> None:
+    mission = done_mission(make, emu, price_cents=4500)
+    missions.confirm_completion(mission.id, mission.client)
+    charge = _pi(mission, emu)["latest_charge"]
+    emu.create_dispute(charge)
+    _deliver(emu, "charge.dispute.created")
+    replay = emu.events("charge.dispute.created")[-1]["data"]["object"]
+    webhooks.HANDLERS["charge.dispute.created"](replay)  # a second delivery: no effect
+    assert mission.status == MissionStatus.DISPUTED
+    assert _payout().status == PayoutStatus.HELD and "dispute" in (_payout().hold_reason or "")
+    assert release_now(_payout().id) == PayoutStatus.HELD
+    with pytest.raises(Conflict):
+        payout_queue.retry(_op(), _payout().id)
+    assert run_check().ok  # the withdrawal and its 15 € fee are in the ledger
+    dispute = disputes.open_disputes()[0]
+    disputes.resolve(_op(), dispute.id, "split", 1000, "Partial evidence")
+    assert _payout().amount_cents == 1000 and _payout().status == PayoutStatus.SCHEDULED
+    release_now(_payout().id)
+    assert ledger.balance(ledger.helper_payable(mission.helper_id or 0)) == 0
+    emu.close_dispute(dispute.stripe_dispute_id or "", won=True)
+    _deliver(emu, "charge.dispute.closed")
+    assert run_check().ok
+
+
+def test_bank_dispute_after_the_transfer_claws_back_when_refunded(
+        ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
+    mission = done_mission(make, emu, price_cents=4500)
+    missions.confirm_completion(mission.id, mission.client)
+    release_now(_payout().id)
+    emu.create_dispute(_pi(mission, emu)["latest_charge"])
+    _deliver(emu, "charge.dispute.created")
+    disputes.resolve(_op(), disputes.open_disputes()[0].id, "refund", None, "Fraud confirmed")
+    transfer = emu.get(_payout().transfer_id or "")
+    assert transfer["amount_reversed"] == 3825
+    assert ledger.balance(ledger.helper_payable(mission.helper_id or 0)) == 0
+    assert run_check().ok

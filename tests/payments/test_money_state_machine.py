@@ -1,0 +1,245 @@
+"""A Hypothesis state machine over the money services, against the emulator.
+
+Steps: book, assign, cancel (client early/late, helper), done, propose a lower price,
+confirm, refund, client dispute, bank dispute, resolve, release payouts, webhook replays.
+After every step: every ledger transaction balances, the ledger reconciles with Stripe's
+balance transactions, no helper is paid above what they are owed, and for every mission
+captured = transfers - reversals + refunds + dispute withdrawals + platform revenue + what
+the helper is still owed - the platform's dispute losses.
+
+`pytest -m slow` runs >= 500 examples; the default run uses a few.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+)
+from sqlalchemy import func
+
+from marketplace.core.errors import DomainError
+from marketplace.core.models import utcnow
+from marketplace.extensions import db
+from marketplace.missions import cancellation, completion
+from marketplace.missions import services as missions
+from marketplace.missions.models import Mission
+from marketplace.payments import disputes, ledger, webhooks
+from marketplace.payments.emulator import StripeEmulator
+from marketplace.payments.gateway import GatewayError
+from marketplace.payments.models import LedgerEntry, LedgerTransaction, Payment, Payout
+from marketplace.payments.reconcile import run_check
+from marketplace.payments.refunds import RefundRequest, refund
+from marketplace.payments.status import PaymentStatus, PayoutStatus
+from tests.support.factories import PASSWORD, Factories
+from tests.support.money import authorized_mission, onboarded_helper, release_now
+from tests.support.schema import empty_tables
+
+EXAMPLES = int(os.environ.get("MONEY_SM_EXAMPLES", "4"))
+EMU: StripeEmulator | None = None
+
+
+def _emu() -> StripeEmulator:
+    assert EMU is not None
+    return EMU
+
+
+def _payment(mission_id: int) -> Payment | None:
+    return db.session.execute(
+        db.select(Payment).where(Payment.mission_id == mission_id)
+        .order_by(Payment.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def _ledger_sum(mission_id: int, account_like: str) -> int:
+    return int(db.session.execute(
+        db.select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
+        .join(LedgerTransaction, LedgerEntry.transaction_id == LedgerTransaction.id)
+        .where(LedgerTransaction.mission_id == mission_id,
+               LedgerEntry.account.like(account_like))).scalar_one())
+
+
+class MoneyMachine(RuleBasedStateMachine):
+    missions = Bundle("missions")
+
+    @initialize()
+    def setup(self) -> None:
+        db.session.remove()
+        empty_tables()
+        _emu().reset()
+        self.make = Factories()
+        from marketplace.accounts import services as accounts
+
+        self.operator = accounts.make_operator("ops@example.com", PASSWORD)
+        self.helpers = [onboarded_helper(self.make, _emu()) for _ in range(2)]
+
+    def _attempt(self, fn, *args) -> None:  # type: ignore[no-untyped-def]
+        """Refusals are part of the game (a rule saying no); nothing may be half-written."""
+        try:
+            fn(*args)
+        except (DomainError, GatewayError):
+            db.session.rollback()
+
+    def _mission(self, mission_id: int) -> Mission:
+        db.session.expire_all()
+        mission = db.session.get(Mission, mission_id)
+        assert mission is not None
+        return mission
+
+    @rule(target=missions, price=st.integers(1_000, 20_000))
+    def book(self, price: int) -> int:
+        return authorized_mission(self.make, _emu(), price_cents=price).id
+
+    @rule(mission_id=missions, which=st.integers(0, 1))
+    def assign(self, mission_id: int, which: int) -> None:
+        self._attempt(missions.accept_mission, mission_id, self.helpers[which])
+
+    @rule(mission_id=missions, late=st.booleans())
+    def client_cancels(self, mission_id: int, late: bool) -> None:
+        mission = self._mission(mission_id)
+        start = utcnow() + (timedelta(hours=5) if late else timedelta(days=2))
+        mission.starts_at, mission.ends_at = start, start + timedelta(hours=2)
+        db.session.commit()
+        self._attempt(cancellation.cancel_by_client, mission_id, mission.client, "Plans changed")
+
+    @rule(mission_id=missions)
+    def helper_withdraws(self, mission_id: int) -> None:
+        mission = self._mission(mission_id)
+        if mission.helper is not None:
+            self._attempt(cancellation.cancel_by_helper, mission_id, mission.helper, "Sick")
+
+    @rule(mission_id=missions)
+    def done(self, mission_id: int) -> None:
+        mission = self._mission(mission_id)
+        if mission.helper is not None:
+            self._attempt(missions.mark_done, mission_id, mission.helper)
+
+    @rule(mission_id=missions, percent=st.integers(50, 99), accept=st.booleans())
+    def lower_price(self, mission_id: int, percent: int, accept: bool) -> None:
+        mission = self._mission(mission_id)
+        if mission.helper is not None:
+            self._attempt(completion.propose_final_price, mission_id, mission.helper,
+                          mission.price_cents * percent // 100)
+            self._attempt(completion.answer_final_price, mission_id, mission.client, accept)
+
+    @rule(mission_id=missions)
+    def confirm(self, mission_id: int) -> None:
+        self._attempt(missions.confirm_completion, mission_id,
+                      self._mission(mission_id).client)
+
+    @rule(mission_id=missions, share=st.floats(0.01, 1.0), helper_part=st.floats(0, 1))
+    def operator_refunds(self, mission_id: int, share: float, helper_part: float) -> None:
+        mission = self._mission(mission_id)
+        amount = max(1, int(mission.total_cents * share))
+        helper = min(int(amount * helper_part), mission.helper_share_cents)
+        self._attempt(refund, self.operator,
+                      RefundRequest(mission_id, amount, helper, "state machine"))
+
+    @rule(mission_id=missions)
+    def client_disputes(self, mission_id: int) -> None:
+        self._attempt(disputes.open_by_client, mission_id, self._mission(mission_id).client,
+                      "Not done properly")
+
+    @rule(mission_id=missions)
+    def bank_disputes(self, mission_id: int) -> None:
+        payment = _payment(mission_id)
+        if payment is None or payment.status != PaymentStatus.CAPTURED or not payment.charge_id:
+            return
+        if _emu().get(payment.charge_id).get("disputed"):
+            return
+        dispute = _emu().create_dispute(payment.charge_id)
+        webhooks.HANDLERS["charge.dispute.created"](dispute)
+        webhooks.HANDLERS["charge.dispute.created"](dispute)  # a replayed delivery
+
+    @rule(resolution=st.sampled_from(disputes.RESOLUTIONS), part=st.floats(0.01, 0.99))
+    def resolve(self, resolution: str, part: float) -> None:
+        open_ones = disputes.open_disputes()
+        if open_ones:
+            mission = self._mission(open_ones[0].mission_id)
+            self._attempt(disputes.resolve, self.operator, open_ones[0].id, resolution,
+                          max(1, int(mission.helper_share_cents * part)), "machine")
+
+    @rule()
+    def release_payouts(self) -> None:
+        for payout_id in db.session.execute(db.select(Payout.id).where(
+                Payout.status == PayoutStatus.SCHEDULED)).scalars().all():
+            self._attempt(release_now, payout_id)
+
+    @invariant()
+    def ledger_balances_and_reconciles(self) -> None:
+        if not hasattr(self, "make"):
+            return
+        db.session.expire_all()
+        result = run_check()
+        assert result.ok, result.problems
+
+    @invariant()
+    def every_captured_cent_is_accounted_for(self) -> None:
+        if not hasattr(self, "make"):
+            return
+        for payment in db.session.execute(db.select(Payment).where(
+                Payment.status == PaymentStatus.CAPTURED)).scalars():
+            self._check_mission(payment)
+
+    def _check_mission(self, payment: Payment) -> None:
+        emu = _emu()
+        charge = emu.get(payment.charge_id or "")
+        released = charge["amount"] - charge["amount_captured"]
+        refunded = charge["amount_refunded"] - released
+        transfers = sum(t["amount"] - t["amount_reversed"] for t in emu.objects("transfer")
+                        if t["transfer_group"] == f"mission-{payment.mission_id}")
+        disputed = sum(t["net"] + t["fee"] for d in emu.objects("dispute")
+                       if d["charge"] == charge["id"] for t in d["balance_transactions"])
+        revenue = -(_ledger_sum(payment.mission_id, ledger.COMMISSION_REVENUE)
+                    + _ledger_sum(payment.mission_id, ledger.SERVICE_FEE_REVENUE)
+                    + _ledger_sum(payment.mission_id, ledger.REFUNDS))
+        owed = -_ledger_sum(payment.mission_id, "helper:%:payable")
+        losses = _ledger_sum(payment.mission_id, ledger.DISPUTES)
+        assert owed >= 0, "a helper was paid more than owed"
+        assert charge["amount_captured"] == \
+            transfers + refunded - disputed + revenue + owed - losses
+        assert refunded <= charge["amount_captured"]
+
+
+@pytest.fixture
+def machine_env(app: Flask, stripe_emulator: StripeEmulator):  # type: ignore[no-untyped-def]
+    global EMU
+    EMU = stripe_emulator
+    endpoints = stripe_emulator.webhooks.endpoints[:]
+    stripe_emulator.webhooks.endpoints.clear()
+    with app.app_context():
+        delay = app.config["PAYOUT_DELAY_SECONDS"]
+        app.config["PAYOUT_DELAY_SECONDS"] = 3600
+        yield
+        app.config["PAYOUT_DELAY_SECONDS"] = delay
+        db.session.remove()
+        empty_tables()
+    stripe_emulator.webhooks.endpoints[:] = endpoints
+
+
+def _run(examples: int) -> None:
+    MoneyMachine.TestCase.settings = settings(
+        max_examples=examples, stateful_step_count=12, deadline=None,
+        suppress_health_check=list(HealthCheck))
+    MoneyMachine.TestCase().runTest()
+
+
+def test_money_state_machine(machine_env: None) -> None:
+    _run(EXAMPLES)
+
+
+@pytest.mark.slow
+def test_money_state_machine_500_examples(machine_env: None,
+                                          request: pytest.FixtureRequest) -> None:
+    if "slow" not in (request.config.getoption("markexpr") or ""):
+        pytest.skip("run with -m slow")
+    _run(500)

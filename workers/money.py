@@ -1,0 +1,41 @@
+"""Money jobs: the daily ledger check (its result is shown on the operators' ledger page)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from marketplace.extensions import db
+from marketplace.payments.reconcile import run_and_store
+
+
+@shared_task(name="ledger.check")
+def ledger_check() -> str:
+    try:
+        return run_and_store().summary
+    finally:
+        db.session.remove()
+
+
+@shared_task(name="missions.auto_confirm_due")
+def auto_confirm_due() -> int:
+    """Confirm missions left unconfirmed past the quiet period (runs every few minutes)."""
+    from marketplace.missions.completion import auto_confirm_due as confirm_due
+
+    try:
+        return len(confirm_due())
+    finally:
+        db.session.remove()
+
+
+@shared_task(name="payments.authorize_due")
+def authorize_due() -> int:
+    """Place off-session holds on saved cards for missions starting within 48 h."""
+    from marketplace.payments.holds import authorize_saved, due_payments
+
+    try:
+        due = due_payments()
+        for payment_id in due:
+            authorize_saved(payment_id)
+        return len(due)
+    finally:
+        db.session.remove()
