@@ -60,6 +60,7 @@ class Config:
         self.MISSION_MAX_PRICE_CENTS = _env_int("MISSION_MAX_PRICE_CENTS", 500_000)
         self.DEFAULT_COMMISSION_BPS = _env_int("DEFAULT_COMMISSION_BPS", 1_500)
         self.DEFAULT_SERVICE_FEE_BPS = _env_int("DEFAULT_SERVICE_FEE_BPS", 0)
+        self.GEO_SRID = _env_int("GEO_SRID", 2154)  # metric projection for PostGIS indexes
         self.PAYOUT_DELAY_SECONDS = _env_int("PAYOUT_DELAY_SECONDS", 0)
         if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
             inst.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,10 @@
 """Import every model so the metadata (and Alembic) sees the whole schema."""
 
+from marketplace.accounts.availability import AvailabilitySlot, TimeOff
 from marketplace.accounts.models import HelperProfile, HelperSkill, User
 from marketplace.core.outbox import OutboxMessage
+from marketplace.missions.categories import Category
+from marketplace.missions.matching_models import MissionMatching, MissionOffer
 from marketplace.missions.models import Assignment, Mission
 from marketplace.payments.models import (
     LedgerEntry,
@@ -11,5 +14,21 @@ from marketplace.payments.models import (
     StripeEvent,
 )
 
-__all__ = ["Assignment", "HelperProfile", "HelperSkill", "LedgerEntry", "LedgerTransaction",
-           "Mission", "OutboxMessage", "Payment", "Payout", "StripeEvent", "User"]
+__all__ = [
+    "Assignment",
+    "AvailabilitySlot",
+    "Category",
+    "HelperProfile",
+    "HelperSkill",
+    "LedgerEntry",
+    "LedgerTransaction",
+    "Mission",
+    "MissionMatching",
+    "MissionOffer",
+    "OutboxMessage",
+    "Payment",
+    "Payout",
+    "StripeEvent",
+    "TimeOff",
+    "User",
+]

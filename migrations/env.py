@@ -1,9 +1,8 @@
 import logging
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -40,6 +39,16 @@ def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
     return target_db.metadata
+
+
+# PostGIS objects live only on PostgreSQL and are not mapped (see missions/geo).
+_UNMAPPED = {("table", "spatial_ref_sys"), ("column", "geom"), ("index", "ix_missions_geom"),
+             ("index", "ix_helper_profiles_area"), ("index", "ix_helper_profiles_geom"),
+             ("index", "ix_missions_category_status_geom")}
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    return (type_, name) not in _UNMAPPED
 
 
 def run_migrations_offline():
@@ -91,6 +100,7 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            include_object=include_object,
             **conf_args
         )
 

@@ -10,7 +10,7 @@ from wtforms import DateTimeLocalField, DecimalField, SelectField, StringField, 
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from marketplace.core.money import MoneyFormatError, parse_major_to_cents
-from marketplace.missions.categories import category_choices
+from marketplace.missions.categories import FREE_HELP, category_choices
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -39,7 +39,10 @@ class MissionForm(FlaskForm):
             self.price_cents = parse_major_to_cents(field.data or "")
         except MoneyFormatError as exc:
             raise ValidationError(str(exc)) from exc
-        if self.price_cents <= 0:
+        if self.category.data == FREE_HELP:
+            if self.price_cents != 0:
+                raise ValidationError("Free help (coup de main) has no price: enter 0.")
+        elif self.price_cents <= 0:
             raise ValidationError("The price must be positive.")
 
     def starts_at_utc(self) -> datetime:

@@ -13,7 +13,8 @@ from marketplace.accounts.models import User
 from marketplace.core.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.core.models import utcnow
 from marketplace.extensions import db
-from marketplace.missions.categories import CATEGORIES
+from marketplace.missions import eligibility
+from marketplace.missions.categories import get_category
 from marketplace.missions.models import Assignment, Mission
 from marketplace.missions.status import Channel, MissionStatus, mission_transition
 from marketplace.payments import capture
@@ -40,9 +41,13 @@ class MissionDraft:
 def validate_draft(draft: MissionDraft) -> None:
     """Check the business rules a form cannot know (limits come from config)."""
     cfg = current_app.config
-    if draft.category not in CATEGORIES:
+    category = get_category(draft.category)
+    if category is None:
         raise DomainError("Unknown category.")
-    if not cfg["MISSION_MIN_PRICE_CENTS"] <= draft.price_cents <= cfg["MISSION_MAX_PRICE_CENTS"]:
+    if category.is_free:
+        if draft.price_cents != 0:
+            raise DomainError("Free help (coup de main) has no price.")
+    elif not cfg["MISSION_MIN_PRICE_CENTS"] <= draft.price_cents <= cfg["MISSION_MAX_PRICE_CENTS"]:
         raise DomainError("The price must be between {} and {} €.".format(
             cfg["MISSION_MIN_PRICE_CENTS"] // 100, cfg["MISSION_MAX_PRICE_CENTS"] // 100))
     if draft.starts_at <= utcnow():
@@ -68,6 +73,8 @@ def post_mission(client: User, draft: MissionDraft, channel: Channel = Channel.W
         commission_bps=cfg["DEFAULT_COMMISSION_BPS"],
         commission_cents=commission.fee_cents, service_fee_cents=service_fee,
         channel=channel, booked_by_id=booked_by.id if booked_by else None,
+        # free help has nothing to authorize: it is open as soon as it is posted
+        status=MissionStatus.OPEN if draft.price_cents == 0 else MissionStatus.PENDING_PAYMENT,
     )
     client.is_client = True
     db.session.add(mission)
@@ -129,15 +136,9 @@ def accept_mission(mission_id: int, helper: User) -> Mission:
 
 
 def _check_can_take(helper: User, mission: Mission) -> None:
-    profile = helper.helper_profile
-    if profile is None or not helper.is_helper:
-        raise Forbidden("Only helpers can accept missions.")
-    if mission.client_id == helper.id:
-        raise Forbidden("You cannot accept your own mission.")
-    if mission.category not in profile.skill_slugs:
-        raise Forbidden("This mission needs a skill you have not listed.")
-    if not profile.payouts_enabled:
-        raise Forbidden("Finish your payout setup with Stripe before accepting paid missions.")
+    reasons = eligibility.reasons_not_eligible(helper, mission)
+    if reasons:
+        raise Forbidden(reasons[0])
     if mission.status != MissionStatus.OPEN:
         raise MissionNotOpenError("This mission is no longer open.")
 
@@ -158,6 +159,10 @@ def confirm_completion(mission_id: int, client: User) -> Mission:
         raise NotFound("No such mission.")
     if mission.status != MissionStatus.DONE:
         raise Conflict("Only a mission marked done by the helper can be confirmed.")
+    if mission.price_cents == 0:  # free help: nothing to capture, nobody to pay
+        move_mission(mission, MissionStatus.COMPLETED, completed_at=utcnow())
+        db.session.commit()
+        return mission
     payment = capture.authorized_payment(mission)
     pi = capture.capture_at_stripe(payment)
     move_mission(mission, MissionStatus.COMPLETED, completed_at=utcnow())

@@ -45,6 +45,8 @@ def new_mission() -> str | Response:
         except DomainError as exc:
             form.form_errors.append(str(exc))
         else:
+            if mission.price_cents == 0:  # free help: nothing to pay, already open
+                return redirect(url_for("missions.detail", mission_id=mission.id))
             return redirect(url_for("missions.pay", mission_id=mission.id), code=307)
     return render_template("missions/new.html", form=form), (400 if form.errors else 200)
 
@@ -123,3 +125,5 @@ def done(mission_id: int) -> Response:
 def confirm(mission_id: int) -> Response:
     return _action("confirm_completion", mission_id,
                    "Thank you! The payment is captured and the helper will be paid.")
+
+from marketplace.missions import matching_views  # noqa: E402,F401  (routes on bp)

@@ -7,6 +7,9 @@ from sqlalchemy import text
 
 from marketplace.extensions import db
 
+# Reference data the migrations seed: kept between tests.
+SEEDED_TABLES = frozenset({"categories"})
+
 
 def reset_schema() -> None:
     """Drop whatever a previous run left, then `flask db upgrade` from empty."""
@@ -18,7 +21,8 @@ def reset_schema() -> None:
 
 def empty_tables() -> None:
     db.session.remove()
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)
+              if t.name not in SEEDED_TABLES]
     with db.engine.begin() as conn:
         if db.engine.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
