@@ -61,6 +61,11 @@ class Config:
         self.DEFAULT_COMMISSION_BPS = _env_int("DEFAULT_COMMISSION_BPS", 1_500)
         self.DEFAULT_SERVICE_FEE_BPS = _env_int("DEFAULT_SERVICE_FEE_BPS", 0)
         self.GEO_SRID = _env_int("GEO_SRID", 2154)  # metric projection for PostGIS indexes
+        self.MATCHING_WAVES_KM = _env("MATCHING_WAVES_KM", "3,6,10")
+        self.MATCHING_WAVE_SECONDS = _env_int("MATCHING_WAVE_SECONDS", 600)
+        self.MATCHING_CHOOSE_ESCALATE_SECONDS = _env_int("MATCHING_CHOOSE_ESCALATE_SECONDS",
+                                                         4 * 3600)
+        self.MATCHING_SWEEP_SECONDS = _env_int("MATCHING_SWEEP_SECONDS", 30)
         self.PAYOUT_DELAY_SECONDS = _env_int("PAYOUT_DELAY_SECONDS", 0)
         if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
             inst.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,8 @@ def celery_config(app: Flask) -> dict[str, Any]:
         "beat_schedule": {
             "outbox-relay": {"task": "outbox.relay", "schedule": 10.0},
             "payout-sweeper": {"task": "payouts.sweep", "schedule": 60.0},
+            "matching-sweeper": {"task": "matching.sweep",
+                                 "schedule": float(app.config["MATCHING_SWEEP_SECONDS"])},
         },
     }
     if broker.startswith(("redis://", "rediss://")):

@@ -7,7 +7,8 @@ from marketplace import create_app
 flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
 
-import workers.outbox  # noqa: E402  (register tasks)
+import workers.matching  # noqa: E402  (register tasks)
+import workers.outbox  # noqa: E402
 import workers.payouts  # noqa: E402
 import workers.webhooks  # noqa: E402,F401
 

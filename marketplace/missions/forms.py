@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from marketplace.core.money import MoneyFormatError, parse_major_to_cents
@@ -31,6 +32,10 @@ class MissionForm(FlaskForm):
     ends_at = DateTimeLocalField("End (Paris time)", format="%Y-%m-%dT%H:%M",
                                  validators=[InputRequired()])
     price = StringField("Price (€)", validators=[InputRequired(), Length(max=20)])
+    matching_mode = SelectField("How to find the helper", default="instant", choices=[
+        SelectChoice("instant", "Instant: the first available helper nearby takes it"),
+        SelectChoice("choose", "Choose: nearby helpers apply, I pick one"),
+        SelectChoice("operator", "Operator: our team finds the helper")])
 
     price_cents: int = 0
 
@@ -55,6 +60,11 @@ class MissionForm(FlaskForm):
 def _as_utc(local: datetime | None) -> datetime:
     assert local is not None
     return local.replace(tzinfo=PARIS).astimezone(UTC)
+
+
+class ApplyForm(FlaskForm):
+    message = TextAreaField("Message to the client",
+                            validators=[InputRequired(), Length(min=1, max=1000)])
 
 
 class ConfirmForm(FlaskForm):

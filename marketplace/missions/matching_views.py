@@ -7,8 +7,9 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from marketplace.core.auth import role_required
-from marketplace.missions import matching, ranking
-from marketplace.missions.forms import ConfirmForm
+from marketplace.missions import matching, matching_engine, modes, ranking
+from marketplace.missions.forms import ApplyForm, ConfirmForm
+from marketplace.missions.matching_models import MatchingMode
 from marketplace.missions.views import bp
 
 
@@ -30,3 +31,55 @@ def assign(mission_id: int) -> Response:
     flash(f"Assigned to {mission.helper.full_name if mission.helper else 'the helper'}.",
           "success")
     return redirect(url_for("missions.detail", mission_id=mission_id))
+
+
+@bp.app_template_global()
+def matching_mode(mission_id: int) -> MatchingMode:
+    return modes.mode_of(mission_id)
+
+
+@bp.route("/missions/<int:mission_id>/apply", methods=["POST"])
+@role_required("helper")
+def apply(mission_id: int) -> Response:
+    form = ApplyForm()
+    if not form.validate_on_submit():
+        flash("Write a message of 1 to 1000 characters to apply.", "error")
+        return redirect(url_for("missions.near_me"))
+    matching.apply(current_user, mission_id, form.message.data or "")
+    flash("Applied: the client will choose.", "success")
+    return redirect(url_for("missions.near_me"))
+
+
+@bp.route("/missions/<int:mission_id>/applicants")
+@login_required
+def applicants(mission_id: int) -> str:
+    mission, found = matching.applicants(current_user, mission_id)
+    return render_template("missions/applicants.html", mission=mission, applicants=found,
+                           explanation=ranking.EXPLANATION, form=ConfirmForm())
+
+
+@bp.route("/missions/<int:mission_id>/choose", methods=["POST"])
+@login_required
+def choose(mission_id: int) -> Response:
+    helper_id = request.form.get("helper_id", "")
+    if not ConfirmForm().validate_on_submit() or not helper_id.isdigit():
+        abort(400)
+    matching.choose(current_user, mission_id, int(helper_id))
+    flash("Helper chosen: you can now talk with them.", "success")
+    return redirect(url_for("missions.detail", mission_id=mission_id))
+
+
+@bp.route("/missions/<int:mission_id>/withdraw", methods=["POST"])
+@role_required("helper")
+def withdraw(mission_id: int) -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    matching.withdraw(current_user, mission_id)
+    flash("The mission goes back to other helpers.", "info")
+    return redirect(url_for("missions.near_me"))
+
+
+@bp.route("/ops/matching")
+@role_required("operator")
+def queue() -> str:
+    return render_template("missions/queue.html", queue=matching_engine.operator_queue())

@@ -13,8 +13,10 @@ from marketplace.accounts.models import User
 from marketplace.core.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.core.models import utcnow
 from marketplace.extensions import db
-from marketplace.missions import eligibility
+from marketplace.missions import eligibility, modes
 from marketplace.missions.categories import get_category
+from marketplace.missions.matching_engine import start_matching
+from marketplace.missions.matching_models import MatchingMode
 from marketplace.missions.models import Assignment, Mission
 from marketplace.missions.status import Channel, MissionStatus, mission_transition
 from marketplace.payments import capture
@@ -36,6 +38,7 @@ class MissionDraft:
     starts_at: datetime
     ends_at: datetime
     price_cents: int
+    matching_mode: MatchingMode = MatchingMode.INSTANT
 
 
 def validate_draft(draft: MissionDraft) -> None:
@@ -78,6 +81,8 @@ def post_mission(client: User, draft: MissionDraft, channel: Channel = Channel.W
     )
     client.is_client = True
     db.session.add(mission)
+    db.session.flush()
+    start_matching(mission, draft.matching_mode)
     db.session.commit()
     return mission
 
@@ -137,8 +142,9 @@ def accept_mission(mission_id: int, helper: User) -> Mission:
 
 def _check_can_take(helper: User, mission: Mission) -> None:
     reasons = eligibility.reasons_not_eligible(helper, mission)
-    if reasons:
-        raise Forbidden(reasons[0])
+    refusal = modes.accept_refusal(mission.id)
+    if reasons or refusal:
+        raise Forbidden(reasons[0] if reasons else str(refusal))
     if mission.status != MissionStatus.OPEN:
         raise MissionNotOpenError("This mission is no longer open.")
 
