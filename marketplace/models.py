@@ -5,7 +5,10 @@ from marketplace.accounts.models import HelperProfile, HelperSkill, User
 from marketplace.core.outbox import OutboxMessage
 from marketplace.missions.categories import Category
 from marketplace.missions.matching_models import MissionMatching, MissionOffer
+from marketplace.missions.messaging import Message
 from marketplace.missions.models import Assignment, Mission
+from marketplace.missions.reviews import Review
+from marketplace.operators.hotline import CallLog
 from marketplace.payments.models import (
     LedgerEntry,
     LedgerTransaction,
@@ -17,17 +20,20 @@ from marketplace.payments.models import (
 __all__ = [
     "Assignment",
     "AvailabilitySlot",
+    "CallLog",
     "Category",
     "HelperProfile",
     "HelperSkill",
     "LedgerEntry",
     "LedgerTransaction",
+    "Message",
     "Mission",
     "MissionMatching",
     "MissionOffer",
     "OutboxMessage",
     "Payment",
     "Payout",
+    "Review",
     "StripeEvent",
     "TimeOff",
     "User",

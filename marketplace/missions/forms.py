@@ -67,6 +67,20 @@ class ApplyForm(FlaskForm):
                             validators=[InputRequired(), Length(min=1, max=1000)])
 
 
+class MessageForm(FlaskForm):
+    body = TextAreaField("Message", validators=[InputRequired(), Length(min=1, max=2000)])
+
+
+class ReviewForm(FlaskForm):
+    stars = SelectField("Stars", coerce=int, validators=[InputRequired()], choices=[
+        SelectChoice(n, "★" * n) for n in range(5, 0, -1)])
+    comment = TextAreaField("Comment", validators=[Length(max=2000)])
+
+
+class HideReviewForm(FlaskForm):
+    note = StringField("Why hide it", validators=[InputRequired(), Length(min=3, max=500)])
+
+
 class ConfirmForm(FlaskForm):
     """An empty form: its CSRF token is what protects state-changing buttons."""
 

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from marketplace.core.auth import role_required
 from marketplace.missions import matching, matching_engine, modes, ranking
-from marketplace.missions.forms import ApplyForm, ConfirmForm
+from marketplace.missions.forms import ApplyForm, ConfirmForm, ReviewForm
 from marketplace.missions.matching_models import MatchingMode
 from marketplace.missions.views import bp
 
@@ -36,6 +36,11 @@ def assign(mission_id: int) -> Response:
 @bp.app_template_global()
 def matching_mode(mission_id: int) -> MatchingMode:
     return modes.mode_of(mission_id)
+
+
+@bp.app_template_global()
+def new_review_form() -> ReviewForm:
+    return ReviewForm()
 
 
 @bp.route("/missions/<int:mission_id>/apply", methods=["POST"])

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 
 from marketplace.extensions import db
+from marketplace.missions import reviews
 from marketplace.missions.models import Assignment, Mission
 from marketplace.missions.nearby import NearbyHelper
 from marketplace.missions.status import MissionStatus
@@ -48,7 +49,7 @@ def score(distance_km: float, stats: HelperStats) -> float:
 
 
 def stats_for(user_ids: list[int]) -> dict[int, HelperStats]:
-    """Completed missions and assignments per helper, in two grouped statements."""
+    """Ratings, completed missions and assignments per helper: three grouped statements."""
     if not user_ids:
         return {}
     completed: dict[int, int] = dict(db.session.execute(  # type: ignore[arg-type]
@@ -58,7 +59,10 @@ def stats_for(user_ids: list[int]) -> dict[int, HelperStats]:
     taken: dict[int, int] = dict(db.session.execute(  # type: ignore[arg-type]
         db.select(Assignment.helper_id, func.count()).where(Assignment.helper_id.in_(user_ids))
         .group_by(Assignment.helper_id)).all())
-    return {uid: HelperStats(completed=completed.get(uid, 0), assignments=taken.get(uid, 0))
+    ratings = reviews.ratings_of(user_ids)
+    return {uid: HelperStats(rating_avg=ratings.get(uid, (None, 0))[0],
+                             rating_count=ratings.get(uid, (None, 0))[1],
+                             completed=completed.get(uid, 0), assignments=taken.get(uid, 0))
             for uid in user_ids}
 
 

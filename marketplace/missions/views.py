@@ -130,4 +130,4 @@ def confirm(mission_id: int) -> Response:
     return _action("confirm_completion", mission_id,
                    "Thank you! The payment is captured and the helper will be paid.")
 
-from marketplace.missions import matching_views  # noqa: E402,F401  (routes on bp)
+from marketplace.missions import conversation_views, matching_views  # noqa: E402,F401

@@ -26,3 +26,5 @@ def commissions() -> tuple[str, int]:
     rows = reports.captured_missions(since, until)
     return render_template("operators/commissions.html", form=form, rows=rows,
                            totals=reports.commission_totals(rows)), (400 if form.errors else 200)
+
+from marketplace.operators import hotline_views  # noqa: E402,F401  (routes on bp)

@@ -90,6 +90,7 @@ def upgrade():
     op.create_index(op.f('ix_helper_time_off_helper_profile_id'), 'helper_time_off',
                     ['helper_profile_id'], unique=False)
     _matching_tables()
+    _conversation_tables()
     op.create_index('ix_helper_profiles_lat_lng', 'helper_profiles', ['lat', 'lng'], unique=False)
     if op.get_bind().dialect.name == 'postgresql':
         _postgis()
@@ -134,6 +135,62 @@ def _matching_tables():
     op.create_index(op.f('ix_mission_offers_mission_id'), 'mission_offers', ['mission_id'])
 
 
+def _conversation_tables():
+    op.create_table(
+        'mission_messages',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('mission_id', sa.Integer(), nullable=False),
+        sa.Column('author_id', sa.Integer(), nullable=False),
+        sa.Column('as_operator', sa.Boolean(), nullable=False),
+        sa.Column('body', sa.String(length=2000), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['author_id'], ['users.id'],
+                                name=op.f('fk_mission_messages_author_id_users')),
+        sa.ForeignKeyConstraint(['mission_id'], ['missions.id'],
+                                name=op.f('fk_mission_messages_mission_id_missions')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_mission_messages')))
+    op.create_index(op.f('ix_mission_messages_mission_id'), 'mission_messages', ['mission_id'])
+    op.create_table(
+        'reviews',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('mission_id', sa.Integer(), nullable=False),
+        sa.Column('author_id', sa.Integer(), nullable=False),
+        sa.Column('subject_id', sa.Integer(), nullable=False),
+        sa.Column('stars', sa.Integer(), nullable=False),
+        sa.Column('comment', sa.String(length=2000), nullable=False),
+        sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('hidden_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('hidden_by_id', sa.Integer(), nullable=True),
+        sa.Column('hidden_note', sa.String(length=500), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint('stars BETWEEN 1 AND 5', name=op.f('ck_reviews_stars_range')),
+        sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_reviews_author_id_users')),
+        sa.ForeignKeyConstraint(['hidden_by_id'], ['users.id'],
+                                name=op.f('fk_reviews_hidden_by_id_users')),
+        sa.ForeignKeyConstraint(['mission_id'], ['missions.id'],
+                                name=op.f('fk_reviews_mission_id_missions')),
+        sa.ForeignKeyConstraint(['subject_id'], ['users.id'],
+                                name=op.f('fk_reviews_subject_id_users')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_reviews')),
+        sa.UniqueConstraint('mission_id', 'author_id', name='uq_review_once'))
+    op.create_index(op.f('ix_reviews_mission_id'), 'reviews', ['mission_id'])
+    op.create_index(op.f('ix_reviews_subject_id'), 'reviews', ['subject_id'])
+    op.create_table(
+        'call_logs',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('mission_id', sa.Integer(), nullable=False),
+        sa.Column('operator_id', sa.Integer(), nullable=False),
+        sa.Column('note', sa.String(length=2000), nullable=False),
+        sa.Column('follow_up', sa.Boolean(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['mission_id'], ['missions.id'],
+                                name=op.f('fk_call_logs_mission_id_missions')),
+        sa.ForeignKeyConstraint(['operator_id'], ['users.id'],
+                                name=op.f('fk_call_logs_operator_id_users')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_call_logs')))
+    op.create_index(op.f('ix_call_logs_mission_id'), 'call_logs', ['mission_id'])
+
+
 def _postgis():
     srid = int(os.environ.get("GEO_SRID") or 2154)
     op.execute("CREATE EXTENSION IF NOT EXISTS postgis")
@@ -163,6 +220,9 @@ def downgrade():
         op.execute("DROP FUNCTION IF EXISTS entraide_set_geom()")
         op.execute("DROP FUNCTION IF EXISTS haversine_km(float8, float8, float8, float8)")
     op.drop_index('ix_helper_profiles_lat_lng', table_name='helper_profiles')
+    op.drop_table('call_logs')
+    op.drop_table('reviews')
+    op.drop_table('mission_messages')
     op.drop_table('mission_offers')
     op.drop_table('mission_matching')
     op.drop_table('helper_time_off')
