@@ -13,7 +13,7 @@ from sqlalchemy import CheckConstraint, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.accounts.models import HelperProfile
-from marketplace.core.errors import DomainError
+from marketplace.core.errors import DomainError, NotFound
 from marketplace.extensions import db
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -78,3 +78,27 @@ def slots_of(profile: HelperProfile) -> list[AvailabilitySlot]:
     return list(db.session.execute(
         db.select(AvailabilitySlot).where(AvailabilitySlot.helper_profile_id == profile.id)
         .order_by(AvailabilitySlot.weekday, AvailabilitySlot.start_minute)).scalars())
+
+
+def time_off_of(profile: HelperProfile) -> list[TimeOff]:
+    return list(db.session.execute(
+        db.select(TimeOff).where(TimeOff.helper_profile_id == profile.id)
+        .order_by(TimeOff.starts_at)).scalars())
+
+
+def remove_slot(profile: HelperProfile, slot_id: int) -> None:
+    """Delete one of the helper's own slots (another helper's id: 404)."""
+    _remove(AvailabilitySlot, profile, slot_id)
+
+
+def remove_time_off(profile: HelperProfile, period_id: int) -> None:
+    _remove(TimeOff, profile, period_id)
+
+
+def _remove(model: type[AvailabilitySlot] | type[TimeOff], profile: HelperProfile,
+            row_id: int) -> None:
+    row = db.session.get(model, row_id)
+    if row is None or row.helper_profile_id != profile.id:
+        raise NotFound("No such entry.")
+    db.session.delete(row)
+    db.session.commit()
