@@ -81,6 +81,12 @@ class Config:
         self.CANCEL_FREE_HOURS = _env_int("CANCEL_FREE_HOURS", 24)
         self.LATE_CANCEL_FEE_BPS = _env_int("LATE_CANCEL_FEE_BPS", 2_500)
         self.LATE_CANCEL_FEE_MIN_CENTS = _env_int("LATE_CANCEL_FEE_MIN_CENTS", 1_000)
+        self.GEO_SRID = _env_int("GEO_SRID", 2154)  # metric projection for PostGIS indexes
+        self.MATCHING_WAVES_KM = _env("MATCHING_WAVES_KM", "3,6,10")
+        self.MATCHING_WAVE_SECONDS = _env_int("MATCHING_WAVE_SECONDS", 600)
+        self.MATCHING_CHOOSE_ESCALATE_SECONDS = _env_int("MATCHING_CHOOSE_ESCALATE_SECONDS",
+                                                         4 * 3600)
+        self.MATCHING_SWEEP_SECONDS = _env_int("MATCHING_SWEEP_SECONDS", 30)
         if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
             inst.mkdir(parents=True, exist_ok=True)
 

@@ -37,6 +37,8 @@ def celery_config(app: Flask) -> dict[str, Any]:
             "ledger-check-daily": {"task": "ledger.check", "schedule": 24 * 3600.0},
             "auto-confirm": {"task": "missions.auto_confirm_due", "schedule": 300.0},
             "off-session-holds": {"task": "payments.authorize_due", "schedule": 600.0},
+            "matching-sweeper": {"task": "matching.sweep",
+                                 "schedule": float(app.config["MATCHING_SWEEP_SECONDS"])},
         },
     }
     if broker.startswith(("redis://", "rediss://")):

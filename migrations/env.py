@@ -41,6 +41,9 @@ def get_metadata():
     return target_db.metadata
 
 
+from marketplace.missions.geo_schema import include_object  # noqa: E402  (PostGIS, unmapped)
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -90,6 +93,7 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            include_object=include_object,
             **conf_args
         )
 

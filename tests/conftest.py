@@ -102,7 +102,12 @@ def app(test_env: dict[str, str], stripe_emulator: StripeEmulator) -> Iterator[F
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run tests with a live worker last: before it starts, queued jobs stay queued."""
-    items.sort(key=lambda item: item.get_closest_marker("integration") is not None)
+    def needs_worker(item: pytest.Item) -> bool:
+        fixtures = getattr(item, "fixturenames", ())
+        return (item.get_closest_marker("integration") is not None
+                or "worker" in fixtures or "live_server" in fixtures)
+
+    items.sort(key=needs_worker)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from marketplace import create_app
 flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
 
+import workers.matching  # noqa: E402  (register tasks)
 import workers.money  # noqa: E402  (register tasks)
 import workers.notifications  # noqa: E402  (register tasks)
 import workers.ops  # noqa: E402

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.models import TimestampMixin
@@ -48,6 +48,7 @@ class HelperProfile(TimestampMixin, db.Model):
         CheckConstraint("lat BETWEEN -90 AND 90", name="lat_range"),
         CheckConstraint("lng BETWEEN -180 AND 180", name="lng_range"),
         CheckConstraint("radius_km > 0 AND radius_km <= 100", name="radius_range"),
+        Index("ix_helper_profiles_lat_lng", "lat", "lng"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

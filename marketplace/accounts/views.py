@@ -80,3 +80,5 @@ def helper_profile() -> str | Response:
             flash("Your helper profile is saved.", "success")
             return redirect(url_for("payments.payout_settings"))
     return render_template("accounts/helper_profile.html", form=form, profile=profile)
+
+from marketplace.accounts import availability_views  # noqa: E402,F401  (routes on bp)

@@ -161,6 +161,9 @@ def cancel_by_helper(mission_id: int, helper: User, reason: str) -> Mission:
     _release_assignment(mission)
     db.session.add(MissionCancellation(mission_id=mission.id, by_user_id=helper.id,
                                        role="helper", reason=text))
+    from marketplace.missions.matching import after_helper_withdrew
+
+    after_helper_withdrew(mission, helper)
     db.session.commit()
     return mission
 

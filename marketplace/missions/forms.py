@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from marketplace.core.money import MoneyFormatError, parse_major_to_cents
-from marketplace.missions.categories import category_choices
+from marketplace.missions.categories import FREE_HELP, category_choices
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -31,6 +32,10 @@ class MissionForm(FlaskForm):
     ends_at = DateTimeLocalField("End (Paris time)", format="%Y-%m-%dT%H:%M",
                                  validators=[InputRequired()])
     price = StringField("Price (€)", validators=[InputRequired(), Length(max=20)])
+    matching_mode = SelectField("How to find the helper", default="instant", choices=[
+        SelectChoice("instant", "Instant: the first available helper nearby takes it"),
+        SelectChoice("choose", "Choose: nearby helpers apply, I pick one"),
+        SelectChoice("operator", "Operator: our team finds the helper")])
 
     price_cents: int = 0
 
@@ -39,7 +44,10 @@ class MissionForm(FlaskForm):
             self.price_cents = parse_major_to_cents(field.data or "")
         except MoneyFormatError as exc:
             raise ValidationError(str(exc)) from exc
-        if self.price_cents <= 0:
+        if self.category.data == FREE_HELP:
+            if self.price_cents != 0:
+                raise ValidationError("Free help (coup de main) has no price: enter 0.")
+        elif self.price_cents <= 0:
             raise ValidationError("The price must be positive.")
 
     def starts_at_utc(self) -> datetime:
@@ -52,6 +60,25 @@ class MissionForm(FlaskForm):
 def _as_utc(local: datetime | None) -> datetime:
     assert local is not None
     return local.replace(tzinfo=PARIS).astimezone(UTC)
+
+
+class ApplyForm(FlaskForm):
+    message = TextAreaField("Message to the client",
+                            validators=[InputRequired(), Length(min=1, max=1000)])
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField("Message", validators=[InputRequired(), Length(min=1, max=2000)])
+
+
+class ReviewForm(FlaskForm):
+    stars = SelectField("Stars", coerce=int, validators=[InputRequired()], choices=[
+        SelectChoice(n, "★" * n) for n in range(5, 0, -1)])
+    comment = TextAreaField("Comment", validators=[Length(max=2000)])
+
+
+class HideReviewForm(FlaskForm):
+    note = StringField("Why hide it", validators=[InputRequired(), Length(min=3, max=500)])
 
 
 class ConfirmForm(FlaskForm):

@@ -1,20 +1,26 @@
-"""'Missions near me': the one place that knows how positions are queried.
+"""'Missions near me' and 'helpers near this mission', built on the indexed geo search.
 
-A bounding box on the (status, lat, lng) index narrows the rows, then the exact
-great-circle distance decides; results come back nearest first.
+Each page costs a fixed number of statements whatever the number of rows: one search
+returning ids and distances, then one query per kind of object shown (with selectinload).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import Integer, bindparam
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import HelperProfile
-from marketplace.core.geo import bounding_box, haversine_km
 from marketplace.extensions import db
+from marketplace.missions import geo
 from marketplace.missions.models import Mission
 from marketplace.missions.status import MissionStatus
+
+OPEN_FOR_HELPER: geo.Filters = (
+    Mission.status == MissionStatus.OPEN,
+    Mission.category.in_(bindparam("skills", expanding=True)),
+    Mission.client_id != bindparam("user_id", type_=Integer))
 
 
 @dataclass(frozen=True)
@@ -23,22 +29,39 @@ class NearbyMission:
     distance_km: float
 
 
+@dataclass(frozen=True)
+class NearbyHelper:
+    profile: HelperProfile
+    distance_km: float
+
+
 def open_missions_near(profile: HelperProfile, limit: int = 50) -> list[NearbyMission]:
     """Open missions within the helper's radius that match one of their skills."""
     skills = profile.skill_slugs
     if not skills:
         return []
-    min_lat, max_lat, min_lng, max_lng = bounding_box(profile.lat, profile.lng,
-                                                      profile.radius_km)
-    candidates = db.session.execute(
-        db.select(Mission)
-        .where(Mission.status == MissionStatus.OPEN,
-               Mission.lat.between(min_lat, max_lat), Mission.lng.between(min_lng, max_lng),
-               Mission.category.in_(skills), Mission.client_id != profile.user_id)
-        .options(selectinload(Mission.client))
-    ).scalars().all()
-    found = [NearbyMission(m, haversine_km(profile.lat, profile.lng, m.lat, m.lng))
-             for m in candidates]
-    found = [n for n in found if n.distance_km <= profile.radius_km]
-    found.sort(key=lambda n: (n.distance_km, n.mission.id))
-    return found[:limit]
+    rows = geo.missions_near(profile.lat, profile.lng, profile.radius_km, OPEN_FOR_HELPER, limit,
+                             {"skills": skills, "user_id": profile.user_id}, key="open-for-helper")
+    missions = load_missions([mission_id for mission_id, _ in rows])
+    return [NearbyMission(missions[i], d) for i, d in rows if i in missions]
+
+
+def load_missions(ids: list[int]) -> dict[int, Mission]:
+    """Missions by id with their client, in one statement plus one for the clients."""
+    if not ids:
+        return {}
+    found = db.session.execute(db.select(Mission).where(Mission.id.in_(ids))
+                               .options(selectinload(Mission.client))).scalars()
+    return {m.id: m for m in found}
+
+
+def load_profiles(rows: list[geo.Row]) -> list[NearbyHelper]:
+    """Helper profiles (with user and skills) for (profile id, km) rows, order kept."""
+    if not rows:
+        return []
+    found = db.session.execute(
+        db.select(HelperProfile).where(HelperProfile.id.in_([i for i, _ in rows]))
+        .options(selectinload(HelperProfile.user), selectinload(HelperProfile.skills))
+    ).scalars()
+    by_id = {p.id: p for p in found}
+    return [NearbyHelper(by_id[i], d) for i, d in rows if i in by_id]

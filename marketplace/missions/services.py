@@ -13,7 +13,10 @@ from marketplace.accounts.models import User
 from marketplace.core.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.core.models import utcnow
 from marketplace.extensions import db
-from marketplace.missions.categories import CATEGORIES
+from marketplace.missions import eligibility, modes
+from marketplace.missions.categories import get_category
+from marketplace.missions.matching_engine import start_matching
+from marketplace.missions.matching_models import MatchingMode
 from marketplace.missions.models import Assignment, Mission
 from marketplace.missions.status import Channel, MissionStatus, mission_transition
 from marketplace.notifications import events
@@ -35,14 +38,19 @@ class MissionDraft:
     starts_at: datetime
     ends_at: datetime
     price_cents: int
+    matching_mode: MatchingMode = MatchingMode.INSTANT
 
 
 def validate_draft(draft: MissionDraft) -> None:
     """Check the business rules a form cannot know (limits come from config)."""
     cfg = current_app.config
-    if draft.category not in CATEGORIES:
+    category = get_category(draft.category)
+    if category is None:
         raise DomainError("Unknown category.")
-    if not cfg["MISSION_MIN_PRICE_CENTS"] <= draft.price_cents <= cfg["MISSION_MAX_PRICE_CENTS"]:
+    if category.is_free:
+        if draft.price_cents != 0:
+            raise DomainError("Free help (coup de main) has no price.")
+    elif not cfg["MISSION_MIN_PRICE_CENTS"] <= draft.price_cents <= cfg["MISSION_MAX_PRICE_CENTS"]:
         raise DomainError("The price must be between {} and {} €.".format(
             cfg["MISSION_MIN_PRICE_CENTS"] // 100, cfg["MISSION_MAX_PRICE_CENTS"] // 100))
     if draft.starts_at <= utcnow():
@@ -64,10 +72,14 @@ def post_mission(client: User, draft: MissionDraft, channel: Channel = Channel.W
         price_cents=draft.price_cents, currency=current_app.config["CURRENCY"],
         commission_bps=0, commission_cents=0, channel=channel,
         booked_by_id=booked_by.id if booked_by else None,
+        # free help has nothing to authorize: it is open as soon as it is posted
+        status=MissionStatus.OPEN if draft.price_cents == 0 else MissionStatus.PENDING_PAYMENT,
     )
     client.is_client = True
     db.session.add(mission)
     fee_rules.snapshot_booking(mission)
+    db.session.flush()
+    start_matching(mission, draft.matching_mode)
     db.session.commit()
     return mission
 
@@ -130,15 +142,10 @@ def accept_mission(mission_id: int, helper: User) -> Mission:
 
 
 def _check_can_take(helper: User, mission: Mission) -> None:
-    profile = helper.helper_profile
-    if profile is None or not helper.is_helper:
-        raise Forbidden("Only helpers can accept missions.")
-    if mission.client_id == helper.id:
-        raise Forbidden("You cannot accept your own mission.")
-    if mission.category not in profile.skill_slugs:
-        raise Forbidden("This mission needs a skill you have not listed.")
-    if not profile.payouts_enabled:
-        raise Forbidden("Finish your payout setup with Stripe before accepting paid missions.")
+    reasons = eligibility.reasons_not_eligible(helper, mission)
+    refusal = modes.accept_refusal(mission.id)
+    if reasons or refusal:
+        raise Forbidden(reasons[0] if reasons else str(refusal))
     if mission.status != MissionStatus.OPEN:
         raise MissionNotOpenError("This mission is no longer open.")
 
@@ -160,6 +167,10 @@ def confirm_completion(mission_id: int, client: User) -> Mission:
         raise NotFound("No such mission.")
     if mission.status != MissionStatus.DONE:
         raise Conflict("Only a mission marked done by the helper can be confirmed.")
+    if mission.price_cents == 0:  # free help: nothing to capture, nobody to pay
+        move_mission(mission, MissionStatus.COMPLETED, completed_at=utcnow())
+        db.session.commit()
+        return mission
     payment = capture.authorized_payment(mission)
     pi = capture.capture_at_stripe(payment)
     move_mission(mission, MissionStatus.COMPLETED, completed_at=utcnow())

@@ -8,8 +8,9 @@ from werkzeug.wrappers import Response
 
 from marketplace.core.auth import role_required
 from marketplace.core.errors import DomainError
-from marketplace.missions import nearby, services
-from marketplace.missions.forms import ConfirmForm, MissionForm
+from marketplace.missions import modes, nearby, services
+from marketplace.missions.forms import ApplyForm, ConfirmForm, MissionForm
+from marketplace.missions.matching_models import MatchingMode
 from marketplace.missions.services import MissionDraft
 from marketplace.payments import checkout
 
@@ -39,12 +40,15 @@ def new_mission() -> str | Response:
             description=form.description.data or "", address=form.address.data or "",
             lat=float(form.lat.data), lng=float(form.lng.data),
             starts_at=form.starts_at_utc(), ends_at=form.ends_at_utc(),
-            price_cents=form.price_cents)
+            price_cents=form.price_cents,
+            matching_mode=MatchingMode(form.matching_mode.data or "instant"))
         try:
             mission = services.post_mission(current_user, draft)
         except DomainError as exc:
             form.form_errors.append(str(exc))
         else:
+            if mission.price_cents == 0:  # free help: nothing to pay, already open
+                return redirect(url_for("missions.detail", mission_id=mission.id))
             return redirect(url_for("missions.pay", mission_id=mission.id), code=307)
     return render_template("missions/new.html", form=form), (400 if form.errors else 200)
 
@@ -94,8 +98,10 @@ def near_me() -> str | Response:
     if profile is None:
         flash("Tell us your skills and where you live first.", "info")
         return redirect(url_for("accounts.helper_profile"))
-    return render_template("missions/near_me.html", profile=profile,
-                           results=nearby.open_missions_near(profile), form=ConfirmForm())
+    results = nearby.open_missions_near(profile)
+    return render_template("missions/near_me.html", profile=profile, results=results,
+                           form=ConfirmForm(), apply_form=ApplyForm(),
+                           modes=modes.modes_of([r.mission.id for r in results]))
 
 
 def _action(service_call: str, mission_id: int, message: str) -> Response:
@@ -123,3 +129,5 @@ def done(mission_id: int) -> Response:
 def confirm(mission_id: int) -> Response:
     return _action("confirm_completion", mission_id,
                    "Thank you! The payment is captured and the helper will be paid.")
+
+from marketplace.missions import conversation_views, matching_views  # noqa: E402,F401

@@ -53,3 +53,6 @@ def commissions_csv() -> Response:
     body = report.to_csv(report.rows(_filter(form)))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=commissions.csv"})
+
+
+from marketplace.operators import hotline_views  # noqa: E402,F401  (routes on bp)

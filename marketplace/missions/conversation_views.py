@@ -1,0 +1,65 @@
+"""Mission thread and reviews pages (thin: validate, one service, render/redirect)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from marketplace.accounts.models import User
+from marketplace.core.auth import role_required
+from marketplace.core.errors import DomainError
+from marketplace.extensions import db
+from marketplace.missions import messaging, reviews
+from marketplace.missions.forms import HideReviewForm, MessageForm, ReviewForm
+from marketplace.missions.views import bp
+
+
+@bp.route("/missions/<int:mission_id>/messages", methods=["GET", "POST"])
+@login_required
+def messages(mission_id: int) -> str | Response | tuple[str, int]:
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            messaging.post_message(current_user, mission_id, form.body.data or "")
+        except DomainError as exc:
+            form.body.errors = [str(exc)]
+        else:
+            return redirect(url_for("missions.messages", mission_id=mission_id))
+    mission, thread = messaging.thread(current_user, mission_id)
+    page = render_template("missions/messages.html", mission=mission, thread=thread, form=form)
+    return (page, 400) if form.errors else page
+
+
+@bp.route("/missions/<int:mission_id>/review", methods=["POST"])
+@login_required
+def review(mission_id: int) -> Response:
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    reviews.submit_review(current_user, mission_id, int(form.stars.data or 0),
+                          form.comment.data or "")
+    flash("Thank you! Your review is published when the other side has reviewed too, "
+          f"or {reviews.REVIEW_WINDOW_DAYS} days after confirmation.", "success")
+    return redirect(url_for("missions.detail", mission_id=mission_id))
+
+
+@bp.route("/users/<int:user_id>/reviews")
+@login_required
+def user_reviews(user_id: int) -> str:
+    user = db.get_or_404(User, user_id)
+    found = reviews.reviews_of(user.id)
+    rating = reviews.ratings_of([user.id]).get(user.id)
+    return render_template("missions/reviews.html", subject=user, reviews=found, rating=rating,
+                           hide_form=HideReviewForm())
+
+
+@bp.route("/ops/reviews/<int:review_id>/hide", methods=["POST"])
+@role_required("operator")
+def hide_review(review_id: int) -> Response:
+    form = HideReviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    hidden = reviews.hide_review(current_user, review_id, form.note.data or "")
+    flash("Review hidden; the note is kept with it.", "info")
+    return redirect(url_for("missions.user_reviews", user_id=hidden.subject_id))

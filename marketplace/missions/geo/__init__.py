@@ -1,0 +1,170 @@
+"""Index-backed 'nearest first' searches: the one place that knows the SQL dialect.
+
+Both searches are exact: the index narrows to a box a little larger than the circle, and
+`haversine_km` (a SQL function on both databases, the same formula as `core.geo`) keeps
+only points within the great-circle radius, inside the same query so LIMIT counts only
+real matches.
+
+- PostgreSQL (PostGIS required): `geom` is a Point in a metric projection (Lambert-93,
+  SRID 2154, `GEO_SRID`) kept up to date by a trigger from lat/lng, so the ORM never maps
+  it and SQLite needs no stand-in. Missions: KNN index scan `ORDER BY geom <-> point` with
+  the box as index condition and status/skill filters applied during the scan (a
+  btree_gist (category, status, geom) index prunes the usual one-skill search inside the
+  index). Helpers: KNN over homes within NEAR_FIRST_KM where they are dense, else GiST on
+  `ST_Expand(geom, radius_km * 1000 * margin)` for "whose area covers this point".
+  Planner traps avoided: no secondary ORDER BY key (it turns KNN into scan + sort); final
+  rows are re-sorted by exact km in Python instead.
+- SQLite: the composite (lat, lng) indexes with a bounding box, then exact distance.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    bindparam,
+    event,
+    func,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy.engine import Engine
+
+from marketplace.accounts.models import HelperProfile, User
+from marketplace.core.geo import bounding_box, haversine_km
+from marketplace.extensions import db
+from marketplace.missions.models import Mission
+
+# Lambert-93 stretches distances by at most ~0.3% over metropolitan France; the index box
+# is widened by this factor so no point within the true radius is left outside it.
+PROJECTION_MARGIN = 1.01
+MAX_HELPER_RADIUS_KM = 100.0
+NEAR_FIRST_KM = 5.0
+Row = tuple[int, float]
+Filters = tuple[ColumnElement[bool], ...]
+# Must match the expression of the GiST index ix_helper_profiles_area word for word.
+HELPER_AREA = "ST_Expand(helper_profiles.geom, helper_profiles.radius_km * 1010.0)"
+LAT, LNG = bindparam("geo_lat", type_=Float), bindparam("geo_lng", type_=Float)
+RADIUS, LIMIT = bindparam("geo_radius_km", type_=Float), bindparam("geo_limit", type_=Integer)
+BOX = [bindparam(f"geo_{k}", type_=Float) for k in ("min_lat", "max_lat", "min_lng", "max_lng")]
+# Statements are built once per (search, cache key, dialect) and reused with new values:
+# building and hashing a SQLAlchemy statement costs more than the indexed search itself.
+_STATEMENTS: dict[tuple[str, str, str], Select[Any]] = {}
+
+
+@event.listens_for(Engine, "connect")
+def _register_sqlite_haversine(dbapi_conn: Any, _record: object) -> None:
+    if isinstance(dbapi_conn, sqlite3.Connection):
+        dbapi_conn.create_function("haversine_km", 4, haversine_km, deterministic=True)
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _point() -> ColumnElement[Any]:
+    srid = int(current_app.config.get("GEO_SRID", 2154))
+    return func.ST_Transform(func.ST_SetSRID(func.ST_MakePoint(LNG, LAT), 4326), srid)
+
+
+def distance_to(model: Any) -> ColumnElement[float]:
+    """Great-circle km from a model's lat/lng to the searched point, as SQL."""
+    return func.haversine_km(model.lat, model.lng, LAT, LNG)
+
+
+def _cached(kind: str, key: str | None, build: Any, filters: Filters) -> Select[Any]:
+    if key is None:
+        return build(filters, _dialect())  # type: ignore[no-any-return]
+    slot = (kind, key, _dialect())
+    if slot not in _STATEMENTS:
+        _STATEMENTS[slot] = build(filters, slot[2])
+    return _STATEMENTS[slot]
+
+
+def _values(lat: float, lng: float, radius_km: float, limit: int,
+            params: dict[str, Any] | None) -> dict[str, Any]:
+    values = {"geo_lat": lat, "geo_lng": lng, "geo_radius_km": radius_km, "geo_limit": limit}
+    if _dialect() != "postgresql":
+        values.update(zip([b.key for b in BOX], bounding_box(lat, lng, radius_km), strict=True))
+    return {**values, **(params or {})}
+
+
+def missions_near(lat: float, lng: float, radius_km: float, filters: Filters, limit: int = 20,
+                  params: dict[str, Any] | None = None, key: str | None = None) -> list[Row]:
+    """(mission id, km) of missions within radius_km matching filters, nearest first.
+
+    `filters` are conditions on Mission, with bind parameters given in `params`; pass a
+    `key` naming them to reuse the built statement."""
+    query = _cached("missions", key, missions_near_query, tuple(filters))
+    return _run(query, _values(lat, lng, radius_km, limit, params))
+
+
+def missions_near_query(filters: Filters, dialect: str) -> Select[Any]:
+    distance = distance_to(Mission)
+    query = select(Mission.id, distance).where(distance <= RADIUS, *filters).limit(LIMIT)
+    if dialect == "postgresql":
+        geom, point = literal_column("missions.geom"), _point()
+        box = func.ST_Expand(point, RADIUS * literal_column("1010.0"))
+        return query.where(geom.op("&&")(box)).order_by(geom.op("<->")(point))
+    return query.where(Mission.lat.between(BOX[0], BOX[1]), Mission.lng.between(BOX[2], BOX[3])
+                       ).order_by(distance, Mission.id)
+
+
+def helpers_covering(lat: float, lng: float, filters: Filters, limit: int = 20,
+                     params: dict[str, Any] | None = None, key: str | None = None) -> list[Row]:
+    """(helper profile id, km) of helpers whose own radius covers the point, nearest first.
+
+    On PostgreSQL, first the nearest helpers within NEAR_FIRST_KM by KNN (enough where
+    helpers are dense); when that finds fewer than `limit`, the area index answers
+    (where helpers are sparse, few areas cover the point)."""
+    if _dialect() == "postgresql":
+        near = _cached("helpers-near", key, helpers_near_first_query, tuple(filters))
+        rows = _run(near, _values(lat, lng, NEAR_FIRST_KM, limit, params))
+        if len(rows) == limit:
+            return rows
+    query = _cached("helpers", key, helpers_covering_query, tuple(filters))
+    return _run(query, _values(lat, lng, MAX_HELPER_RADIUS_KM, limit, params))
+
+
+def _helpers_base(filters: Filters) -> tuple[Select[Any], ColumnElement[float]]:
+    distance = distance_to(HelperProfile)
+    return (select(HelperProfile.id, distance).join(User, User.id == HelperProfile.user_id)
+            .where(distance <= HelperProfile.radius_km, *filters).limit(LIMIT)), distance
+
+
+def helpers_near_first_query(filters: Filters, dialect: str) -> Select[Any]:
+    """PostgreSQL: KNN over helpers' homes within NEAR_FIRST_KM (dense areas)."""
+    query, distance = _helpers_base(filters)
+    geom, point = literal_column("helper_profiles.geom"), _point()
+    box = func.ST_Expand(point, RADIUS * literal_column("1010.0"))
+    return query.where(geom.op("&&")(box), distance <= RADIUS).order_by(geom.op("<->")(point))
+
+
+def helpers_covering_query(filters: Filters, dialect: str) -> Select[Any]:
+    query, distance = _helpers_base(filters)
+    if dialect == "postgresql":
+        return query.where(literal_column(HELPER_AREA).op("&&")(_point())).order_by(distance)
+    return query.where(HelperProfile.lat.between(BOX[0], BOX[1]),
+                       HelperProfile.lng.between(BOX[2], BOX[3])
+                       ).order_by(distance, HelperProfile.id)
+
+
+def _run(query: Select[Any], values: dict[str, Any]) -> list[Row]:
+    """Rows sorted by exact km: the projection's KNN order may swap near-ties (~0.2%)."""
+    rows = [(int(i), float(d)) for i, d in db.session.execute(query, values).all()]
+    return sorted(rows, key=lambda row: (row[1], row[0]))
+
+
+def explain(query: Select[Any], lat: float, lng: float, radius_km: float, limit: int = 20,
+            params: dict[str, Any] | None = None) -> str:
+    """The plan of a search, for the tests that keep it on its index (PostgreSQL)."""
+    bound = query.params(_values(lat, lng, radius_km, limit, params))
+    sql = bound.compile(db.session.get_bind(), compile_kwargs={"literal_binds": True})
+    return "\n".join(db.session.execute(text(f"EXPLAIN {sql}")).scalars())

@@ -1,0 +1,125 @@
+"""Geo search: the same set as brute-force great-circle distance, nearest first, on both
+databases; on PostgreSQL the plan stays an index scan (KNN for missions)."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import text
+
+from marketplace.accounts.models import HelperProfile, User
+from marketplace.core.geo import haversine_km
+from marketplace.core.models import utcnow
+from marketplace.extensions import db
+from marketplace.missions import geo
+from marketplace.missions.eligibility import Needs, helper_filters, helper_params
+from marketplace.missions.models import Mission
+from marketplace.missions.nearby import OPEN_FOR_HELPER
+from marketplace.missions.status import MissionStatus
+from tests.support.factories import Factories
+
+PARIS = (48.8566, 2.3522)
+
+
+def _random_points(rng: random.Random, n: int) -> list[tuple[float, float]]:
+    """Half in a dense cluster around Paris, half spread over metropolitan France."""
+    dense = [(PARIS[0] + rng.uniform(-0.1, 0.1), PARIS[1] + rng.uniform(-0.15, 0.15))
+             for _ in range(n // 2)]
+    wide = [(rng.uniform(42.5, 51.0), rng.uniform(-4.5, 8.0)) for _ in range(n - n // 2)]
+    return dense + wide
+
+
+def _add_missions(client: User, points: list[tuple[float, float]]) -> None:
+    start = utcnow() + timedelta(days=1)
+    db.session.add_all(Mission(
+        client_id=client.id, category="bricolage", title="t", description="d", address="a",
+        lat=lat, lng=lng, starts_at=start, ends_at=start + timedelta(hours=1),
+        price_cents=4500, currency="eur", commission_bps=0, commission_cents=0,
+        status=MissionStatus.OPEN) for lat, lng in points)
+    db.session.commit()
+
+
+def test_missions_near_matches_brute_force(ctx: Flask, make: Factories) -> None:
+    rng = random.Random(42)
+    client = make.client()
+    points = _random_points(rng, 400)
+    _add_missions(client, points)
+    by_id = {m.id: (m.lat, m.lng) for m in db.session.execute(db.select(Mission)).scalars()}
+    for _ in range(25):
+        lat, lng = rng.choice([*points[:200], (rng.uniform(43, 50), rng.uniform(-1, 6))])
+        radius = rng.choice([0.5, 2, 5, 15, 60])
+        found = geo.missions_near(lat, lng, radius, (), limit=10_000)
+        expected = sorted((haversine_km(lat, lng, *p), i) for i, p in by_id.items()
+                          if haversine_km(lat, lng, *p) <= radius)
+        assert sorted(i for i, _ in found) == sorted(i for _, i in expected)
+        distances = [d for _, d in found]
+        assert distances == pytest.approx(sorted(distances), abs=1e-3)  # nearest first
+
+
+def test_helpers_covering_matches_brute_force(ctx: Flask, make: Factories) -> None:
+    rng = random.Random(3)
+    spots = _random_points(rng, 300)
+    users = [User(email=f"h{i}@example.com", password_hash="x", full_name="H", is_helper=True)
+             for i in range(120)]
+    db.session.add_all(users)
+    db.session.flush()
+    db.session.add_all(HelperProfile(user_id=u.id, lat=lat, lng=lng,
+                                     radius_km=rng.choice([1, 3, 5, 10, 30]))
+                       for u, (lat, lng) in zip(users, spots[:120], strict=True))
+    db.session.commit()
+    profiles = db.session.execute(db.select(HelperProfile)).scalars().all()
+    for lat, lng in spots[120:160] + spots[:10]:
+        found = geo.helpers_covering(lat, lng, (), limit=10_000)
+        expected = {p.id for p in profiles if haversine_km(lat, lng, p.lat, p.lng) <= p.radius_km}
+        assert {i for i, _ in found} == expected
+        distances = [d for _, d in found]
+        assert distances == pytest.approx(sorted(distances), abs=1e-3)
+
+
+def _seed_many(client_id: int, n: int) -> None:
+    """Enough rows (PostgreSQL only) for the planner to choose between index and scan."""
+    db.session.execute(text(
+        "INSERT INTO missions (client_id, category, title, description, address, lat, lng,"
+        " starts_at, ends_at, price_cents, currency, commission_bps, commission_cents,"
+        " service_fee_cents, channel, status, created_at)"
+        " SELECT :c, (ARRAY['bricolage','menage','courses'])[1 + g % 3], 't', 'd', 'a',"
+        " 48.7 + random() * 0.3, 2.2 + random() * 0.3, now() + interval '1 day',"
+        " now() + interval '25 hours', 4500, 'eur', 0, 0, 0, 'web',"
+        " (ARRAY['open','assigned','completed'])[1 + g % 3], now()"
+        " FROM generate_series(1, :n) g"), {"c": client_id, "n": n})
+    db.session.execute(text(
+        "INSERT INTO users (email, password_hash, full_name, is_client, is_helper, is_operator,"
+        " is_suspended, created_at) SELECT 'g' || g || '@example.com', 'x', 'H', false, true,"
+        " false, false, now() FROM generate_series(1, :n) g"), {"n": n // 5})
+    db.session.execute(text(
+        "INSERT INTO helper_profiles (user_id, lat, lng, radius_km, details_submitted,"
+        " charges_enabled, payouts_enabled, created_at) SELECT id, 48.7 + random() * 0.3,"
+        " 2.2 + random() * 0.3, 10, true, true, true, now() FROM users WHERE is_helper"))
+    db.session.execute(text("INSERT INTO helper_skills (helper_profile_id, category)"
+                            " SELECT id, 'bricolage' FROM helper_profiles"))
+    db.session.commit()
+    db.session.execute(text("ANALYZE missions"))
+    db.session.execute(text("ANALYZE helper_profiles"))
+    db.session.execute(text("ANALYZE helper_skills"))
+    db.session.execute(text("ANALYZE users"))
+
+
+def test_postgis_plans_use_the_gist_indexes(ctx: Flask, make: Factories) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostGIS plans: PostgreSQL only")
+    _seed_many(make.client().id, 30_000)
+    query = geo.missions_near_query(OPEN_FOR_HELPER, "postgresql")
+    plan = geo.explain(query, 48.85, 2.35, 5, params={"skills": ["bricolage"], "user_id": 0})
+    assert "Index Scan using ix_missions_" in plan and "Order By" in plan, plan
+    assert "Sort" not in plan and "Seq Scan" not in plan, plan
+    filters = helper_filters(free=False)
+    needs = Needs("bricolage", 0, 48.85, 2.35, utcnow(), utcnow() + timedelta(hours=1), False)
+    plan = geo.explain(geo.helpers_near_first_query(filters, "postgresql"), 48.85, 2.35,
+                       geo.NEAR_FIRST_KM, params=helper_params(needs))
+    assert "Index Scan using ix_helper_profiles_geom" in plan and "Order By" in plan, plan
+    plan = geo.explain(geo.helpers_covering_query(filters, "postgresql"), 48.85, 2.35,
+                       geo.MAX_HELPER_RADIUS_KM, params=helper_params(needs))
+    assert "ix_helper_profiles_area" in plan and "Seq Scan on helper_profiles" not in plan, plan

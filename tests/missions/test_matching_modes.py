@@ -1,0 +1,132 @@
+"""The three matching modes and escalation: instant waves widen on a clock (advanced here
+by passing `now`, and by the real worker in the integration test), 'choose' lets the
+client pick among applicants, 'operator' goes straight to the operator queue; a helper
+who gives a mission back puts it into matching again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from marketplace.accounts.models import User
+from marketplace.accounts.services import make_operator
+from marketplace.core.errors import Forbidden
+from marketplace.core.models import utcnow
+from marketplace.extensions import db
+from marketplace.missions import matching, matching_engine, services
+from marketplace.missions.matching_models import MatchingMode, MissionMatching, MissionOffer
+from marketplace.missions.models import Mission
+from marketplace.missions.status import MissionStatus
+from tests.support.factories import ASNIERES, PASSWORD, Factories
+from tests.support.forms import login, post_form
+
+KM_LAT = 1 / 111.2  # degrees of latitude per km
+
+
+def _helper_at(make: Factories, km: float) -> User:
+    return make.helper(lat=ASNIERES[0] + km * KM_LAT, lng=ASNIERES[1], radius_km=15)
+
+
+def _mission(make: Factories, mode: MatchingMode) -> Mission:
+    mission = make.mission()
+    db.session.get(MissionMatching, mission.id).mode = mode  # type: ignore[union-attr]
+    db.session.commit()
+    return mission
+
+
+def _offered(mission: Mission) -> set[int]:
+    return set(db.session.execute(db.select(MissionOffer.helper_id).where(
+        MissionOffer.mission_id == mission.id)).scalars())
+
+
+def test_instant_waves_widen_every_ten_minutes_then_escalate(ctx: Flask,
+                                                              make: Factories) -> None:
+    near, middle, far = (_helper_at(make, km) for km in (2, 5, 8))
+    _helper_at(make, 12)  # beyond the last wave: never offered
+    mission = _mission(make, MatchingMode.INSTANT)
+    t0 = utcnow()
+    assert matching_engine.advance(mission.id, t0).startswith("wave 1")
+    assert _offered(mission) == {near.id}
+    assert matching_engine.advance(mission.id, t0 + timedelta(minutes=9)) == "not due"
+    matching_engine.advance(mission.id, t0 + timedelta(minutes=10, seconds=1))
+    assert _offered(mission) == {near.id, middle.id}
+    matching_engine.advance(mission.id, t0 + timedelta(minutes=20, seconds=2))
+    assert _offered(mission) == {near.id, middle.id, far.id}
+    assert matching_engine.advance(mission.id, t0 + timedelta(minutes=30, seconds=3)
+                                   ).startswith("escalated")
+    assert [m.id for m, _ in matching_engine.operator_queue()] == [mission.id]
+
+
+def test_first_accept_stops_the_waves(ctx: Flask, make: Factories) -> None:
+    helper = _helper_at(make, 1)
+    mission = _mission(make, MatchingMode.INSTANT)
+    matching_engine.advance(mission.id)
+    services.accept_mission(mission.id, helper)
+    assert matching_engine.advance(mission.id, utcnow() + timedelta(hours=1)) != "escalated"
+    assert matching_engine.due_missions(utcnow() + timedelta(hours=1)) == []
+    assert matching_engine.operator_queue() == []
+
+
+def test_choose_mode_client_picks_an_applicant(client: FlaskClient, make: Factories) -> None:
+    owner = make.client()
+    mission = make.mission(owner)
+    db.session.get(MissionMatching, mission.id).mode = MatchingMode.CHOOSE  # type: ignore[union-attr]
+    db.session.commit()
+    applicant, other = _helper_at(make, 1), _helper_at(make, 2)
+    with pytest.raises(Forbidden):  # in 'choose' mode nobody just accepts
+        services.accept_mission(mission.id, other)
+    login(client, applicant.email)
+    response = post_form(client, "/helper/missions", {"message": "<b>I have tools</b>"},
+                         f"/missions/{mission.id}/apply")
+    assert response.status_code == 302
+    login(client, owner.email)
+    page = client.get(f"/missions/{mission.id}/applicants").get_data(as_text=True)
+    assert "&lt;b&gt;I have tools&lt;/b&gt;" in page and "<b>I have" not in page
+    assert "1.0 km" in page and "no review yet" in page
+    post_form(client, f"/missions/{mission.id}/applicants", {"helper_id": str(other.id)},
+              f"/missions/{mission.id}/choose")  # did not apply: refused
+    post_form(client, f"/missions/{mission.id}/applicants",
+              {"helper_id": str(applicant.id)}, f"/missions/{mission.id}/choose")
+    db.session.expire_all()
+    chosen = db.session.get(Mission, mission.id)
+    assert chosen is not None and chosen.helper_id == applicant.id
+    assert chosen.status == MissionStatus.ASSIGNED
+
+
+def test_choose_mode_escalates_after_the_delay(ctx: Flask, make: Factories) -> None:
+    _helper_at(make, 1)
+    mission = _mission(make, MatchingMode.CHOOSE)
+    t0 = utcnow()
+    assert matching_engine.advance(mission.id, t0) == "invited 1 helpers"
+    assert matching_engine.advance(mission.id, t0 + timedelta(hours=3)) == "not due"
+    assert matching_engine.advance(mission.id, t0 + timedelta(hours=4, seconds=1)
+                                   ).startswith("escalated")
+
+
+def test_operator_mode_queues_and_an_operator_assigns(client: FlaskClient,
+                                                      make: Factories) -> None:
+    helper = _helper_at(make, 1)
+    mission = _mission(make, MatchingMode.OPERATOR)
+    with pytest.raises(Forbidden):
+        services.accept_mission(mission.id, helper)
+    matching_engine.advance(mission.id)
+    login(client, make_operator("ops@example.com", PASSWORD).email)
+    assert f"#{mission.id} " in client.get("/ops/matching").get_data(as_text=True)
+    post_form(client, f"/missions/{mission.id}/helpers", {"helper_id": str(helper.id)},
+              f"/missions/{mission.id}/assign")
+    assert f"#{mission.id} " not in client.get("/ops/matching").get_data(as_text=True)
+
+
+def test_a_helper_giving_back_restarts_matching(ctx: Flask, make: Factories) -> None:
+    first, second = _helper_at(make, 1), _helper_at(make, 2)
+    mission = _mission(make, MatchingMode.INSTANT)
+    matching_engine.advance(mission.id)
+    services.accept_mission(mission.id, first)
+    matching.withdraw(first, mission.id)
+    assert mission.status == MissionStatus.OPEN and mission.helper_id is None
+    assert matching_engine.due_missions() == [mission.id]
+    services.accept_mission(mission.id, second)
+    assert mission.helper_id == second.id
