@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from flask_migrate import upgrade
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from marketplace.extensions import db
 
@@ -17,8 +20,21 @@ def reset_schema() -> None:
 
 
 def empty_tables() -> None:
+    """Empty every table; on PostgreSQL retry when the session's worker, still finishing a
+    job from the test, deadlocks with the TRUNCATE (its locks go away a moment later)."""
     db.session.remove()
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    for attempt in range(5):
+        try:
+            _empty(tables)
+            return
+        except OperationalError as exc:
+            if "deadlock" not in str(exc) or attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def _empty(tables: list[str]) -> None:
     with db.engine.begin() as conn:
         if db.engine.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
