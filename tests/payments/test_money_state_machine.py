@@ -211,9 +211,16 @@ class MoneyMachine(RuleBasedStateMachine):
 
 
 @pytest.fixture
-def machine_env(app: Flask, stripe_emulator: StripeEmulator):  # type: ignore[no-untyped-def]
+def machine_env(app: Flask, stripe_emulator: StripeEmulator,  # type: ignore[no-untyped-def]
+                monkeypatch: pytest.MonkeyPatch):
+    """Session app and emulator, webhooks to a live server paused, payouts released by the
+    machine itself, and one argon2 hash reused (the machine creates users per example)."""
     global EMU
     EMU = stripe_emulator
+    from marketplace.accounts import services as account_services
+
+    hashed = account_services.hash_password(PASSWORD)
+    monkeypatch.setattr(account_services, "hash_password", lambda _password: hashed)
     endpoints = stripe_emulator.webhooks.endpoints[:]
     stripe_emulator.webhooks.endpoints.clear()
     with app.app_context():
@@ -238,6 +245,7 @@ def test_money_state_machine(machine_env: None) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 def test_money_state_machine_500_examples(machine_env: None,
                                           request: pytest.FixtureRequest) -> None:
     if "slow" not in (request.config.getoption("markexpr") or ""):

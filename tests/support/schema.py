@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import current_app
 from flask_migrate import upgrade
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from marketplace.extensions import db
 
@@ -21,11 +24,26 @@ def reset_schema() -> None:
 
 
 def empty_tables() -> None:
-    """Delete every row (ids keep growing on PostgreSQL) and drop queued jobs with them."""
+    """Empty every table but seeded reference data, and drop queued jobs with the rows.
+
+    On PostgreSQL retry when the session's worker, still finishing a job from the test,
+    deadlocks with the TRUNCATE (its locks go away a moment later).
+    """
     db.session.remove()
     current_app.extensions["celery"].control.purge()
     tables = [t.name for t in reversed(db.metadata.sorted_tables)
               if t.name not in SEEDED_TABLES]
+    for attempt in range(5):
+        try:
+            _empty(tables)
+            return
+        except OperationalError as exc:
+            if "deadlock" not in str(exc) or attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def _empty(tables: list[str]) -> None:
     with db.engine.begin() as conn:
         if db.engine.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
