@@ -24,6 +24,7 @@ from marketplace.core.models import TimestampMixin, utcnow
 from marketplace.extensions import db
 from marketplace.missions.models import Assignment, Mission
 from marketplace.missions.status import MissionStatus
+from marketplace.notifications import events
 from marketplace.payments import capture, fee_rules
 from marketplace.payments.fees import FeeFormula, fee_of
 from marketplace.payments.models import Payment
@@ -86,6 +87,7 @@ def cancel_by_client(mission_id: int, client: User, reason: str) -> Cancellation
     if mission.status not in CLIENT_CANCELLABLE:
         raise Conflict("This mission can no longer be cancelled; contact us for a refund.")
     terms = terms_for_client(mission)
+    helper = mission.helper
     payment = _held_payment(mission)
     pi = None
     if payment is not None and not terms.free:
@@ -106,6 +108,7 @@ def cancel_by_client(mission_id: int, client: User, reason: str) -> Cancellation
     db.session.add(MissionCancellation(mission_id=mission.id, by_user_id=client.id,
                                        role="client", reason=text,
                                        late_fee_cents=terms.late_fee_cents))
+    events.mission_cancelled(mission, helper, text, terms.helper_cents if not terms.free else 0)
     db.session.commit()
     return terms
 
@@ -159,8 +162,11 @@ def cancel_by_helper(mission_id: int, helper: User, reason: str) -> Mission:
     move_mission(mission, MissionStatus.OPEN, helper_id=None)
     fee_rules.restore_booked_commission(mission)
     _release_assignment(mission)
-    db.session.add(MissionCancellation(mission_id=mission.id, by_user_id=helper.id,
-                                       role="helper", reason=text))
+    record = MissionCancellation(mission_id=mission.id, by_user_id=helper.id, role="helper",
+                                 reason=text)
+    db.session.add(record)
+    db.session.flush()
+    events.helper_withdrew(mission, helper, record.id)
     from marketplace.missions.matching import after_helper_withdrew
 
     after_helper_withdrew(mission, helper)

@@ -53,6 +53,53 @@ CATALOG: dict[str, dict[str, Message]] = {
                       "receive {{ amount }}. Stripe then pays it to your bank on its usual "
                       "schedule."),
     },
+    "payment_action_needed": {
+        "fr": Message("Action requise : « {{ title }} »",
+                      "Le paiement de votre mission n'est pas garanti : {{ reason }} "
+                      "Autorisez à nouveau votre carte depuis la page de la mission."),
+        "en": Message("Action needed: “{{ title }}”",
+                      "Your mission's payment is not secured: {{ reason }} Authorize your "
+                      "card again from the mission page."),
+    },
+    "payment_action_needed_helper": {
+        "fr": Message("Paiement en attente : « {{ title }} »",
+                      "Le client doit autoriser à nouveau sa carte. Nous vous prévenons dès "
+                      "que le paiement est garanti."),
+        "en": Message("Payment pending: “{{ title }}”",
+                      "The client must authorize their card again. We will tell you as soon "
+                      "as the payment is secured."),
+    },
+    "dispute_opened": {
+        "fr": Message("Litige ouvert : « {{ title }} »",
+                      "Un litige est ouvert ({{ reason }}). Le paiement de l'intervenant est "
+                      "suspendu le temps que notre équipe l'examine."),
+        "en": Message("Dispute opened: “{{ title }}”",
+                      "A dispute is open ({{ reason }}). The helper's payout is on hold while "
+                      "our team looks into it."),
+    },
+    "dispute_resolved": {
+        "fr": Message("Litige résolu : « {{ title }} »",
+                      "Décision : {{ resolution }}. Intervenant : {{ helper_amount }} ; "
+                      "remboursé au client : {{ refund_amount }}. Note : {{ note }}"),
+        "en": Message("Dispute resolved: “{{ title }}”",
+                      "Decision: {{ resolution }}. Helper: {{ helper_amount }}; refunded to "
+                      "the client: {{ refund_amount }}. Note: {{ note }}"),
+    },
+    "mission_cancelled": {
+        "fr": Message("Mission annulée : « {{ title }} »",
+                      "Le client a annulé la mission ({{ reason }}).{% if fee %} Frais "
+                      "d'annulation tardive versés : {{ fee }}.{% endif %}"),
+        "en": Message("Mission cancelled: “{{ title }}”",
+                      "The client cancelled the mission ({{ reason }}).{% if fee %} Late "
+                      "cancellation fee paid to you: {{ fee }}.{% endif %}"),
+    },
+    "helper_withdrew": {
+        "fr": Message("{{ helper }} ne peut plus assurer « {{ title }} »",
+                      "Votre mission est de nouveau proposée aux intervenants proches. Rien "
+                      "de plus ne vous est facturé."),
+        "en": Message("{{ helper }} can no longer do “{{ title }}”",
+                      "Your mission is offered to nearby helpers again. You pay nothing more."),
+    },
     "reminder": {
         "fr": Message("Demain : « {{ title }} »",
                       "Rappel : la mission « {{ title }} » commence le {{ starts_at }} "

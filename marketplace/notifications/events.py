@@ -65,3 +65,50 @@ def payout_sent(payout: Payout) -> None:
             "price": format_cents(mission.price_cents, payout.currency),
             "commission": format_cents(mission.commission_cents, payout.currency)},
            key=f"payout_sent:{payout.id}", link=public_url("/helper/payouts"))
+
+
+def payment_action_needed(payment: Payment) -> None:
+    """The client must act; the assigned helper learns the payment is not secured yet."""
+    from marketplace.core.models import utcnow
+
+    mission = payment.mission
+    hour = int(utcnow().timestamp()) // 3600  # at most one reminder an hour per payment
+    reason = (payment.failure_message or "").removeprefix("Action needed: ")
+    notify(mission.client, "payment_action_needed", {"title": mission.title, "reason": reason},
+           key=f"action_needed:{payment.id}:{hour}", link=_mission_link(mission))
+    if mission.helper is not None:
+        notify(mission.helper, "payment_action_needed_helper", {"title": mission.title},
+               key=f"action_needed_helper:{payment.id}:{hour}", link=_mission_link(mission))
+
+
+def _parties(mission: Mission) -> list[User]:
+    return [p for p in (mission.client, mission.helper) if p is not None]
+
+
+def dispute_opened(mission: Mission, dispute_id: int, reason: str) -> None:
+    for person in _parties(mission):
+        notify(person, "dispute_opened", {"title": mission.title, "reason": reason},
+               key=f"dispute_opened:{dispute_id}:{person.id}", link=_mission_link(mission))
+
+
+def dispute_resolved(mission: Mission, dispute_id: int, resolution: str, helper_cents: int,
+                     refund_cents: int, note: str) -> None:
+    context = {"title": mission.title, "resolution": resolution, "note": note,
+               "helper_amount": format_cents(helper_cents, mission.currency),
+               "refund_amount": format_cents(refund_cents, mission.currency)}
+    for person in _parties(mission):
+        notify(person, "dispute_resolved", context,
+               key=f"dispute_resolved:{dispute_id}:{person.id}", link=_mission_link(mission))
+
+
+def mission_cancelled(mission: Mission, helper: User | None, reason: str, fee_cents: int) -> None:
+    if helper is None:
+        return
+    fee = format_cents(fee_cents, mission.currency) if fee_cents else ""
+    notify(helper, "mission_cancelled", {"title": mission.title, "reason": reason, "fee": fee},
+           key=f"mission_cancelled:{mission.id}:{helper.id}", link=_mission_link(mission))
+
+
+def helper_withdrew(mission: Mission, helper: User, cancellation_id: int) -> None:
+    notify(mission.client, "helper_withdrew", {"title": mission.title, "helper": helper.full_name},
+           key=f"helper_withdrew:{cancellation_id}", link=_mission_link(mission))

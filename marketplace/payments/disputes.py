@@ -21,6 +21,7 @@ from marketplace.core.models import TimestampMixin, utcnow
 from marketplace.extensions import db
 from marketplace.missions.models import Mission
 from marketplace.missions.status import MissionStatus
+from marketplace.notifications import events
 from marketplace.payments import capture, ledger
 from marketplace.payments.ledger import Line
 from marketplace.payments.models import Payment, Payout
@@ -67,6 +68,8 @@ def open_by_client(mission_id: int, client: User, reason: str) -> Dispute:
     _move(mission, MissionStatus.DISPUTED)
     dispute = Dispute(mission_id=mission.id, opened_by="client", reason=reason.strip()[:500])
     db.session.add(dispute)
+    db.session.flush()
+    events.dispute_opened(mission, dispute.id, dispute.reason)
     db.session.commit()
     return dispute
 
@@ -87,6 +90,8 @@ def open_from_stripe(obj: dict) -> Dispute | None:
     db.session.add(dispute)
     _hold_payout(mission.id, "A dispute is open with the client's bank.")
     _record_withdrawal(mission, payment, obj)
+    db.session.flush()
+    events.dispute_opened(mission, dispute.id, dispute.reason)
     db.session.commit()
     return dispute
 
@@ -177,6 +182,8 @@ def resolve(operator: User, dispute_id: int, resolution: str, helper_cents: int 
     audit.record(operator, "dispute.resolve", "dispute", dispute.id, note=dispute.note,
                  after={"resolution": resolution, "helper_cents": to_helper,
                         "refund_cents": refund_cents})
+    events.dispute_resolved(mission, dispute.id, resolution, to_helper, refund_cents,
+                            dispute.note or "")
     db.session.commit()
     return dispute
 

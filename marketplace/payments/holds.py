@@ -18,6 +18,7 @@ from marketplace.core.models import utcnow
 from marketplace.extensions import db
 from marketplace.missions.models import Mission
 from marketplace.missions.status import MissionStatus
+from marketplace.notifications import events
 from marketplace.payments.gateway import CardDeclined, GatewayError, PaymentIntentInfo
 from marketplace.payments.models import Payment
 from marketplace.payments.provider import gateway
@@ -102,6 +103,7 @@ def _held(payment: Payment, pi: PaymentIntentInfo) -> PaymentStatus:
 def _needs_client(payment: Payment, message: str) -> PaymentStatus:
     payment.status = payment_transition(payment.status, PaymentStatus.FAILED)
     payment.failure_message = f"Action needed: {message}"[:255]
+    events.payment_action_needed(payment)
     db.session.commit()
     return payment.status
 
@@ -117,4 +119,5 @@ def hold_lapsed(payment: Payment) -> None:
     if payment.status == PaymentStatus.AUTHORIZED and payment.mission.status in ACTIVE:
         payment.status = payment_transition(payment.status, PaymentStatus.FAILED)
         payment.failure_message = "Action needed: the card hold expired; authorize again."
+        events.payment_action_needed(payment)
         payment.payment_intent_id = None

@@ -1,0 +1,55 @@
+"""Money events reach the people concerned: disputes, cancellations, withdrawals."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from marketplace.accounts.services import make_operator
+from marketplace.extensions import db
+from marketplace.missions import cancellation
+from marketplace.missions import services as missions
+from marketplace.notifications.models import Notification
+from marketplace.payments import disputes
+from marketplace.payments.emulator import StripeEmulator
+from tests.support.factories import Factories
+from tests.support.money import authorized_mission, done_mission, onboarded_helper
+
+
+def events_for(user_id: int) -> list[str]:
+    return sorted(n.event for n in db.session.execute(
+        db.select(Notification).where(Notification.user_id == user_id)).scalars())
+
+
+def test_a_dispute_tells_both_sides_when_opened_and_resolved(
+        ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
+    mission = done_mission(make, emu)
+    client_id, helper_id = mission.client_id, mission.helper_id
+    assert helper_id is not None
+    dispute = disputes.open_by_client(mission.id, mission.client, "The shelf fell again")
+    operator = make_operator("ops@example.com", "operator password 1")
+    disputes.resolve(operator, dispute.id, "split", 2000, "Half the work was done")
+    for person in (client_id, helper_id):
+        assert {"dispute_opened", "dispute_resolved"} <= set(events_for(person))
+    resolved = db.session.execute(db.select(Notification).where(
+        Notification.event == "dispute_resolved", Notification.user_id == helper_id)).scalar_one()
+    assert "20,00" in resolved.body and "Half the work was done" in resolved.body
+
+
+def test_client_cancellation_tells_the_helper(ctx: Flask, make: Factories,
+                                              emu: StripeEmulator) -> None:
+    mission = authorized_mission(make, emu)
+    helper = onboarded_helper(make, emu)
+    missions.accept_mission(mission.id, helper)
+    cancellation.cancel_by_client(mission.id, mission.client, "Plans changed")
+    assert "mission_cancelled" in events_for(helper.id)
+
+
+def test_a_helper_withdrawing_tells_the_client(ctx: Flask, make: Factories,
+                                              emu: StripeEmulator) -> None:
+    mission = authorized_mission(make, emu)
+    helper = onboarded_helper(make, emu)
+    missions.accept_mission(mission.id, helper)
+    cancellation.cancel_by_helper(mission.id, helper, "Car broke down")
+    note = db.session.execute(db.select(Notification).where(
+        Notification.event == "helper_withdrew")).scalar_one()
+    assert note.user_id == mission.client_id and helper.full_name in note.title
