@@ -25,6 +25,7 @@ from marketplace.payments.status import PayoutStatus, payout_transition
 
 log = logging.getLogger(__name__)
 KEY_LIFETIME_HOURS = 24
+MAX_ATTEMPTS = 10  # then the payout waits in the operators' queue with its error
 
 
 def release_payout(payout_id: int) -> PayoutStatus:
@@ -106,12 +107,15 @@ def _hold(payout: Payout, reason: str) -> PayoutStatus:
 
 
 def _record_failure(payout: Payout, exc: GatewayError) -> PayoutStatus:
-    """Keep the error on the row; transient errors re-raise so the task retries."""
+    """Keep the error on the row; transient errors re-raise so the task retries, until the
+    attempt cap turns the payout FAILED for an operator to look at and retry."""
     payout.last_error = str(exc)[:500]
-    if not exc.transient:
+    retry = exc.transient and payout.attempts < MAX_ATTEMPTS
+    if not retry:
         payout.status = payout_transition(payout.status, PayoutStatus.FAILED)
     db.session.commit()
-    log.warning("payout %s failed (transient=%s): %s", payout.id, exc.transient, exc)
-    if exc.transient:
+    log.warning("payout %s failed (attempt %s, transient=%s): %s", payout.id, payout.attempts,
+                exc.transient, exc)
+    if retry:
         raise exc
     return payout.status

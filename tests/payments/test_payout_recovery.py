@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 
 from marketplace.extensions import db
@@ -46,3 +47,25 @@ def test_replaying_a_paid_payout_does_nothing(ctx: Flask, stripe_emulator: Strip
     assert release_payout(payout_id) == PayoutStatus.PAID
     assert release_payout(payout_id) == PayoutStatus.PAID
     assert len(stripe_emulator.objects("transfer")) == 1
+
+
+def test_transient_failures_stop_at_the_cap_and_wait_for_an_operator(
+        ctx: Flask, stripe_emulator: StripeEmulator) -> None:
+    from marketplace.payments.gateway import GatewayError
+    from marketplace.payments.payouts import MAX_ATTEMPTS
+
+    [payout_id] = seed_due_payouts(stripe_emulator, 1)
+    stripe_emulator.faults.append(
+        lambda method, path, params: (503, {"error": {"type": "api_error", "message": "down"}})
+        if path == "/v1/transfers" else None)
+    try:
+        for _ in range(MAX_ATTEMPTS - 1):
+            with pytest.raises(GatewayError):
+                release_payout(payout_id)
+            db.session.rollback()
+        assert release_payout(payout_id) == PayoutStatus.FAILED
+    finally:
+        stripe_emulator.faults.clear()
+    payout = db.session.get(Payout, payout_id)
+    assert payout is not None and payout.attempts == MAX_ATTEMPTS
+    assert payout.last_error and stripe_emulator.objects("transfer") == []
