@@ -17,6 +17,7 @@ from marketplace.extensions import db
 from marketplace.notifications.catalog import message_for
 from marketplace.notifications.models import (
     Channel,
+    DeliveryStatus,
     Notification,
     NotificationDelivery,
     NotificationSettings,
@@ -106,3 +107,20 @@ def save_settings(user_id: int, *, locale: str, email: bool, sms: bool) -> Notif
     db.session.add(settings)
     db.session.commit()
     return settings
+
+
+def failed_deliveries(limit: int = 50) -> list[NotificationDelivery]:
+    """Deliveries that gave up after their attempt cap, newest first (operators' view)."""
+    return list(db.session.execute(
+        db.select(NotificationDelivery).where(NotificationDelivery.status == DeliveryStatus.FAILED)
+        .order_by(NotificationDelivery.id.desc()).limit(limit)).scalars())
+
+
+def retry_delivery(delivery_id: int) -> None:
+    """An operator sends a failed delivery again (after fixing an address, say)."""
+    delivery = db.session.get(NotificationDelivery, delivery_id)
+    if delivery is None or delivery.status != DeliveryStatus.FAILED:
+        raise DomainError("Only a failed delivery can be retried.")
+    delivery.status, delivery.attempts, delivery.last_error = DeliveryStatus.PENDING, 0, None
+    outbox.enqueue("notifications.deliver", delivery.id)
+    db.session.commit()

@@ -169,3 +169,25 @@ def test_twilio_errors_are_sorted(twilio: FakeTwilio, status: int, error: type) 
     twilio.status = status
     with pytest.raises(error):
         TwilioSmsProvider("AC1", "tok", "+33100000000", twilio.url).send("+336", "x")
+
+
+def test_operators_retry_a_failed_delivery(client: FlaskClient, make: Factories,
+                                           mailbox: Mailbox) -> None:
+    from marketplace.accounts.services import make_operator
+
+    user = make.client()
+    services.notify(user, "payment_failed", {"title": "Walk Rex", "reason": "x"}, key="f9")
+    db.session.commit()
+    [delivery] = deliveries()
+    delivery.status, delivery.attempts, delivery.last_error = (DeliveryStatus.FAILED, 8,
+                                                               "mailbox full")
+    db.session.commit()
+    login(client, make_operator("ops@example.com", "operator password 1").email,
+          "operator password 1")
+    assert "mailbox full" in client.get("/ops/notifications/failed").get_data(as_text=True)
+    post_form(client, "/ops/notifications/failed",
+              action=f"/ops/notifications/{delivery.id}/retry")
+    db.session.refresh(delivery)
+    assert delivery.status == DeliveryStatus.PENDING and delivery.attempts == 0
+    assert deliver(delivery.id) == DeliveryStatus.SENT
+    assert len(mailbox.to(user.email)) == 1
