@@ -31,6 +31,7 @@ def celery_config(app: Flask) -> dict[str, Any]:
             "payout-sweeper": {"task": "payouts.sweep", "schedule": 60.0},
             "notification-sweeper": {"task": "notifications.sweep", "schedule": 60.0},
             "worker-heartbeat": {"task": "ops.heartbeat", "schedule": 30.0},
+            "expire-unassigned": {"task": "missions.expire_unassigned", "schedule": 600.0},
             "mission-reminders": {"task": "notifications.reminders", "schedule": 3600.0},
             "webhook-backfill": {"task": "webhooks.backfill", "schedule": 900.0},
             "webhook-sweeper": {"task": "webhooks.sweep", "schedule": 60.0},

@@ -8,6 +8,7 @@ flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
 
 import workers.matching  # noqa: E402  (register tasks)
+import workers.missions  # noqa: E402
 import workers.money  # noqa: E402  (register tasks)
 import workers.notifications  # noqa: E402  (register tasks)
 import workers.ops  # noqa: E402

@@ -100,6 +100,15 @@ CATALOG: dict[str, dict[str, Message]] = {
         "en": Message("{{ helper }} can no longer do “{{ title }}”",
                       "Your mission is offered to nearby helpers again. You pay nothing more."),
     },
+    "mission_expired": {
+        "fr": Message("Mission expirée : « {{ title }} »",
+                      "Personne n'a pu prendre votre mission avant son début. Elle est "
+                      "annulée et rien ne vous est débité ; vous pouvez la publier à "
+                      "nouveau à une autre date."),
+        "en": Message("Mission expired: “{{ title }}”",
+                      "Nobody could take your mission before it started. It is cancelled and "
+                      "nothing is charged; you can post it again for another date."),
+    },
     "reminder": {
         "fr": Message("Demain : « {{ title }} »",
                       "Rappel : la mission « {{ title }} » commence le {{ starts_at }} "

@@ -112,3 +112,8 @@ def mission_cancelled(mission: Mission, helper: User | None, reason: str, fee_ce
 def helper_withdrew(mission: Mission, helper: User, cancellation_id: int) -> None:
     notify(mission.client, "helper_withdrew", {"title": mission.title, "helper": helper.full_name},
            key=f"helper_withdrew:{cancellation_id}", link=_mission_link(mission))
+
+
+def mission_expired(mission: Mission) -> None:
+    notify(mission.client, "mission_expired", {"title": mission.title},
+           key=f"mission_expired:{mission.id}", link=_mission_link(mission))
