@@ -1,10 +1,10 @@
 """The matching clock: waves of offers, then escalation to the operator queue.
 
-Driven by the worker: `matching.advance` runs right after posting (through the outbox)
-and `matching.sweep` (beat, every MATCHING_SWEEP_SECONDS) advances every mission whose
-next step is due, so a lost message or a mission paid later only waits for the next
-sweep. Each step is claimed by a conditional UPDATE on (mission, step), so the sweeper
-and a direct task can never both run the same wave.
+Driven by the worker: `matching.sweep` (beat, every MATCHING_SWEEP_SECONDS) advances
+every open mission whose next step is due (the first step is due at posting, and waits
+for the card authorization of paid missions), so nothing depends on a message that
+could be lost. Each step is claimed by a conditional UPDATE on (mission, step), so two
+sweeps (or a `matching.advance` task) can never both run the same wave.
 
 - instant: wave k offers the mission to eligible helpers within MATCHING_WAVES_KM[k]
   (default 3, 6, 10 km), every MATCHING_WAVE_SECONDS (600); after the last wave, escalate;
@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import update
 
-from marketplace.core import outbox
 from marketplace.core.models import utcnow
 from marketplace.extensions import db
 from marketplace.missions import eligibility
@@ -39,7 +38,6 @@ def start_matching(mission: Mission, mode: MatchingMode) -> MissionMatching:
     """Record how the mission finds its helper; its first step is due now (same transaction)."""
     state = MissionMatching(mission_id=mission.id, mode=mode, wave=0, next_wave_at=utcnow())
     db.session.add(state)
-    outbox.enqueue("matching.advance", mission.id)
     return state
 
 
@@ -48,7 +46,6 @@ def restart_matching(mission_id: int) -> None:
     db.session.execute(update(MissionMatching).where(MissionMatching.mission_id == mission_id)
                        .values(wave=0, next_wave_at=utcnow(), escalated_at=None,
                                escalation_reason=None))
-    outbox.enqueue("matching.advance", mission_id)
 
 
 def advance(mission_id: int, now: datetime | None = None) -> str:

@@ -123,3 +123,6 @@ def test_postgis_plans_use_the_gist_indexes(ctx: Flask, make: Factories) -> None
     plan = geo.explain(geo.helpers_covering_query(filters, "postgresql"), 48.85, 2.35,
                        geo.MAX_HELPER_RADIUS_KM, params=helper_params(needs))
     assert "ix_helper_profiles_area" in plan and "Seq Scan on helper_profiles" not in plan, plan
+    plan = geo.explain(geo.helpers_two_step_query(filters, "postgresql"), 48.85, 2.35,
+                       geo.NEAR_FIRST_KM, params=helper_params(needs))
+    assert "One-Time Filter" in plan and "ix_helper_profiles_geom" in plan, plan

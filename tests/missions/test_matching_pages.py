@@ -88,8 +88,7 @@ def test_helpers_page_query_count_is_constant_and_ranked(client: FlaskClient,
     _cheap_helpers(mission.lat, mission.lng, 49)
     page = client.get(url).get_data(as_text=True)
     assert page.count('class="card helper"') == 50 and "Why this helper" in page
-    # PostgreSQL may answer a dense area with one search instead of two: never more
-    assert _statements_for(client, url) <= one
+    assert _statements_for(client, url) == one
 
 
 def test_another_client_gets_404_on_the_helpers_page(client: FlaskClient,

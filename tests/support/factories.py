@@ -9,6 +9,7 @@ from marketplace.accounts.models import User
 from marketplace.core.models import utcnow
 from marketplace.extensions import db
 from marketplace.missions import services as missions
+from marketplace.missions.matching_models import MatchingMode
 from marketplace.missions.models import Mission
 from marketplace.missions.status import MissionStatus
 from marketplace.payments.models import Payment
@@ -46,15 +47,15 @@ class Factories:
 
     def mission(self, client: User | None = None, *, lat: float = ASNIERES[0],
                 lng: float = ASNIERES[1], category: str = "bricolage", price_cents: int = 4500,
-                authorized: bool = True) -> Mission:
+                authorized: bool = True, mode: MatchingMode = MatchingMode.INSTANT) -> Mission:
         """A posted mission; `authorized` gives it a card hold and makes it open."""
         start = utcnow() + timedelta(days=1)
         draft = missions.MissionDraft(
             category=category, title="Fix a shelf", description="Two shelves to fix",
             address="1 rue de Paris, Asnières", lat=lat, lng=lng, starts_at=start,
-            ends_at=start + timedelta(hours=2), price_cents=price_cents)
+            ends_at=start + timedelta(hours=2), price_cents=price_cents, matching_mode=mode)
         mission = missions.post_mission(client or self.client(), draft)
-        if authorized:
+        if authorized and mission.status == MissionStatus.PENDING_PAYMENT:
             db.session.add(Payment(mission_id=mission.id, amount_cents=mission.total_cents,
                                    currency=mission.currency, status=PaymentStatus.AUTHORIZED,
                                    payment_intent_id=f"pi_test{mission.id}"))

@@ -34,6 +34,7 @@ from sqlalchemy import (
     literal_column,
     select,
     text,
+    union_all,
 )
 from sqlalchemy.engine import Engine
 
@@ -121,14 +122,12 @@ def helpers_covering(lat: float, lng: float, filters: Filters, limit: int = 20,
                      params: dict[str, Any] | None = None, key: str | None = None) -> list[Row]:
     """(helper profile id, km) of helpers whose own radius covers the point, nearest first.
 
-    On PostgreSQL, first the nearest helpers within NEAR_FIRST_KM by KNN (enough where
-    helpers are dense); when that finds fewer than `limit`, the area index answers
-    (where helpers are sparse, few areas cover the point)."""
+    On PostgreSQL one statement: the nearest helpers within NEAR_FIRST_KM by KNN (enough
+    where helpers are dense); only when that finds fewer than `limit` does the area index
+    run (where helpers are sparse, few areas cover the point) -- a one-time filter."""
     if _dialect() == "postgresql":
-        near = _cached("helpers-near", key, helpers_near_first_query, tuple(filters))
-        rows = _run(near, _values(lat, lng, NEAR_FIRST_KM, limit, params))
-        if len(rows) == limit:
-            return rows
+        query = _cached("helpers-pg", key, helpers_two_step_query, tuple(filters))
+        return _run(query, _values(lat, lng, NEAR_FIRST_KM, limit, params))[:limit]
     query = _cached("helpers", key, helpers_covering_query, tuple(filters))
     return _run(query, _values(lat, lng, MAX_HELPER_RADIUS_KM, limit, params))
 
@@ -147,6 +146,14 @@ def helpers_near_first_query(filters: Filters, dialect: str) -> Select[Any]:
     return query.where(geom.op("&&")(box), distance <= RADIUS).order_by(geom.op("<->")(point))
 
 
+def helpers_two_step_query(filters: Filters, dialect: str) -> Any:
+    """PostgreSQL: near-first KNN, then the area search only if it found too few."""
+    near = helpers_near_first_query(filters, dialect).cte("near_first")
+    found = select(func.count()).select_from(near).scalar_subquery()
+    area = helpers_covering_query(filters, dialect).where(found < LIMIT).subquery("by_area")
+    return union_all(select(*near.c), select(*area.c))
+
+
 def helpers_covering_query(filters: Filters, dialect: str) -> Select[Any]:
     query, distance = _helpers_base(filters)
     if dialect == "postgresql":
@@ -156,10 +163,10 @@ def helpers_covering_query(filters: Filters, dialect: str) -> Select[Any]:
                        ).order_by(distance, HelperProfile.id)
 
 
-def _run(query: Select[Any], values: dict[str, Any]) -> list[Row]:
-    """Rows sorted by exact km: the projection's KNN order may swap near-ties (~0.2%)."""
-    rows = [(int(i), float(d)) for i, d in db.session.execute(query, values).all()]
-    return sorted(rows, key=lambda row: (row[1], row[0]))
+def _run(query: Any, values: dict[str, Any]) -> list[Row]:
+    """Distinct rows sorted by exact km (the projection's KNN order may swap near-ties)."""
+    rows = {int(i): float(d) for i, d in db.session.execute(query, values).all()}
+    return sorted(rows.items(), key=lambda row: (row[1], row[0]))
 
 
 def explain(query: Select[Any], lat: float, lng: float, radius_km: float, limit: int = 20,
