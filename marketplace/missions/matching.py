@@ -19,6 +19,7 @@ from marketplace.missions.matching_models import MatchingMode, MissionMatching, 
 from marketplace.missions.models import Assignment, Mission
 from marketplace.missions.services import MissionNotOpenError, move_mission
 from marketplace.missions.status import MissionStatus
+from marketplace.notifications import events
 
 
 def _mission_for_matcher(user: User, mission_id: int) -> Mission:
@@ -85,6 +86,8 @@ def apply(helper: User, mission_id: int, message: str) -> MissionOffer:
         raise DomainError(f"Write a message of 1 to {MAX_APPLICATION_CHARS} characters.")
     offer = _offer_for(mission, helper)
     offer.applied_at, offer.message, offer.withdrawn_at = utcnow(), text, None
+    db.session.flush()
+    events.application_received(mission, helper, offer.id, text)
     db.session.commit()
     return offer
 

@@ -26,6 +26,7 @@ from marketplace.missions import eligibility
 from marketplace.missions.matching_models import MatchingMode, MissionMatching, MissionOffer
 from marketplace.missions.models import Mission
 from marketplace.missions.status import MissionStatus
+from marketplace.notifications import events
 
 INVITATIONS = 20
 
@@ -105,6 +106,7 @@ def _offer(mission: Mission, wave: int, within_km: float | None) -> int:
     fresh = [(users[pid], km) for pid, km in rows if users[pid] not in already]
     db.session.add_all(MissionOffer(mission_id=mission.id, helper_id=uid, wave=wave,
                                     distance_km=km) for uid, km in fresh)
+    events.new_missions_nearby(mission, fresh)
     return len(fresh)
 
 

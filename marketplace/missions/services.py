@@ -169,11 +169,13 @@ def confirm_completion(mission_id: int, client: User) -> Mission:
         raise Conflict("Only a mission marked done by the helper can be confirmed.")
     if mission.price_cents == 0:  # free help: nothing to capture, nobody to pay
         move_mission(mission, MissionStatus.COMPLETED, completed_at=utcnow())
+        events.review_request(mission)
         db.session.commit()
         return mission
     payment = capture.authorized_payment(mission)
     pi = capture.capture_at_stripe(payment)
     move_mission(mission, MissionStatus.COMPLETED, completed_at=utcnow())
     capture.record_capture(mission, payment, pi)
+    events.review_request(mission)
     db.session.commit()
     return mission

@@ -109,6 +109,28 @@ CATALOG: dict[str, dict[str, Message]] = {
                       "Nobody could take your mission before it started. It is cancelled and "
                       "nothing is charged; you can post it again for another date."),
     },
+    "review_request": {
+        "fr": Message("Votre avis sur « {{ title }} »",
+                      "Notez {{ other }} (1 à 5 étoiles). Les deux avis sont publiés ensemble, "
+                      "ou au bout de 7 jours."),
+        "en": Message("Your review of “{{ title }}”",
+                      "Rate {{ other }} (1 to 5 stars). Both reviews are published together, "
+                      "or after 7 days."),
+    },
+    "application_received": {
+        "fr": Message("Nouvelle candidature pour « {{ title }} »",
+                      "{{ helper }} se propose : « {{ message }} »"),
+        "en": Message("New application for “{{ title }}”",
+                      "{{ helper }} offers to help: “{{ message }}”"),
+    },
+    "new_missions_nearby": {
+        "fr": Message("Nouvelles missions près de chez vous",
+                      "« {{ title }} » à {{ distance }} km{% if more %} et d'autres{% endif %}. "
+                      "Premier arrivé, premier servi."),
+        "en": Message("New missions near you",
+                      "“{{ title }}” {{ distance }} km away{% if more %} and more{% endif %}. "
+                      "First come, first served."),
+    },
     "reminder": {
         "fr": Message("Demain : « {{ title }} »",
                       "Rappel : la mission « {{ title }} » commence le {{ starts_at }} "

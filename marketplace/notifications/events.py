@@ -117,3 +117,35 @@ def helper_withdrew(mission: Mission, helper: User, cancellation_id: int) -> Non
 def mission_expired(mission: Mission) -> None:
     notify(mission.client, "mission_expired", {"title": mission.title},
            key=f"mission_expired:{mission.id}", link=_mission_link(mission))
+
+
+def review_request(mission: Mission) -> None:
+    """Both sides of a completed mission are asked to rate each other."""
+    pairs = [(mission.client, mission.helper), (mission.helper, mission.client)]
+    for person, other in pairs:
+        if person is not None and other is not None:
+            notify(person, "review_request", {"title": mission.title, "other": other.full_name},
+                   key=f"review_request:{mission.id}:{person.id}", link=_mission_link(mission))
+
+
+def application_received(mission: Mission, helper: User, offer_id: int, message: str) -> None:
+    notify(mission.client, "application_received",
+           {"title": mission.title, "helper": helper.full_name, "message": message[:200]},
+           key=f"application:{offer_id}", link=public_url(f"/missions/{mission.id}/applicants"))
+
+
+NEARBY_EVERY_S = 1800  # at most one "new missions near you" per helper per half hour
+
+
+def new_missions_nearby(mission: Mission, helper_ids_km: list[tuple[int, float]]) -> None:
+    """Tell offered helpers, rate-limited: a burst of missions makes one notification."""
+    from marketplace.accounts.models import User
+    from marketplace.core.models import utcnow
+
+    slot = int(utcnow().timestamp()) // NEARBY_EVERY_S
+    for helper_id, km in helper_ids_km:
+        helper = db.session.get(User, helper_id)
+        if helper is not None:
+            notify(helper, "new_missions_nearby",
+                   {"title": mission.title, "distance": f"{km:.1f}", "more": False},
+                   key=f"nearby:{helper_id}:{slot}", link=public_url("/helper/missions"))
