@@ -77,12 +77,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from marketplace.core.dates import paris_time
     from marketplace.core.money import format_cents
     from marketplace.missions.categories import category_label
 
     app.jinja_env.filters["money"] = format_cents
     app.jinja_env.filters["category"] = category_label
-    app.jinja_env.filters["localtime"] = _paris_time
+    app.jinja_env.filters["localtime"] = paris_time
     from marketplace.payments import fee_rules
 
     app.jinja_env.globals.update(format_cents=format_cents, helper_terms=fee_rules.terms_for_helper,
@@ -108,15 +109,6 @@ def _auto_confirm_delta(app: Flask) -> object:
     from datetime import timedelta
 
     return timedelta(seconds=app.config["AUTO_CONFIRM_SECONDS"])
-
-
-def _paris_time(value: object) -> str:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    if not isinstance(value, datetime):
-        return ""
-    return value.astimezone(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y %H:%M")
 
 
 def register_cli(app: Flask) -> None:

@@ -7,16 +7,15 @@ slots is offered only missions that start inside one. Time off always wins.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.accounts.models import HelperProfile
+from marketplace.core.dates import PARIS
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.extensions import db
 
-PARIS = ZoneInfo("Europe/Paris")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 

@@ -88,7 +88,7 @@ def cancel_by_client(mission_id: int, client: User, reason: str) -> Cancellation
         raise Conflict("This mission can no longer be cancelled; contact us for a refund.")
     terms = terms_for_client(mission)
     helper = mission.helper
-    payment = _held_payment(mission)
+    payment = held_payment(mission)
     pi = None
     if payment is not None and not terms.free:
         pi = capture.capture_at_stripe(payment, terms.late_fee_cents)
@@ -113,7 +113,7 @@ def cancel_by_client(mission_id: int, client: User, reason: str) -> Cancellation
     return terms
 
 
-def _held_payment(mission: Mission) -> Payment | None:
+def held_payment(mission: Mission) -> Payment | None:
     return db.session.execute(
         db.select(Payment).where(Payment.mission_id == mission.id,
                                  Payment.status == PaymentStatus.AUTHORIZED,

@@ -36,7 +36,7 @@ def expire(mission_id: int) -> bool:
     mission = db.session.get(Mission, mission_id)
     if mission is None or mission.status not in UNASSIGNED or mission.starts_at > utcnow():
         return False
-    payment = cancellation._held_payment(mission)
+    payment = cancellation.held_payment(mission)
     if payment is not None:
         cancellation.release_and_cancel(mission, payment)
     else:

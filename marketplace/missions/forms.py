@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
+from marketplace.core.dates import PARIS
 from marketplace.core.money import MoneyFormatError, parse_major_to_cents
 from marketplace.missions.categories import FREE_HELP, category_choices
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 class MissionForm(FlaskForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from marketplace.core.dates import paris_time
 from marketplace.core.money import format_cents
 from marketplace.extensions import db
 from marketplace.notifications.services import notify, public_url
@@ -14,13 +15,7 @@ if TYPE_CHECKING:
     from marketplace.payments.models import Payment, Payout
 
 
-def _local(value: object) -> str:
-    from marketplace import _paris_time
-
-    return _paris_time(value)
-
-
-def _mission_link(mission: Mission) -> str:
+def mission_link(mission: Mission) -> str:
     return public_url(f"/missions/{mission.id}")
 
 
@@ -28,21 +23,21 @@ def payment_authorized(payment: Payment) -> None:
     mission = payment.mission
     notify(mission.client, "payment_authorized",
            {"title": mission.title, "total": format_cents(payment.amount_cents, payment.currency)},
-           key=f"payment_authorized:{payment.id}", link=_mission_link(mission))
+           key=f"payment_authorized:{payment.id}", link=mission_link(mission))
 
 
 def payment_failed(payment: Payment, payment_intent_id: str) -> None:
     mission = payment.mission
     notify(mission.client, "payment_failed",
            {"title": mission.title, "reason": payment.failure_message or "declined"},
-           key=f"payment_failed:{payment.id}:{payment_intent_id}", link=_mission_link(mission))
+           key=f"payment_failed:{payment.id}:{payment_intent_id}", link=mission_link(mission))
 
 
 def helper_assigned(mission: Mission, helper: User, assignment_id: int) -> None:
     notify(mission.client, "helper_assigned",
            {"title": mission.title, "helper": helper.full_name,
-            "starts_at": _local(mission.starts_at)},
-           key=f"helper_assigned:{assignment_id}", link=_mission_link(mission))
+            "starts_at": paris_time(mission.starts_at)},
+           key=f"helper_assigned:{assignment_id}", link=mission_link(mission))
 
 
 def mission_done(mission: Mission) -> None:
@@ -50,7 +45,7 @@ def mission_done(mission: Mission) -> None:
     notify(mission.client, "mission_done",
            {"title": mission.title, "helper": helper_name,
             "total": format_cents(mission.total_cents, mission.currency)},
-           key=f"mission_done:{mission.id}", link=_mission_link(mission))
+           key=f"mission_done:{mission.id}", link=mission_link(mission))
 
 
 def payout_sent(payout: Payout) -> None:
@@ -75,10 +70,10 @@ def payment_action_needed(payment: Payment) -> None:
     hour = int(utcnow().timestamp()) // 3600  # at most one reminder an hour per payment
     reason = (payment.failure_message or "").removeprefix("Action needed: ")
     notify(mission.client, "payment_action_needed", {"title": mission.title, "reason": reason},
-           key=f"action_needed:{payment.id}:{hour}", link=_mission_link(mission))
+           key=f"action_needed:{payment.id}:{hour}", link=mission_link(mission))
     if mission.helper is not None:
         notify(mission.helper, "payment_action_needed_helper", {"title": mission.title},
-               key=f"action_needed_helper:{payment.id}:{hour}", link=_mission_link(mission))
+               key=f"action_needed_helper:{payment.id}:{hour}", link=mission_link(mission))
 
 
 def _parties(mission: Mission) -> list[User]:
@@ -88,7 +83,7 @@ def _parties(mission: Mission) -> list[User]:
 def dispute_opened(mission: Mission, dispute_id: int, reason: str) -> None:
     for person in _parties(mission):
         notify(person, "dispute_opened", {"title": mission.title, "reason": reason},
-               key=f"dispute_opened:{dispute_id}:{person.id}", link=_mission_link(mission))
+               key=f"dispute_opened:{dispute_id}:{person.id}", link=mission_link(mission))
 
 
 def dispute_resolved(mission: Mission, dispute_id: int, resolution: str, helper_cents: int,
@@ -98,7 +93,7 @@ def dispute_resolved(mission: Mission, dispute_id: int, resolution: str, helper_
                "refund_amount": format_cents(refund_cents, mission.currency)}
     for person in _parties(mission):
         notify(person, "dispute_resolved", context,
-               key=f"dispute_resolved:{dispute_id}:{person.id}", link=_mission_link(mission))
+               key=f"dispute_resolved:{dispute_id}:{person.id}", link=mission_link(mission))
 
 
 def mission_cancelled(mission: Mission, helper: User | None, reason: str, fee_cents: int) -> None:
@@ -106,17 +101,17 @@ def mission_cancelled(mission: Mission, helper: User | None, reason: str, fee_ce
         return
     fee = format_cents(fee_cents, mission.currency) if fee_cents else ""
     notify(helper, "mission_cancelled", {"title": mission.title, "reason": reason, "fee": fee},
-           key=f"mission_cancelled:{mission.id}:{helper.id}", link=_mission_link(mission))
+           key=f"mission_cancelled:{mission.id}:{helper.id}", link=mission_link(mission))
 
 
 def helper_withdrew(mission: Mission, helper: User, cancellation_id: int) -> None:
     notify(mission.client, "helper_withdrew", {"title": mission.title, "helper": helper.full_name},
-           key=f"helper_withdrew:{cancellation_id}", link=_mission_link(mission))
+           key=f"helper_withdrew:{cancellation_id}", link=mission_link(mission))
 
 
 def mission_expired(mission: Mission) -> None:
     notify(mission.client, "mission_expired", {"title": mission.title},
-           key=f"mission_expired:{mission.id}", link=_mission_link(mission))
+           key=f"mission_expired:{mission.id}", link=mission_link(mission))
 
 
 def review_request(mission: Mission) -> None:
@@ -125,7 +120,7 @@ def review_request(mission: Mission) -> None:
     for person, other in pairs:
         if person is not None and other is not None:
             notify(person, "review_request", {"title": mission.title, "other": other.full_name},
-                   key=f"review_request:{mission.id}:{person.id}", link=_mission_link(mission))
+                   key=f"review_request:{mission.id}:{person.id}", link=mission_link(mission))
 
 
 def application_received(mission: Mission, helper: User, offer_id: int, message: str) -> None:

@@ -6,11 +6,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import selectinload
 
+from marketplace.core.dates import paris_time
 from marketplace.core.models import utcnow
 from marketplace.extensions import db
 from marketplace.missions.models import Mission
 from marketplace.missions.status import MissionStatus
-from marketplace.notifications.events import _local, _mission_link
+from marketplace.notifications.events import mission_link
 from marketplace.notifications.services import notify
 
 LEAD = timedelta(hours=24)
@@ -28,12 +29,12 @@ def send_reminders(now: datetime | None = None) -> int:
     ).scalars().all()
     sent = 0
     for mission in missions:
-        context = {"title": mission.title, "starts_at": _local(mission.starts_at),
+        context = {"title": mission.title, "starts_at": paris_time(mission.starts_at),
                    "address": mission.address}
         for person in (mission.client, mission.helper):
             if person is not None and notify(person, "reminder", context,
                                              key=f"reminder:{mission.id}:{person.id}",
-                                             link=_mission_link(mission)):
+                                             link=mission_link(mission)):
                 sent += 1
     db.session.commit()
     return sent

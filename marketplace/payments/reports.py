@@ -1,12 +1,11 @@
-"""Read models for money pages: payouts for a helper, commissions for operators."""
+"""Read models for money pages: a helper's payouts (commissions: commission_report.py)."""
 
 from __future__ import annotations
 
-from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
 from marketplace.extensions import db
-from marketplace.payments.models import Payment, Payout
+from marketplace.payments.models import Payout
 
 
 def payouts_of_helper(helper_id: int) -> list[Payout]:
@@ -15,7 +14,3 @@ def payouts_of_helper(helper_id: int) -> list[Payout]:
         db.select(Payout).where(Payout.helper_id == helper_id)
         .options(selectinload(Payout.mission)).order_by(Payout.id.desc())
     ).scalars())
-
-
-def count_payments() -> int:
-    return int(db.session.execute(db.select(func.count(Payment.id))).scalar_one())
