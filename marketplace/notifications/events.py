@@ -49,13 +49,8 @@ def mission_done(mission: Mission) -> None:
 
 
 def payout_sent(payout: Payout) -> None:
-    from marketplace.accounts.models import User
-
-    helper = db.session.get(User, payout.helper_id)
     mission = payout.mission
-    if helper is None:
-        return
-    notify(helper, "payout_sent",
+    notify(payout.helper, "payout_sent",
            {"title": mission.title, "amount": format_cents(payout.amount_cents, payout.currency),
             "price": format_cents(mission.price_cents, payout.currency),
             "commission": format_cents(mission.commission_cents, payout.currency)},

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.accounts.models import User
 from marketplace.core.models import TimestampMixin
 from marketplace.extensions import db
 from marketplace.missions.models import Mission, _enum
@@ -72,6 +73,7 @@ class Payout(TimestampMixin, db.Model):
 
     mission: Mapped[Mission] = relationship()
     payment: Mapped[Payment] = relationship()
+    helper: Mapped[User] = relationship()
 
 
 class LedgerTransaction(TimestampMixin, db.Model):

@@ -8,6 +8,9 @@ transfer_group and metadata before creating one. Ledger and status change in one
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+
+from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import HelperProfile
 from marketplace.core import failpoints as fp
@@ -30,23 +33,21 @@ MAX_ATTEMPTS = 10  # then the payout waits in the operators' queue with its erro
 
 def release_payout(payout_id: int) -> PayoutStatus:
     """Send the helper's share if it is due; safe to call any number of times."""
-    payout = db.session.get(Payout, payout_id, with_for_update=True)
-    if payout is None:
-        raise NotFound(f"payout {payout_id} does not exist")
+    due = _load_for_release(payout_id)
+    payout = due.payout
     if payout.status not in (PayoutStatus.SCHEDULED, PayoutStatus.HELD):
         db.session.rollback()
         return payout.status
     if utcnow() < payout.release_after:
         db.session.rollback()
         return payout.status
-    if _disputed(payout.mission_id):
+    if due.disputed:
         return _hold(payout, "A dispute is open on this mission.")
-    profile = _helper_profile(payout.helper_id)
-    if profile is None or not profile.payouts_enabled or not profile.stripe_account_id:
+    if not due.payouts_enabled or not due.stripe_account_id:
         return _hold(payout, "Waiting for the helper to finish payout setup with Stripe.")
     failpoint(fp.PAYOUT_BEFORE_TRANSFER)
     try:
-        transfer = _transfer(payout, profile.stripe_account_id)
+        transfer = _transfer(payout, due.stripe_account_id)
     except GatewayError as exc:
         return _record_failure(payout, exc)
     failpoint(fp.PAYOUT_AFTER_TRANSFER)
@@ -55,18 +56,37 @@ def release_payout(payout_id: int) -> PayoutStatus:
     return PayoutStatus.PAID
 
 
-def _disputed(mission_id: int) -> bool:
+@dataclass(frozen=True)
+class _Due:
+    payout: Payout
+    stripe_account_id: str | None
+    payouts_enabled: bool
+    disputed: bool
+
+
+def _load_for_release(payout_id: int) -> _Due:
+    """Lock the payout and read everything the decision needs in one statement: the payment
+    and mission (for the transfer and the helper's notification), the helper's Stripe
+    account, and whether a dispute is open. Payouts run by the thousand; round trips count."""
     from marketplace.payments.disputes import Dispute
 
-    return db.session.execute(
-        db.select(Dispute.id).where(Dispute.mission_id == mission_id, Dispute.status == "open")
-    ).first() is not None
-
-
-def _helper_profile(helper_id: int) -> HelperProfile | None:
-    return db.session.execute(
-        db.select(HelperProfile).where(HelperProfile.user_id == helper_id)
-    ).scalar_one_or_none()
+    open_dispute = (db.select(Dispute.id)
+                    .where(Dispute.mission_id == Payout.mission_id, Dispute.status == "open")
+                    .exists())
+    row = db.session.execute(
+        db.select(Payout, HelperProfile.stripe_account_id, HelperProfile.payouts_enabled,
+                  open_dispute)
+        .outerjoin(HelperProfile, HelperProfile.user_id == Payout.helper_id)
+        .options(joinedload(Payout.payment, innerjoin=True),
+                 joinedload(Payout.mission, innerjoin=True),
+                 joinedload(Payout.helper, innerjoin=True))
+        .where(Payout.id == payout_id)
+        .with_for_update(of=Payout)
+    ).first()
+    if row is None:
+        raise NotFound(f"payout {payout_id} does not exist")
+    payout, account_id, enabled, disputed = row
+    return _Due(payout, account_id, bool(enabled), bool(disputed))
 
 
 def _transfer(payout: Payout, destination: str) -> TransferInfo:

@@ -6,7 +6,6 @@ JSON shape (keys, nesting, types) is the one the real API returns for the pinned
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
 from pathlib import Path
@@ -22,9 +21,20 @@ def resources() -> dict[str, Any]:
         return json.load(fh)["resources"]
 
 
+@functools.cache
+def _fixture_json(name: str) -> str:
+    return json.dumps(resources()[name])
+
+
 def template(name: str) -> dict[str, Any]:
     """Return a private deep copy of the fixture for ``name`` (e.g. ``"charge"``)."""
-    return copy.deepcopy(resources()[name])
+    return json.loads(_fixture_json(name))
+
+
+def clone(obj: Any) -> Any:
+    """A deep copy of JSON-shaped data; the C JSON codec is several times faster than
+    ``copy.deepcopy``, and every emulator object is JSON by construction."""
+    return json.loads(json.dumps(obj))
 
 
 def fill(obj: dict[str, Any], **values: Any) -> dict[str, Any]:

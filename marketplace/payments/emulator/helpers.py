@@ -50,6 +50,7 @@ def reset(store: Store) -> None:
         store.objects.clear()
         store.meta.clear()
         store.order.clear()
+        store.by_kind.clear()
         store.idempotency.clear()
         store.links.clear()
         store.clock_offset = 0

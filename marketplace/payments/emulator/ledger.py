@@ -76,12 +76,23 @@ def refundable(store: Store, charge: dict[str, Any]) -> int:
 
 def transferable(store: Store, charge: dict[str, Any]) -> int:
     """What can still be transferred with ``source_transaction=charge``."""
-    moved = sum(
-        tr["amount"] - tr["amount_reversed"]
-        for tr in store.all("transfer")
-        if tr["source_transaction"] == charge["id"]
-    )
-    return refundable(store, charge) - moved
+    return refundable(store, charge) - _transferred(store, charge["id"])
+
+
+def _transferred(store: Store, charge_id: str) -> int:
+    """Net amount transferred from a charge, kept on the charge's private data so a
+    transfer never rescans every transfer (computed once for state files that predate it)."""
+    meta = store.meta[charge_id]
+    if "transferred" not in meta:
+        meta["transferred"] = sum(
+            tr["amount"] - tr["amount_reversed"] for tr in store.all("transfer")
+            if tr["source_transaction"] == charge_id)
+    return int(meta["transferred"])
+
+
+def _count_transferred(store: Store, charge_id: str | None, amount: int) -> None:
+    if charge_id and store.get(charge_id, "charge") is not None:
+        store.meta[charge_id]["transferred"] = _transferred(store, charge_id) + amount
 
 
 def transfer(
@@ -109,6 +120,7 @@ def transfer(
         source_transaction=source_transaction, source_type="card",
         transfer_group=transfer_group,
     )
+    _count_transferred(store, source_transaction, amount)
     return store.add(tr, scope=ctx.account)
 
 
@@ -128,6 +140,7 @@ def reverse_transfer(
         metadata=metadata, source_refund=None, transfer=tr["id"],
     )
     store.add(trr, scope=ctx.account)
+    _count_transferred(store, tr["source_transaction"], -amount)
     tr["amount_reversed"] += amount
     tr["reversed"] = tr["amount_reversed"] >= tr["amount"]
     tr["reversals"]["data"].insert(0, trr)

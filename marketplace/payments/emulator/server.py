@@ -17,6 +17,7 @@ from werkzeug.wrappers import Request, Response
 
 from . import helpers, pages
 from .errors import StripeError, invalid_param
+from .fixtures import clone
 from .params import get_list, parse_pairs
 from .routes import build_map
 from .store import API_VERSION, Ctx, Store, random_token
@@ -30,14 +31,17 @@ FaultHook = Callable[[str, str, dict[str, Any]], "tuple[int, dict[str, Any]] | N
 
 
 class _QuietHandler(WSGIRequestHandler):
-    """Request handler that does not log every request (tests stay readable)."""
+    """Request handler that does not log every request (tests stay readable); HTTP/1.1 so
+    the SDK keeps its connection open instead of paying a new one per call."""
+
+    protocol_version = "HTTP/1.1"
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Suppressed; the CLI uses the default handler instead."""
 
 
 def _json(body: dict[str, Any], status: int = 200, **headers: str) -> Response:
-    resp = Response(json.dumps(body, indent=2), status=status, mimetype="application/json")
+    resp = Response(json.dumps(body), status=status, mimetype="application/json")
     resp.headers.update(headers)
     return resp
 
@@ -265,7 +269,7 @@ class StripeEmulator:
                 injected = hook(request.method, request.path, ctx.params)
                 if injected is not None:
                     return injected[0], injected[1], False
-            obj = copy.deepcopy(handler(ctx, **args))
+            obj = clone(handler(ctx, **args))
             for path in get_list(ctx.params, "expand"):
                 _expand(self.store, obj, str(path).split("."))
             return 200, obj, True

@@ -7,7 +7,6 @@ transaction + events) atomic and trivially thread-safe.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import secrets
@@ -21,15 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from .errors import no_such
-from .fixtures import fill, template
+from .fixtures import clone, fill, template
 
 API_VERSION = "2026-10-28.endive"
 _ALPHABET = string.ascii_letters + string.digits
 
 
 def random_token(length: int = 24) -> str:
-    """Stripe-looking random alphanumerics."""
-    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+    """Stripe-looking random alphanumerics (one urandom read: ids are made on every call)."""
+    raw = secrets.token_bytes(length)
+    return "".join(_ALPHABET[b % len(_ALPHABET)] for b in raw)
 
 
 class Store:
@@ -40,6 +40,7 @@ class Store:
         self.objects: dict[str, dict[str, Any]] = {}
         self.meta: dict[str, dict[str, Any]] = {}
         self.order: list[str] = []
+        self.by_kind: dict[str, list[str]] = {}  # ids per ``object`` kind, oldest first
         self.idempotency: dict[str, dict[str, Any]] = {}
         self.links: dict[str, dict[str, Any]] = {}
         self.clock_offset = 0  # seconds; hook for a future test clock
@@ -65,6 +66,7 @@ class Store:
         self.objects[obj["id"]] = obj
         self.meta[obj["id"]] = {"scope": scope, **meta}
         self.order.append(obj["id"])
+        self.by_kind.setdefault(obj.get("object", ""), []).append(obj["id"])
         return obj
 
     def get(self, obj_id: str, kind: str | None = None) -> dict[str, Any] | None:
@@ -91,10 +93,8 @@ class Store:
     def all(self, kind: str, scope: Any = ...) -> list[dict[str, Any]]:
         """Objects of ``kind`` newest first; ``scope`` filters on the connected account."""
         out = []
-        for obj_id in reversed(self.order):
+        for obj_id in reversed(self.by_kind.get(kind, ())):
             obj = self.objects[obj_id]
-            if obj.get("object") != kind:
-                continue
             if scope is not ... and self.meta[obj_id].get("scope") != scope:
                 continue
             out.append(obj)
@@ -119,7 +119,7 @@ class Store:
             id=self.new_id("evt"),
             api_version=API_VERSION,
             created=self.now(),
-            data={"object": copy.deepcopy(obj)},
+            data={"object": clone(obj)},
             livemode=False,
             pending_webhooks=0,
             request={"id": request_id, "idempotency_key": idempotency_key},
@@ -127,7 +127,7 @@ class Store:
         )
         self.add(event, scope=scope)
         if self.on_event is not None:
-            event["pending_webhooks"] = self.on_event(copy.deepcopy(event))
+            event["pending_webhooks"] = self.on_event(event)
         return event
 
     def webhook_delivered(self, event_id: str) -> None:
@@ -157,6 +157,13 @@ class Store:
         self.order = data.get("order", [])
         self.idempotency = data.get("idempotency", {})
         self.links = data.get("links", {})
+        self.reindex()
+
+    def reindex(self) -> None:
+        """Rebuild the per-kind index from ``order`` (after a load or a reset)."""
+        self.by_kind = {}
+        for obj_id in self.order:
+            self.by_kind.setdefault(self.objects[obj_id].get("object", ""), []).append(obj_id)
 
     def save(self) -> None:
         """Atomic write (temp file + rename) so a crash never leaves half a JSON file."""

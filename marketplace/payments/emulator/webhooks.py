@@ -62,9 +62,14 @@ class WebhookDispatcher:
             self.endpoints.append((url, secret))
 
     def enqueue(self, event: dict[str, Any]) -> int:
-        """Schedule ``event`` for every endpoint; returns the number of deliveries."""
-        payload = json.dumps(event, indent=2)
+        """Schedule ``event`` for every endpoint; returns the number of deliveries.
+
+        The payload is serialised here, under the caller's lock, so later changes to the
+        live event never leak into what was sent."""
         with self._cond:
+            if not self.endpoints:
+                return 0
+            payload = json.dumps(event, indent=2)
             for url, secret in self.endpoints:
                 heapq.heappush(self._heap, _Delivery(
                     time.monotonic(), next(self._seq), url, secret, event["id"], payload))
