@@ -47,27 +47,34 @@ def settings_for(user_id: int) -> NotificationSettings:
 
 def notify(user: User, event: str, context: dict[str, Any], *, key: str,
            link: str | None = None) -> Notification | None:
-    """Queue `event` for `user` in the current transaction; None if `key` was used already."""
-    settings = settings_for(user.id)
+    """Queue `event` for `user` in the current transaction; None if `key` was used already.
+
+    Nothing is flushed unless a delivery needs its id for the outbox: the caller's commit
+    writes the notification with the state change, in one round of statements."""
+    with db.session.no_autoflush:
+        if _already_sent(key):  # the same cause, replayed: it was notified already
+            return None
+        settings = settings_for(user.id)
     message = message_for(event, settings.locale)
     notification = Notification(
         user_id=user.id, event=event, dedupe_key=key, link=link,
         title=_template(message.title).render(context),
         body=_template(message.body).render(context),
         context_json=json.dumps({**context, "locale": settings.locale}, default=str))
-    if _already_sent(key):  # the same cause, replayed: it was notified already
-        return None
     notification.deliveries = [NotificationDelivery(channel=c) for c in _channels(user, settings)]
     db.session.add(notification)
-    db.session.flush()
-    for delivery in notification.deliveries:
-        outbox.enqueue("notifications.deliver", delivery.id)
+    if notification.deliveries:
+        db.session.flush()
+        for delivery in notification.deliveries:
+            outbox.enqueue("notifications.deliver", delivery.id)
     return notification
 
 
 def _already_sent(key: str) -> bool:
     """Callers notify after winning a guarded state change, so check-then-insert suffices;
-    the unique key is the backstop."""
+    the unique key is the backstop. Pending notifications of this transaction count too."""
+    if any(isinstance(obj, Notification) and obj.dedupe_key == key for obj in db.session.new):
+        return True
     return db.session.execute(
         db.select(Notification.id).where(Notification.dedupe_key == key)).first() is not None
 

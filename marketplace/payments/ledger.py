@@ -48,9 +48,15 @@ class Line:
 
 
 def already_recorded(external_id: str) -> bool:
-    return db.session.execute(
-        db.select(LedgerTransaction.id).where(LedgerTransaction.external_id == external_id)
-    ).first() is not None
+    """In the database or pending in this transaction; reading does not flush the caller's
+    other changes, so a state change and its ledger lines go out in one flush at commit."""
+    if any(isinstance(obj, LedgerTransaction) and obj.external_id == external_id
+           for obj in db.session.new):
+        return True
+    with db.session.no_autoflush:
+        return db.session.execute(
+            db.select(LedgerTransaction.id).where(LedgerTransaction.external_id == external_id)
+        ).first() is not None
 
 
 def record(kind: str, external_id: str, lines: list[Line], *, currency: str,

@@ -31,10 +31,7 @@ FaultHook = Callable[[str, str, dict[str, Any]], "tuple[int, dict[str, Any]] | N
 
 
 class _QuietHandler(WSGIRequestHandler):
-    """Request handler that does not log every request (tests stay readable); HTTP/1.1 so
-    the SDK keeps its connection open instead of paying a new one per call."""
-
-    protocol_version = "HTTP/1.1"
+    """Request handler that does not log every request (tests stay readable)."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Suppressed; the CLI uses the default handler instead."""
