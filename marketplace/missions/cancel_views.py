@@ -3,15 +3,17 @@ dispute after "done", and a lower final price proposed by the helper."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import DecimalField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from marketplace.core.errors import DomainError, NotFound
-from marketplace.core.money import format_cents
+from marketplace.core.money import MoneyFormatError, format_cents, parse_major_to_cents
 from marketplace.missions import cancellation
 
 bp = Blueprint("cancellations", __name__)
@@ -20,6 +22,19 @@ bp = Blueprint("cancellations", __name__)
 class CancelForm(FlaskForm):
     reason = TextAreaField("Why do you cancel?", validators=[
         DataRequired("Please tell us why you cancel."), Length(min=3, max=500)])
+
+
+def _attempt(action: Callable[[], object], success: str) -> bool:
+    """Run a service call; its refusal becomes a flash message (missing objects stay 404)."""
+    try:
+        action()
+    except NotFound:
+        raise
+    except DomainError as exc:
+        flash(str(exc), "error")
+        return False
+    flash(success, "success")
+    return True
 
 
 def _reason_or_error(mission_id: int) -> str | None:
@@ -53,16 +68,10 @@ def cancel(mission_id: int) -> Response:
 @login_required
 def withdraw(mission_id: int) -> Response:
     reason = _reason_or_error(mission_id)
-    if reason is not None:
-        try:
-            cancellation.cancel_by_helper(mission_id, current_user, reason)
-        except NotFound:
-            raise
-        except DomainError as exc:
-            flash(str(exc), "error")
-        else:
-            flash("You gave the mission back; it is open to other helpers again.", "success")
-            return redirect(url_for("missions.my_missions"))
+    if reason is not None and _attempt(
+            lambda: cancellation.cancel_by_helper(mission_id, current_user, reason),
+            "You gave the mission back; it is open to other helpers again."):
+        return redirect(url_for("missions.my_missions"))
     return redirect(url_for("missions.detail", mission_id=mission_id))
 
 
@@ -80,21 +89,26 @@ def dispute(mission_id: int) -> Response:
     form = DisputeForm()
     if not form.validate_on_submit():
         flash("Please describe the problem.", "error")
-        return redirect(url_for("missions.detail", mission_id=mission_id))
-    try:
-        disputes.open_by_client(mission_id, current_user, form.problem.data or "")
-    except NotFound:
-        raise
-    except DomainError as exc:
-        flash(str(exc), "error")
     else:
-        flash("Dispute opened: nothing is charged until our team resolves it.", "success")
+        _attempt(lambda: disputes.open_by_client(mission_id, current_user,
+                                                 form.problem.data or ""),
+                 "Dispute opened: nothing is charged until our team resolves it.")
     return redirect(url_for("missions.detail", mission_id=mission_id))
 
 
 class FinalPriceForm(FlaskForm):
-    final_price = DecimalField("Final price (€)", places=2,
-                               validators=[DataRequired(), NumberRange(min=0.01, max=100_000)])
+    final_price = StringField("Final price (€)", validators=[InputRequired(), Length(max=20)])
+
+    final_cents: int = 0
+
+    def validate_final_price(self, field: StringField) -> None:
+        """The project's one money parser: exact cents, sub-cent input refused, not rounded."""
+        try:
+            self.final_cents = parse_major_to_cents(field.data or "")
+        except MoneyFormatError as exc:
+            raise ValidationError(str(exc)) from exc
+        if self.final_cents <= 0:
+            raise ValidationError("The final price must be positive.")
 
 
 @bp.route("/missions/<int:mission_id>/final-price", methods=["POST"])
@@ -105,17 +119,12 @@ def propose_final_price(mission_id: int) -> Response:
 
     form = FinalPriceForm()
     if not form.validate_on_submit():
-        flash("Enter the final price in euros.", "error")
-        return redirect(url_for("missions.detail", mission_id=mission_id))
-    cents = int((form.final_price.data * 100).to_integral_value())  # type: ignore[operator]
-    try:
-        completion.propose_final_price(mission_id, current_user, cents)
-    except NotFound:
-        raise
-    except DomainError as exc:
-        flash(str(exc), "error")
+        errors = form.final_price.errors or ["Enter the final price in euros."]
+        flash(str(errors[0]), "error")
     else:
-        flash("Proposal sent: the client will accept or decline it.", "success")
+        _attempt(lambda: completion.propose_final_price(mission_id, current_user,
+                                                        form.final_cents),
+                 "Proposal sent: the client will accept or decline it.")
     return redirect(url_for("missions.detail", mission_id=mission_id))
 
 
@@ -126,13 +135,8 @@ def answer_final_price(mission_id: int, answer: str) -> Response:
 
     if answer not in ("accept", "decline") or not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        completion.answer_final_price(mission_id, current_user, answer == "accept")
-    except NotFound:
-        raise
-    except DomainError as exc:
-        flash(str(exc), "error")
-    else:
-        flash("Final price accepted: only the new total will be charged." if answer == "accept"
-              else "Proposal declined: the booked price stands.", "success")
+    _attempt(lambda: completion.answer_final_price(mission_id, current_user,
+                                                   answer == "accept"),
+             "Final price accepted: only the new total will be charged." if answer == "accept"
+             else "Proposal declined: the booked price stands.")
     return redirect(url_for("missions.detail", mission_id=mission_id))

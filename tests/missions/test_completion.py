@@ -53,6 +53,25 @@ def test_accepted_lower_price_is_all_that_is_captured(ctx: Flask, make: Factorie
     assert run_check().ok
 
 
+@pytest.mark.parametrize(("typed", "error"), [
+    ("29.999", "at most two decimals"), ("-5", "such as 45"), ("0", "must be positive"),
+    ("1e3", "such as 45"), ("", "required")])
+def test_a_final_price_is_parsed_exactly_never_rounded(ctx: Flask, make: Factories,
+                                                        emu: StripeEmulator, typed: str,
+                                                        error: str) -> None:
+    mission = done_mission(make, emu, price_cents=4500)
+    assert mission.helper is not None
+    helper = ctx.test_client()
+    login(helper, mission.helper.email)
+    page = f"/missions/{mission.id}"
+    response = post_form(helper, page, {"final_price": typed}, action=f"{page}/final-price",
+                         follow_redirects=True)
+    assert response.status_code == 200
+    assert error in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert completion.pending_proposal(mission.id) is None
+
+
 def test_a_proposal_must_be_lower_and_only_from_the_helper(ctx: Flask, make: Factories,
                                                            emu: StripeEmulator) -> None:
     mission = done_mission(make, emu, price_cents=4500)
