@@ -12,17 +12,18 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import joinedload
 
-from marketplace.accounts.models import HelperProfile
+from marketplace.accounts.models import HelperProfile, User
 from marketplace.core import failpoints as fp
 from marketplace.core.errors import NotFound
 from marketplace.core.failpoints import failpoint
 from marketplace.core.models import utcnow
 from marketplace.extensions import db
+from marketplace.missions.models import Mission
 from marketplace.notifications import events
 from marketplace.payments import ledger
 from marketplace.payments.gateway import GatewayError, TransferInfo
 from marketplace.payments.ledger import Line
-from marketplace.payments.models import Payout
+from marketplace.payments.models import Payment, Payout
 from marketplace.payments.provider import gateway
 from marketplace.payments.status import PayoutStatus, payout_transition
 
@@ -77,9 +78,11 @@ def _load_for_release(payout_id: int) -> _Due:
         db.select(Payout, HelperProfile.stripe_account_id, HelperProfile.payouts_enabled,
                   open_dispute)
         .outerjoin(HelperProfile, HelperProfile.user_id == Payout.helper_id)
-        .options(joinedload(Payout.payment, innerjoin=True),
-                 joinedload(Payout.mission, innerjoin=True),
-                 joinedload(Payout.helper, innerjoin=True))
+        .options(joinedload(Payout.payment, innerjoin=True).load_only(Payment.charge_id),
+                 joinedload(Payout.mission, innerjoin=True).load_only(
+                     Mission.title, Mission.price_cents, Mission.commission_cents),
+                 joinedload(Payout.helper, innerjoin=True).load_only(
+                     User.email, User.phone, User.full_name))
         .where(Payout.id == payout_id)
         .with_for_update(of=Payout)
     ).first()
