@@ -100,7 +100,7 @@ def _new_charge(
 ) -> dict[str, Any]:
     store = ctx.store
     charge = objects.charge(store.new_id("ch"), store.now(), pi, pm, card, ctx.base_url)
-    store.add(charge, scope=ctx.account)
+    store.add(charge, scope=ctx.account, transferred=0)
     pi["latest_charge"] = charge["id"]
     return charge
 
