@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import requests
 import stripe
 
 from config import STRIPE_API_VERSION
@@ -41,6 +44,36 @@ def _mapped_errors() -> Iterator[None]:
                            code=exc.code) from exc
 
 
+class _ThreadSessions:
+    """The SDK's HTTP session, one per thread as the SDK itself does, minus a per-call cost.
+
+    requests re-reads the proxy settings from the environment on every call (two scans of
+    os.environ, about a millisecond: a tenth of a payout's CPU). When no proxy is configured
+    at start-up there is nothing to re-read, so sessions skip it; with a proxy configured,
+    requests keeps doing what it always did (NO_PROXY included)."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._read_env = bool(urllib.request.getproxies())
+
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.trust_env = self._read_env
+            self._local.session = session
+        return session
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
+        return self._session().request(*args, **kwargs)
+
+    def close(self) -> None:
+        session = getattr(self._local, "session", None)
+        if session is not None:
+            session.close()
+            self._local.session = None
+
+
 class StripeGateway:
     """Talks to Stripe (or the emulator, when api_base is set) through the official SDK."""
 
@@ -48,6 +81,7 @@ class StripeGateway:
         self._client = stripe.StripeClient(
             secret_key, stripe_version=STRIPE_API_VERSION,
             base_addresses={"api": api_base} if api_base else {}, max_network_retries=2,
+            http_client=stripe.RequestsClient(session=_ThreadSessions()),  # type: ignore[arg-type]
         )
         self._webhook_secret = webhook_secret
 
