@@ -41,8 +41,12 @@ def settings_for(user_id: int) -> NotificationSettings:
     found = db.session.execute(
         db.select(NotificationSettings).where(NotificationSettings.user_id == user_id)
     ).scalar_one_or_none()
-    return found or NotificationSettings(user_id=user_id, locale="fr", email_enabled=True,
-                                         sms_enabled=False)
+    return found or _default_settings(user_id)
+
+
+def _default_settings(user_id: int) -> NotificationSettings:
+    return NotificationSettings(user_id=user_id, locale="fr", email_enabled=True,
+                                sms_enabled=False)
 
 
 def notify(user: User, event: str, context: dict[str, Any], *, key: str,
@@ -52,9 +56,9 @@ def notify(user: User, event: str, context: dict[str, Any], *, key: str,
     Nothing is flushed unless a delivery needs its id for the outbox: the caller's commit
     writes the notification with the state change, in one round of statements."""
     with db.session.no_autoflush:
-        if _already_sent(key):  # the same cause, replayed: it was notified already
-            return None
-        settings = settings_for(user.id)
+        settings, sent = _settings_and_sent(user.id, key)
+    if sent:  # the same cause, replayed: it was notified already
+        return None
     message = message_for(event, settings.locale)
     notification = Notification(
         user_id=user.id, event=event, dedupe_key=key, link=link,
@@ -70,13 +74,21 @@ def notify(user: User, event: str, context: dict[str, Any], *, key: str,
     return notification
 
 
-def _already_sent(key: str) -> bool:
-    """Callers notify after winning a guarded state change, so check-then-insert suffices;
-    the unique key is the backstop. Pending notifications of this transaction count too."""
+def _settings_and_sent(user_id: int, key: str) -> tuple[NotificationSettings, bool]:
+    """The person's settings and whether `key` was notified already, in one query (workers
+    notify on every payout). Callers notify after winning a guarded state change, so
+    check-then-insert suffices; the unique key is the backstop. Pending notifications of
+    this transaction count too."""
     if any(isinstance(obj, Notification) and obj.dedupe_key == key for obj in db.session.new):
-        return True
-    return db.session.execute(
-        db.select(Notification.id).where(Notification.dedupe_key == key)).first() is not None
+        return settings_for(user_id), True
+    sent = db.select(Notification.id).where(Notification.dedupe_key == key).exists()
+    found, already = db.session.execute(
+        db.select(NotificationSettings, sent)
+        .select_from(User)
+        .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
+        .where(User.id == user_id)
+    ).one()
+    return found or _default_settings(user_id), bool(already)
 
 
 def _channels(user: User, settings: NotificationSettings) -> list[Channel]:
