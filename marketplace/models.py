@@ -18,6 +18,7 @@ from marketplace.notifications.models import (
     NotificationSettings,
 )
 from marketplace.operators.hotline import CallLog
+from marketplace.payments.bank_payouts import BankPayout
 from marketplace.payments.disputes import Dispute
 from marketplace.payments.fee_models import FeeRule, MissionFeeLine
 from marketplace.payments.models import (
@@ -34,6 +35,7 @@ __all__ = [
     "Assignment",
     "AuditEntry",
     "AvailabilitySlot",
+    "BankPayout",
     "CallLog",
     "Category",
     "Dispute",

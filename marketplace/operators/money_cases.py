@@ -14,7 +14,7 @@ from marketplace.extensions import db
 from marketplace.missions.forms import ConfirmForm
 from marketplace.missions.models import Mission
 from marketplace.operators.money_forms import RefundForm, ResolveForm
-from marketplace.payments import disputes, payout_queue, refunds
+from marketplace.payments import bank_payouts, disputes, payout_queue, refunds
 from marketplace.payments.models import LedgerTransaction
 
 bp = Blueprint("ops_cases", __name__, url_prefix="/ops", template_folder="templates")
@@ -83,6 +83,7 @@ def resolve(dispute_id: int) -> tuple[str, int] | Response:
 def queues() -> str:
     return render_template("operators/queues.html", disputes=disputes.open_disputes(),
                            refunds=refunds.recent_refunds(), payouts=payout_queue.open_payouts(),
+                           failed_bank_payouts=bank_payouts.failed_bank_payouts(),
                            form=ConfirmForm())
 
 
