@@ -24,6 +24,10 @@ def _cents(value: Decimal | None) -> int:
     return int(((value or Decimal(0)) * 100).to_integral_value())
 
 
+def _optional_cents(value: Decimal | None) -> int | None:
+    return None if value is None else _cents(value)
+
+
 def _page(mission: Mission, refund_form: RefundForm, resolve_form: ResolveForm,
           status: int = 200) -> tuple[str, int]:
     txns = db.session.execute(db.select(LedgerTransaction).where(
@@ -32,6 +36,7 @@ def _page(mission: Mission, refund_form: RefundForm, resolve_form: ResolveForm,
         "operators/mission_money.html", mission=mission, refund_form=refund_form,
         resolve_form=resolve_form, refunds=refunds.refunds_of(mission.id),
         disputes=disputes.disputes_of(mission.id), ledger_txns=list(txns),
+        split_bounds=disputes.split_bounds,
         payout=payout_queue.payout_of(mission.id)), status
 
 
@@ -66,10 +71,10 @@ def resolve(dispute_id: int) -> tuple[str, int] | Response:
     mission = db.get_or_404(Mission, dispute.mission_id)
     form = ResolveForm()
     if form.validate_on_submit():
-        helper = _cents(form.helper_amount.data) if form.helper_amount.data is not None else None
         try:
-            disputes.resolve(current_user, dispute.id, form.resolution.data or "", helper,
-                             form.note.data or "")
+            disputes.resolve(current_user, dispute.id, form.resolution.data or "",
+                             _optional_cents(form.helper_amount.data), form.note.data or "",
+                             client_cents=_optional_cents(form.client_amount.data))
         except DomainError as exc:
             form.form_errors.append(str(exc))
         else:

@@ -1,7 +1,8 @@
 """A Hypothesis state machine over the money services, against the emulator.
 
 Steps: book, assign, cancel (client early/late, helper), done, propose a lower price,
-confirm, refund, client dispute, bank dispute, resolve, release payouts, webhook replays.
+confirm, refund, client dispute, bank dispute, resolve (release, full refund, or a split of
+X to the helper and Y back to the client), release payouts, webhook replays.
 After every step: every ledger transaction balances, the ledger reconciles with Stripe's
 balance transactions, no helper is paid above what they are owed, and for every mission
 captured = transfers - reversals + refunds + dispute withdrawals + platform revenue + what
@@ -17,7 +18,7 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -99,6 +100,17 @@ class MoneyMachine(RuleBasedStateMachine):
     def book(self, price: int) -> int:
         return authorized_mission(self.make, _emu(), price_cents=price).id
 
+    @rule(target=missions, price=st.integers(1_000, 20_000), which=st.integers(0, 1),
+          contest=st.booleans())
+    def book_and_finish(self, price: int, which: int, contest: bool) -> int:
+        """A shortcut to the states where disputes happen (done, maybe contested)."""
+        mission = authorized_mission(self.make, _emu(), price_cents=price)
+        missions.accept_mission(mission.id, self.helpers[which])
+        missions.mark_done(mission.id, self.helpers[which])
+        if contest:
+            disputes.open_by_client(mission.id, mission.client, "Not done properly")
+        return mission.id
+
     @rule(mission_id=missions, which=st.integers(0, 1))
     def assign(self, mission_id: int, which: int) -> None:
         self._attempt(missions.accept_mission, mission_id, self.helpers[which])
@@ -160,13 +172,37 @@ class MoneyMachine(RuleBasedStateMachine):
         webhooks.HANDLERS["charge.dispute.created"](dispute)
         webhooks.HANDLERS["charge.dispute.created"](dispute)  # a replayed delivery
 
-    @rule(resolution=st.sampled_from(disputes.RESOLUTIONS), part=st.floats(0.01, 0.99))
-    def resolve(self, resolution: str, part: float) -> None:
+    @rule(resolution=st.sampled_from(disputes.RESOLUTIONS), part=st.floats(0, 1),
+          back=st.floats(0, 1))
+    def resolve(self, resolution: str, part: float, back: float) -> None:
+        """Two-amount split: X to the helper, Y back to the client (some draws are refused:
+        X + Y beyond what is available, or the platform keeping the helper's money)."""
         open_ones = disputes.open_disputes()
-        if open_ones:
-            mission = self._mission(open_ones[0].mission_id)
-            self._attempt(disputes.resolve, self.operator, open_ones[0].id, resolution,
-                          max(1, int(mission.helper_share_cents * part)), "machine")
+        if not open_ones:
+            return
+        dispute = open_ones[0]
+        bounds = disputes.split_bounds(dispute)
+        to_helper = int(bounds.helper_max * part)
+        to_client = int(bounds.available * back) if bounds.refundable else 0
+        self._attempt(disputes.resolve, self.operator, dispute.id, resolution, to_helper,
+                      "machine", to_client)
+        db.session.expire_all()
+        event(f"resolve {dispute.opened_by} {resolution}: {dispute.status}")
+        if dispute.status == "resolved" and dispute.opened_by == "client":
+            self._check_split(dispute, bounds)
+
+    def _check_split(self, dispute: disputes.Dispute, bounds: disputes.SplitBounds) -> None:
+        """The client got Y back (never charged), the helper is owed exactly X, and the
+        platform kept the rest of what was available."""
+        x, y = dispute.helper_cents or 0, dispute.refund_cents or 0
+        assert x + y <= bounds.available and x <= bounds.helper_max
+        payment = _payment(dispute.mission_id)
+        assert payment is not None
+        if payment.status == PaymentStatus.CAPTURED:
+            assert payment.captured_cents == bounds.available - y
+        payout = db.session.execute(db.select(Payout.amount_cents).where(
+            Payout.mission_id == dispute.mission_id)).scalar_one_or_none()
+        assert (payout or 0) == x
 
     @rule()
     def release_payouts(self) -> None:
