@@ -29,6 +29,7 @@ from marketplace.payments.models import (
     Payout,
     StripeEvent,
 )
+from marketplace.payments.receivables import ClientReceivable
 from marketplace.payments.refunds import Refund
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "BankPayout",
     "CallLog",
     "Category",
+    "ClientReceivable",
     "Dispute",
     "FeeRule",
     "FinalPriceProposal",

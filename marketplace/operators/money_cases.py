@@ -13,8 +13,8 @@ from marketplace.core.errors import DomainError
 from marketplace.extensions import db
 from marketplace.missions.forms import ConfirmForm
 from marketplace.missions.models import Mission
-from marketplace.operators.money_forms import RefundForm, ResolveForm
-from marketplace.payments import bank_payouts, disputes, payout_queue, refunds
+from marketplace.operators.money_forms import RefundForm, ResolveForm, WriteOffForm
+from marketplace.payments import bank_payouts, disputes, payout_queue, receivables, refunds
 from marketplace.payments.models import LedgerTransaction
 
 bp = Blueprint("ops_cases", __name__, url_prefix="/ops", template_folder="templates")
@@ -89,6 +89,7 @@ def queues() -> str:
     return render_template("operators/queues.html", disputes=disputes.open_disputes(),
                            refunds=refunds.recent_refunds(), payouts=payout_queue.open_payouts(),
                            failed_bank_payouts=bank_payouts.failed_bank_payouts(),
+                           receivables=receivables.outstanding(), write_off_form=WriteOffForm(),
                            form=ConfirmForm())
 
 
@@ -99,4 +100,26 @@ def retry_payout(payout_id: int) -> Response:
         abort(400)
     payout_queue.retry(current_user, payout_id)
     flash("Payout queued again.", "success")
+    return redirect(url_for("ops_cases.queues"))
+
+
+@bp.route("/receivables/<int:receivable_id>/retry", methods=["POST"])
+@role_required("operator")
+def retry_receivable(receivable_id: int) -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    receivables.retry(current_user, receivable_id)
+    flash("The card will be charged again.", "success")
+    return redirect(url_for("ops_cases.queues"))
+
+
+@bp.route("/receivables/<int:receivable_id>/write-off", methods=["POST"])
+@role_required("operator")
+def write_off_receivable(receivable_id: int) -> Response:
+    form = WriteOffForm()
+    if not form.validate_on_submit():
+        flash("Say why the fee is written off.", "error")
+        return redirect(url_for("ops_cases.queues"))
+    receivables.write_off(current_user, receivable_id, form.note.data or "")
+    flash("Fee written off.", "success")
     return redirect(url_for("ops_cases.queues"))

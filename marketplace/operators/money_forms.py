@@ -48,3 +48,8 @@ class ResolveForm(FlaskForm):
     client_amount = DecimalField("For a split: back to the client (€)", places=2,
                                  validators=[Optional(), NumberRange(min=0, max=100_000)])
     note = TextAreaField("Note (required)", validators=[DataRequired(), Length(min=3, max=500)])
+
+
+class WriteOffForm(FlaskForm):
+    note = StringField("Why we give up (required)",
+                       validators=[DataRequired(), Length(min=3, max=500)])

@@ -1,8 +1,9 @@
 """A Hypothesis state machine over the money services, against the emulator.
 
-Steps: book, assign, cancel (client early/late, helper), done, propose a lower price,
-confirm, refund, client dispute, bank dispute, resolve (release, full refund, or a split of
-X to the helper and Y back to the client), release payouts, webhook replays.
+Steps: book (near: card hold; far: card only saved), assign, cancel (client early/late,
+helper), done, propose a lower price, confirm, refund, client dispute, bank dispute, resolve
+(release, full refund, or a split of X to the helper and Y back to the client), release
+payouts, collect fees clients owe, webhook replays. Clients owe exactly the fees not collected yet.
 After every step: every ledger transaction balances, the ledger reconciles with Stripe's
 balance transactions, no helper is paid above what they are owed, and for every mission
 captured = transfers - reversals + refunds + dispute withdrawals + platform revenue + what
@@ -35,15 +36,21 @@ from marketplace.extensions import db
 from marketplace.missions import cancellation, completion
 from marketplace.missions import services as missions
 from marketplace.missions.models import Mission
-from marketplace.payments import disputes, ledger, webhooks
+from marketplace.payments import disputes, ledger, receivables, webhooks
 from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.gateway import GatewayError
 from marketplace.payments.models import LedgerEntry, LedgerTransaction, Payment, Payout
+from marketplace.payments.receivables import ClientReceivable
 from marketplace.payments.reconcile import run_check
 from marketplace.payments.refunds import RefundRequest, refund
 from marketplace.payments.status import PaymentStatus, PayoutStatus
 from tests.support.factories import PASSWORD, Factories
-from tests.support.money import authorized_mission, onboarded_helper, release_now
+from tests.support.money import (
+    authorized_mission,
+    onboarded_helper,
+    release_now,
+    saved_card_mission,
+)
 from tests.support.schema import empty_tables
 
 EXAMPLES = int(os.environ.get("MONEY_SM_EXAMPLES", "4"))
@@ -110,6 +117,18 @@ class MoneyMachine(RuleBasedStateMachine):
         if contest:
             disputes.open_by_client(mission.id, mission.client, "Not done properly")
         return mission.id
+
+    @rule(target=missions, price=st.integers(1_000, 20_000),
+          card=st.sampled_from(["4242424242424242", "4000002760003184"]))
+    def book_far(self, price: int, card: str) -> int:
+        """Card only saved, no hold: a late cancellation makes the client owe the fee."""
+        return saved_card_mission(self.make, _emu(), card, price_cents=price).id
+
+    @rule()
+    def collect_fees(self) -> None:
+        for receivable_id in db.session.execute(db.select(ClientReceivable.id).where(
+                ClientReceivable.status == receivables.OUTSTANDING)).scalars().all():
+            self._attempt(receivables.collect, receivable_id)
 
     @rule(mission_id=missions, which=st.integers(0, 1))
     def assign(self, mission_id: int, which: int) -> None:
@@ -217,6 +236,19 @@ class MoneyMachine(RuleBasedStateMachine):
         db.session.expire_all()
         result = run_check()
         assert result.ok, result.problems
+
+    @invariant()
+    def clients_owe_exactly_their_uncollected_fees(self) -> None:
+        if not hasattr(self, "make"):
+            return
+        owed = int(db.session.execute(
+            db.select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
+            .where(LedgerEntry.account.like("client:%:receivable"))).scalar_one())
+        uncollected = int(db.session.execute(
+            db.select(func.coalesce(func.sum(ClientReceivable.amount_cents), 0)).where(
+                ClientReceivable.status.in_([receivables.OUTSTANDING, receivables.FAILED]))
+        ).scalar_one())
+        assert owed == uncollected
 
     @invariant()
     def every_captured_cent_is_accounted_for(self) -> None:
