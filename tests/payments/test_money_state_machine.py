@@ -119,13 +119,17 @@ class MoneyMachine(RuleBasedStateMachine):
         return mission.id
 
     @rule(target=missions, price=st.integers(1_000, 20_000),
-          card=st.sampled_from(["4242424242424242", "4000002760003184"]))
-    def book_far(self, price: int, card: str) -> int:
+          card=st.sampled_from(["4242424242424242", "4000002760003184"]),
+          which=st.sampled_from([None, 0, 1]))
+    def book_far(self, price: int, card: str, which: int | None) -> int:
         """Card only saved, no hold: a late cancellation makes the client owe the fee."""
-        return saved_card_mission(self.make, _emu(), card, price_cents=price).id
+        mission = saved_card_mission(self.make, _emu(), card, price_cents=price)
+        if which is not None:
+            missions.accept_mission(mission.id, self.helpers[which])
+        return mission.id
 
-    @rule()
-    def collect_fees(self) -> None:
+    def _collect_fees(self) -> None:
+        """What the worker does at once with a fee booked as owed (outbox job)."""
         for receivable_id in db.session.execute(db.select(ClientReceivable.id).where(
                 ClientReceivable.status == receivables.OUTSTANDING)).scalars().all():
             self._attempt(receivables.collect, receivable_id)
@@ -141,6 +145,7 @@ class MoneyMachine(RuleBasedStateMachine):
         mission.starts_at, mission.ends_at = start, start + timedelta(hours=2)
         db.session.commit()
         self._attempt(cancellation.cancel_by_client, mission_id, mission.client, "Plans changed")
+        self._collect_fees()
 
     @rule(mission_id=missions)
     def helper_withdraws(self, mission_id: int) -> None:
@@ -192,21 +197,27 @@ class MoneyMachine(RuleBasedStateMachine):
         webhooks.HANDLERS["charge.dispute.created"](dispute)  # a replayed delivery
 
     @rule(resolution=st.sampled_from(disputes.RESOLUTIONS), part=st.floats(0, 1),
-          back=st.floats(0, 1))
-    def resolve(self, resolution: str, part: float, back: float) -> None:
-        """Two-amount split: X to the helper, Y back to the client (some draws are refused:
-        X + Y beyond what is available, or the platform keeping the helper's money)."""
+          back=st.floats(0, 1), stray=st.sampled_from([0, 0, 0, -1, 1]))
+    def resolve(self, resolution: str, part: float, back: float, stray: int) -> None:
+        """Two-amount split: X to the helper, Y back to the client, drawn inside the allowed
+        range, or (stray) one cent below it (the platform would keep the helper's money) or
+        above it (more than available): those must be refused with nothing written."""
         open_ones = disputes.open_disputes()
         if not open_ones:
             return
         dispute = open_ones[0]
         bounds = disputes.split_bounds(dispute)
         to_helper = int(bounds.helper_max * part)
-        to_client = int(bounds.available * back) if bounds.refundable else 0
+        low, high = bounds.helper_max - to_helper, bounds.available - to_helper
+        to_client = low + int((high - low) * back) if bounds.refundable else 0
+        if stray:
+            to_client = {-1: low - 1, 1: high + 1}[stray] if bounds.refundable else stray
         self._attempt(disputes.resolve, self.operator, dispute.id, resolution, to_helper,
                       "machine", to_client)
         db.session.expire_all()
         event(f"resolve {dispute.opened_by} {resolution}: {dispute.status}")
+        if resolution == "split" and (stray == 1 or (stray and bounds.refundable)):
+            assert dispute.status == "open", "an out-of-range split was accepted"
         if dispute.status == "resolved" and dispute.opened_by == "client":
             self._check_split(dispute, bounds)
 
@@ -303,7 +314,7 @@ def machine_env(app: Flask, stripe_emulator: StripeEmulator,  # type: ignore[no-
 
 def _run(examples: int) -> None:
     MoneyMachine.TestCase.settings = settings(
-        max_examples=examples, stateful_step_count=12, deadline=None,
+        max_examples=examples, stateful_step_count=16, deadline=None,
         suppress_health_check=list(HealthCheck))
     MoneyMachine.TestCase().runTest()
 
