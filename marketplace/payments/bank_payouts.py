@@ -70,6 +70,7 @@ def apply_stripe_payout(obj: dict[str, Any], account_id: str | None) -> BankPayo
     if not account_id:
         return None  # a payout of the platform's own balance: not a helper's
     row = _locked(obj["id"]) or _insert(obj, account_id)
+    row.helper_id = row.helper_id or _helper_of(account_id)  # onboarded after the first event
     if row.status != obj["status"] and obj["status"] not in NEXT.get(row.status, frozenset()):
         return row  # an older snapshot, or a replay: forward only
     was_failed = row.failed
