@@ -4,7 +4,9 @@ then print what `flask ledger check` prints.
     .venv/bin/python bench/demo_money.py
 
 Flows: a paid mission (capture + payout), a refund after transfer (with reversal), a late
-client cancellation (fee to the helper), and a bank dispute split by an operator.
+client cancellation (fee to the helper), a late cancellation with only a saved card (the fee
+owed by the client, then charged off-session), a bank dispute split by an operator, a client
+dispute split in two amounts, and the helpers' bank payouts (one refused by the bank).
 """
 
 from __future__ import annotations
@@ -77,6 +79,51 @@ def _flows(emu) -> None:  # type: ignore[no-untyped-def]
     webhooks.HANDLERS["charge.dispute.created"](dispute)
     disputes.resolve(op, disputes.open_disputes()[0].id, "split", 1500, "Partial evidence")
     pay(_payout_id(disputed.id))
+    _late_with_saved_card(make, emu)
+    contested = done_mission(make, emu, price_cents=5000)
+    dispute_row = disputes.open_by_client(contested.id, contested.client, "Half done")
+    disputes.resolve(op, dispute_row.id, "split", 2000, "Half the shelves", client_cents=2500)
+    pay(_payout_id(contested.id))
+    _bank_payouts(emu, [paid, refunded])
+
+
+def _late_with_saved_card(make, emu) -> None:  # type: ignore[no-untyped-def]
+    from marketplace.core.models import utcnow
+    from marketplace.extensions import db
+    from marketplace.missions import cancellation
+    from marketplace.missions import services as missions
+    from marketplace.payments import receivables
+    from tests.support.money import onboarded_helper, saved_card_mission
+    from tests.support.money import release_now as pay
+
+    far = saved_card_mission(make, emu, price_cents=6000)
+    missions.accept_mission(far.id, onboarded_helper(make, emu))
+    far.starts_at = utcnow() + timedelta(hours=3)  # the hold worker never ran
+    db.session.commit()
+    cancellation.cancel_by_client(far.id, far.client, "Plans changed")
+    owed = db.session.execute(db.select(receivables.ClientReceivable.id)).scalar_one()
+    receivables.collect(owed)
+    pay(_payout_id(far.id))
+
+
+def _bank_payouts(emu, paid_missions) -> None:  # type: ignore[no-untyped-def]
+    """Stripe pays the helpers' balances to their banks; their events reach the app."""
+    import json
+
+    from marketplace.core.models import utcnow
+    from marketplace.extensions import db
+    from marketplace.payments import webhooks
+    from marketplace.payments.models import StripeEvent
+
+    for mission, code in zip(paid_missions, (None, "account_closed"), strict=True):
+        emu.pay_out_balance(mission.helper.helper_profile.stripe_account_id, code)
+    for event in emu.events():
+        if event["type"].startswith("payout."):
+            stored = StripeEvent(event_id=event["id"], type=event["type"],
+                                 payload=json.dumps(event), received_at=utcnow())
+            db.session.add(stored)
+            db.session.commit()
+            webhooks.process(stored.id)
 
 
 def _payout_id(mission_id: int) -> int:

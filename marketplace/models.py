@@ -18,6 +18,7 @@ from marketplace.notifications.models import (
     NotificationSettings,
 )
 from marketplace.operators.hotline import CallLog
+from marketplace.payments.bank_payouts import BankPayout
 from marketplace.payments.disputes import Dispute
 from marketplace.payments.fee_models import FeeRule, MissionFeeLine
 from marketplace.payments.models import (
@@ -28,14 +29,17 @@ from marketplace.payments.models import (
     Payout,
     StripeEvent,
 )
+from marketplace.payments.receivables import ClientReceivable
 from marketplace.payments.refunds import Refund
 
 __all__ = [
     "Assignment",
     "AuditEntry",
     "AvailabilitySlot",
+    "BankPayout",
     "CallLog",
     "Category",
+    "ClientReceivable",
     "Dispute",
     "FeeRule",
     "FinalPriceProposal",

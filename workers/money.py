@@ -1,11 +1,14 @@
-"""Money jobs: the daily ledger check (its result is shown on the operators' ledger page)."""
+"""Money jobs: the daily ledger check (its result is shown on the operators' ledger page),
+confirmations, off-session holds, and fees clients owe."""
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from marketplace.extensions import db
+from marketplace.payments.gateway import GatewayError
 from marketplace.payments.reconcile import run_and_store
+from workers.retry import MAX_RETRIES, backoff
 
 
 @shared_task(name="ledger.check")
@@ -37,5 +40,21 @@ def authorize_due() -> int:
         for payment_id in due:
             authorize_saved(payment_id)
         return len(due)
+    finally:
+        db.session.remove()
+
+
+@shared_task(name="receivables.collect", bind=True, max_retries=MAX_RETRIES)
+def collect_receivable(self: Task, receivable_id: int) -> str:
+    """Charge a fee the client owes (late cancellation with no hold) on their saved card."""
+    from marketplace.payments.receivables import collect
+
+    try:
+        return collect(receivable_id)
+    except GatewayError as exc:
+        db.session.rollback()
+        if not exc.transient:
+            raise
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
     finally:
         db.session.remove()

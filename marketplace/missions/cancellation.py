@@ -4,7 +4,9 @@ Client, before a helper is assigned: the card hold is released, nothing is charg
 Client, after assignment and more than CANCEL_FREE_HOURS before the start: free as well.
 Client, within CANCEL_FREE_HOURS: a late fee (LATE_CANCEL_FEE_BPS of the price, at least
 LATE_CANCEL_FEE_MIN_CENTS, never more than the price) is captured from the hold and paid to
-the helper minus the mission's commission rate; the rest of the hold is released.
+the helper minus the mission's commission rate; the rest of the hold is released. With no
+hold yet (a far mission whose card is only saved), the fee is booked as owed by the client
+and charged off-session on the saved card by a worker (payments/receivables.py).
 Helper: the mission reopens for matching; the client pays nothing; it counts against the
 helper's reliability. A reason is always required and kept.
 """
@@ -103,6 +105,11 @@ def cancel_by_client(mission_id: int, client: User, reason: str) -> Cancellation
                                      service_fee_cents=0)
     elif payment is not None:
         payment.status = payment_transition(payment.status, PaymentStatus.CANCELED)
+    elif not terms.free and helper is not None:  # no hold yet: the fee is owed, charged later
+        from marketplace.payments import receivables
+
+        receivables.book_late_fee(mission, helper.id, terms.late_fee_cents, terms.helper_cents,
+                                  terms.commission_cents)
     _forget_saved_card(mission)
     _release_assignment(mission)
     db.session.add(MissionCancellation(mission_id=mission.id, by_user_id=client.id,

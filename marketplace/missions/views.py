@@ -86,8 +86,7 @@ def checkout_return(mission_id: int) -> Response:
     payment = checkout.sync_checkout_session(session_id) if session_id else None
     if payment is None or payment.mission_id != mission.id or mission.client_id != current_user.id:
         abort(404)
-    flash("Your card is authorized: nearby helpers can now see your mission. "
-          "You will be charged only when you confirm the work is done.", "success")
+    flash(checkout.return_message(payment), "success")
     return redirect(url_for("missions.detail", mission_id=mission.id))
 
 

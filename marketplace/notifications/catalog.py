@@ -53,6 +53,16 @@ CATALOG: dict[str, dict[str, Message]] = {
                       "receive {{ amount }}. Stripe then pays it to your bank on its usual "
                       "schedule."),
     },
+    "bank_payout_failed": {
+        "fr": Message("Virement bancaire refusé : {{ amount }}",
+                      "Votre banque a refusé le virement de {{ amount }} ({{ reason }}). "
+                      "L'argent reste sur votre compte Stripe : mettez à jour vos coordonnées "
+                      "bancaires sur Stripe pour le recevoir."),
+        "en": Message("Bank payout failed: {{ amount }}",
+                      "Your bank refused the payout of {{ amount }} ({{ reason }}). The money "
+                      "stays on your Stripe account: update your bank details on Stripe to "
+                      "receive it."),
+    },
     "payment_action_needed": {
         "fr": Message("Action requise : « {{ title }} »",
                       "Le paiement de votre mission n'est pas garanti : {{ reason }} "

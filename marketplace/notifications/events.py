@@ -12,6 +12,7 @@ from marketplace.notifications.services import notify, public_url
 if TYPE_CHECKING:
     from marketplace.accounts.models import User
     from marketplace.missions.models import Mission
+    from marketplace.payments.bank_payouts import BankPayout
     from marketplace.payments.models import Payment, Payout
 
 
@@ -55,6 +56,20 @@ def payout_sent(payout: Payout) -> None:
             "price": format_cents(mission.price_cents, payout.currency),
             "commission": format_cents(mission.commission_cents, payout.currency)},
            key=f"payout_sent:{payout.id}", link=public_url("/helper/payouts"))
+
+
+def bank_payout_failed(bank_payout: BankPayout) -> None:
+    """The helper's bank refused a payout: only they can fix their bank details."""
+    from marketplace.accounts.models import User
+
+    helper = db.session.get(User, bank_payout.helper_id)
+    if helper is None:
+        return
+    notify(helper, "bank_payout_failed",
+           {"amount": format_cents(bank_payout.amount_cents, bank_payout.currency),
+            "reason": bank_payout.failure_message or bank_payout.failure_code or "refused"},
+           key=f"bank_payout_failed:{bank_payout.stripe_payout_id}",
+           link=public_url("/helper/payouts"))
 
 
 def payment_action_needed(payment: Payment) -> None:

@@ -13,8 +13,8 @@ from marketplace.core.errors import DomainError
 from marketplace.extensions import db
 from marketplace.missions.forms import ConfirmForm
 from marketplace.missions.models import Mission
-from marketplace.operators.money_forms import RefundForm, ResolveForm
-from marketplace.payments import disputes, payout_queue, refunds
+from marketplace.operators.money_forms import RefundForm, ResolveForm, WriteOffForm
+from marketplace.payments import bank_payouts, disputes, payout_queue, receivables, refunds
 from marketplace.payments.models import LedgerTransaction
 
 bp = Blueprint("ops_cases", __name__, url_prefix="/ops", template_folder="templates")
@@ -22,6 +22,10 @@ bp = Blueprint("ops_cases", __name__, url_prefix="/ops", template_folder="templa
 
 def _cents(value: Decimal | None) -> int:
     return int(((value or Decimal(0)) * 100).to_integral_value())
+
+
+def _optional_cents(value: Decimal | None) -> int | None:
+    return None if value is None else _cents(value)
 
 
 def _page(mission: Mission, refund_form: RefundForm, resolve_form: ResolveForm,
@@ -32,6 +36,7 @@ def _page(mission: Mission, refund_form: RefundForm, resolve_form: ResolveForm,
         "operators/mission_money.html", mission=mission, refund_form=refund_form,
         resolve_form=resolve_form, refunds=refunds.refunds_of(mission.id),
         disputes=disputes.disputes_of(mission.id), ledger_txns=list(txns),
+        split_bounds=disputes.split_bounds,
         payout=payout_queue.payout_of(mission.id)), status
 
 
@@ -66,10 +71,10 @@ def resolve(dispute_id: int) -> tuple[str, int] | Response:
     mission = db.get_or_404(Mission, dispute.mission_id)
     form = ResolveForm()
     if form.validate_on_submit():
-        helper = _cents(form.helper_amount.data) if form.helper_amount.data is not None else None
         try:
-            disputes.resolve(current_user, dispute.id, form.resolution.data or "", helper,
-                             form.note.data or "")
+            disputes.resolve(current_user, dispute.id, form.resolution.data or "",
+                             _optional_cents(form.helper_amount.data), form.note.data or "",
+                             client_cents=_optional_cents(form.client_amount.data))
         except DomainError as exc:
             form.form_errors.append(str(exc))
         else:
@@ -83,6 +88,8 @@ def resolve(dispute_id: int) -> tuple[str, int] | Response:
 def queues() -> str:
     return render_template("operators/queues.html", disputes=disputes.open_disputes(),
                            refunds=refunds.recent_refunds(), payouts=payout_queue.open_payouts(),
+                           failed_bank_payouts=bank_payouts.failed_bank_payouts(),
+                           receivables=receivables.outstanding(), write_off_form=WriteOffForm(),
                            form=ConfirmForm())
 
 
@@ -93,4 +100,26 @@ def retry_payout(payout_id: int) -> Response:
         abort(400)
     payout_queue.retry(current_user, payout_id)
     flash("Payout queued again.", "success")
+    return redirect(url_for("ops_cases.queues"))
+
+
+@bp.route("/receivables/<int:receivable_id>/retry", methods=["POST"])
+@role_required("operator")
+def retry_receivable(receivable_id: int) -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    receivables.retry(current_user, receivable_id)
+    flash("The card will be charged again.", "success")
+    return redirect(url_for("ops_cases.queues"))
+
+
+@bp.route("/receivables/<int:receivable_id>/write-off", methods=["POST"])
+@role_required("operator")
+def write_off_receivable(receivable_id: int) -> Response:
+    form = WriteOffForm()
+    if not form.validate_on_submit():
+        flash("Say why the fee is written off.", "error")
+        return redirect(url_for("ops_cases.queues"))
+    receivables.write_off(current_user, receivable_id, form.note.data or "")
+    flash("Fee written off.", "success")
     return redirect(url_for("ops_cases.queues"))

@@ -43,6 +43,13 @@ class ResolveForm(FlaskForm):
         SelectChoice("release", "Release to the helper"),
         SelectChoice("refund", "Full refund to the client"),
         SelectChoice("split", "Split")])
-    helper_amount = DecimalField("For a split: helper receives (€)", places=2,
+    helper_amount = DecimalField("For a split: to the helper (€)", places=2,
+                                 validators=[Optional(), NumberRange(min=0, max=100_000)])
+    client_amount = DecimalField("For a split: back to the client (€)", places=2,
                                  validators=[Optional(), NumberRange(min=0, max=100_000)])
     note = TextAreaField("Note (required)", validators=[DataRequired(), Length(min=3, max=500)])
+
+
+class WriteOffForm(FlaskForm):
+    note = StringField("Why we give up (required)",
+                       validators=[DataRequired(), Length(min=3, max=500)])

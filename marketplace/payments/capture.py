@@ -91,13 +91,16 @@ def record_split_capture(mission: Mission, payment: Payment, pi: PaymentIntentIn
             Line(ledger.STRIPE_BALANCE, -pi.stripe_fee_cents),
         ], currency=payment.currency, mission_id=mission.id,
             description=f"Stripe fee on mission #{mission.id}", stripe_source_id=payment.charge_id)
-    return _schedule_payout(mission, payment, helper_cents) if helper_cents > 0 else None
+    return schedule_payout(mission, payment, helper_cents) if helper_cents > 0 else None
 
 
-def _schedule_payout(mission: Mission, payment: Payment, amount_cents: int) -> Payout:
+def schedule_payout(mission: Mission, payment: Payment, amount_cents: int,
+                    helper_id: int | None = None) -> Payout:
+    """The helper's share waits for the refund window, then the worker transfers it."""
     delay = timedelta(seconds=current_app.config["PAYOUT_DELAY_SECONDS"])
-    assert mission.helper_id is not None
-    payout = Payout(mission_id=mission.id, payment_id=payment.id, helper_id=mission.helper_id,
+    helper_id = helper_id or mission.helper_id
+    assert helper_id is not None
+    payout = Payout(mission_id=mission.id, payment_id=payment.id, helper_id=helper_id,
                     amount_cents=amount_cents, currency=payment.currency,
                     release_after=utcnow() + delay)
     db.session.add(payout)

@@ -176,3 +176,14 @@ def latest_payment(mission: Mission) -> Payment | None:
         db.select(Payment).where(Payment.mission_id == mission.id)
         .order_by(Payment.id.desc()).limit(1)
     ).scalar_one_or_none()
+
+
+def return_message(payment: Payment) -> str:
+    """What the client reads back from the hosted page: a hold, or only a saved card."""
+    if payment.status == PaymentStatus.SAVED:
+        from marketplace.payments import holds
+
+        return ("Your card is saved: nearby helpers can now see your mission. "
+                + holds.saved_card_terms(payment.mission, payment))
+    return ("Your card is authorized: nearby helpers can now see your mission. "
+            "You will be charged only when you confirm the work is done.")

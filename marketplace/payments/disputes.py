@@ -1,14 +1,16 @@
 """Disputes: the client contests after "done", or the bank reports a chargeback.
 
 Either one holds the helper's money until an operator resolves it: release to the helper,
-full refund to the client, or a split (X to the helper, the rest back to the client), always
-with a note and an audit line. A client dispute happens before capture, so resolving it
-decides how much to capture; a bank dispute happens after capture, so resolving it decides
-how much of the helper's payout survives (Stripe already withdrew the disputed funds).
+full refund to the client, or a split (X to the helper, Y back to the client, the platform
+keeping the rest of its fees), always with a note and an audit line. A client dispute
+happens before capture, so resolving it decides how much to capture; a bank dispute happens
+after capture, so resolving it decides how much of the helper's payout survives (Stripe
+already withdrew the disputed funds and the bank gave them back to the client).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
@@ -18,6 +20,7 @@ from marketplace.accounts.models import User
 from marketplace.core import audit, outbox
 from marketplace.core.errors import Conflict, DomainError, NotFound
 from marketplace.core.models import TimestampMixin, utcnow
+from marketplace.core.money import format_cents
 from marketplace.extensions import db
 from marketplace.missions.models import Mission
 from marketplace.missions.status import MissionStatus
@@ -154,9 +157,62 @@ def disputes_of(mission_id: int) -> list[Dispute]:
     ).scalars())
 
 
+@dataclass(frozen=True)
+class SplitBounds:
+    """What an operator may share out: `available` between helper and client, the helper
+    at most `helper_max`; whatever the helper loses must go back to the client, so the
+    platform never keeps more than its own fees."""
+
+    available: int
+    helper_max: int
+    refundable: bool  # False for a bank dispute: the bank already gave the client its money
+
+    def platform_keeps(self, to_helper: int, to_client: int) -> int:
+        return self.available - to_helper - to_client
+
+
+def split_bounds(dispute: Dispute) -> SplitBounds:
+    mission = db.session.get(Mission, dispute.mission_id)
+    assert mission is not None
+    if dispute.opened_by != "client":
+        return SplitBounds(mission.helper_share_cents, mission.helper_share_cents, False)
+    from marketplace.payments.refunds import pending_capture_reduction
+
+    reduced, from_helper = pending_capture_reduction(mission.id)
+    return SplitBounds(mission.total_cents - reduced, mission.helper_share_cents - from_helper,
+                       True)
+
+
+def _amounts(bounds: SplitBounds, resolution: str, helper_cents: int | None,
+             client_cents: int | None) -> tuple[int, int]:
+    """(to the helper, back to the client) for a decision, or a DomainError saying why not."""
+    full_refund = bounds.available if bounds.refundable else 0
+    if resolution == "release":
+        return bounds.helper_max, 0
+    if resolution == "refund":
+        return 0, full_refund
+    x, y = helper_cents, client_cents if bounds.refundable else (client_cents or 0)
+    if x is None or y is None or x < 0 or y < 0:
+        raise DomainError("For a split, give both amounts: to the helper and back to the "
+                          "client (0 or more).")
+    if not bounds.refundable and y:
+        raise DomainError("The client's bank already returned the disputed amount: nothing "
+                          "more goes back to the client.")
+    if x > bounds.helper_max:
+        raise DomainError(f"The helper can receive at most {format_cents(bounds.helper_max)}.")
+    if x + y > bounds.available:
+        raise DomainError(f"Helper and client together can receive at most "
+                          f"{format_cents(bounds.available)}.")
+    if bounds.refundable and x + y < bounds.helper_max:
+        raise DomainError(f"What the helper does not receive goes back to the client: the two "
+                          f"amounts must add up to at least {format_cents(bounds.helper_max)}.")
+    return x, y
+
+
 def resolve(operator: User, dispute_id: int, resolution: str, helper_cents: int | None,
-            note: str) -> Dispute:
-    """Decide a dispute: release, refund, or split (helper_cents to the helper)."""
+            note: str, client_cents: int | None = None) -> Dispute:
+    """Decide a dispute: release, refund, or split (helper_cents to the helper, client_cents
+    back to the client; the platform keeps the rest of what is available)."""
     dispute = db.session.get(Dispute, dispute_id, with_for_update=True)
     if dispute is None:
         raise NotFound("No such dispute.")
@@ -166,14 +222,11 @@ def resolve(operator: User, dispute_id: int, resolution: str, helper_cents: int 
         raise DomainError("Choose a resolution and write a note.")
     mission = db.session.get(Mission, dispute.mission_id)
     assert mission is not None
-    share = mission.helper_share_cents
-    to_helper = {"release": share, "refund": 0}.get(resolution, helper_cents)
-    if to_helper is None or not 0 <= to_helper <= share or (
-            resolution == "split" and to_helper in (0, share)):
-        raise DomainError(f"For a split, the helper's part must be between 0 and "
-                          f"{share / 100:.2f} € (exclusive).")
+    bounds = split_bounds(dispute)
+    to_helper, to_client = _amounts(bounds, resolution, helper_cents, client_cents)
     if dispute.opened_by == "client":
-        refund_cents = _settle_client_dispute(operator, mission, to_helper, note)
+        refund_cents = _settle_client_dispute(operator, mission, bounds, to_helper, to_client,
+                                              note)
     else:
         refund_cents = _settle_bank_dispute(mission, to_helper)
     dispute.status, dispute.resolution, dispute.note = "resolved", resolution, note.strip()[:500]
@@ -181,27 +234,31 @@ def resolve(operator: User, dispute_id: int, resolution: str, helper_cents: int 
     dispute.resolved_by_id, dispute.resolved_at = operator.id, utcnow()
     audit.record(operator, "dispute.resolve", "dispute", dispute.id, note=dispute.note,
                  after={"resolution": resolution, "helper_cents": to_helper,
-                        "refund_cents": refund_cents})
+                        "refund_cents": refund_cents,
+                        "platform_cents": bounds.platform_keeps(to_helper, refund_cents)})
     events.dispute_resolved(mission, dispute.id, resolution, to_helper, refund_cents,
                             dispute.note or "")
     db.session.commit()
     return dispute
 
 
-def _settle_client_dispute(operator: User, mission: Mission, to_helper: int, note: str) -> int:
-    """Before capture: capture only what the helper gets plus the platform's fees."""
+def _settle_client_dispute(operator: User, mission: Mission, bounds: SplitBounds,
+                           to_helper: int, to_client: int, note: str) -> int:
+    """Before capture: the client gets `to_client` back by our capturing that much less
+    (Stripe releases the rest of the hold: no refund object, no fee on it); the helper's
+    payout is `to_helper`; the platform keeps what is left of its fees."""
     from marketplace.payments.refunds import Refund
 
     payment = capture.authorized_payment(mission)
-    if to_helper == 0:
+    if to_client >= bounds.available:
         from marketplace.missions.cancellation import release_and_cancel
 
         release_and_cancel(mission, payment)
-        return payment.amount_cents
-    refund_cents = mission.helper_share_cents - to_helper
-    if refund_cents:
+        return to_client
+    if to_client:
         db.session.add(Refund(mission_id=mission.id, payment_id=payment.id,
-                              amount_cents=refund_cents, helper_cents=refund_cents,
+                              amount_cents=to_client,
+                              helper_cents=bounds.helper_max - to_helper,
                               stage="before_capture", operator_id=operator.id,
                               note=f"Dispute split: {note.strip()}"[:500]))
         db.session.flush()
@@ -209,7 +266,7 @@ def _settle_client_dispute(operator: User, mission: Mission, to_helper: int, not
     _move(mission, MissionStatus.COMPLETED)
     mission.completed_at = utcnow()
     capture.record_capture(mission, payment, pi)
-    return refund_cents
+    return to_client
 
 
 def _settle_bank_dispute(mission: Mission, to_helper: int) -> int:

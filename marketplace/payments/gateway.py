@@ -150,8 +150,8 @@ class PaymentGateway(Protocol):
     def retrieve_checkout_session(self, session_id: str) -> CheckoutSessionInfo: ...
 
     def create_setup_session(self, customer_id: str, success_url: str, cancel_url: str,
-                             metadata: dict[str, str],
-                             idempotency_key: str) -> CheckoutSessionInfo: ...
+                             metadata: dict[str, str], idempotency_key: str,
+                             submit_message: str | None = None) -> CheckoutSessionInfo: ...
 
     def authorize_off_session(self, amount_cents: int, currency: str, customer_id: str,
                               payment_method_id: str, transfer_group: str,

@@ -14,7 +14,9 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
+from marketplace.core.dates import paris_time
 from marketplace.core.models import utcnow
+from marketplace.core.money import format_cents
 from marketplace.extensions import db
 from marketplace.missions.models import Mission
 from marketplace.missions.status import MissionStatus
@@ -42,10 +44,25 @@ def setup_url(mission: Mission, payment: Payment, customer_id: str, success_url:
     session = gateway().create_setup_session(
         customer_id, success_url, cancel_url,
         {"mission_id": str(mission.id), "payment_id": str(payment.id)},
-        idempotency_key=f"mkt:setup:{payment.id}:{payment.checkout_attempts}")
+        idempotency_key=f"mkt:setup:{payment.id}:{payment.checkout_attempts}",
+        submit_message=saved_card_terms(mission, payment))
     payment.checkout_session_id, payment.checkout_url = session.id, session.url
     db.session.commit()
     return session.url
+
+
+def hold_date(mission: Mission) -> datetime:
+    """When the worker places the hold on a saved card."""
+    return mission.starts_at - timedelta(hours=current_app.config["AUTHORIZE_BEFORE_HOURS"])
+
+
+def saved_card_terms(mission: Mission, payment: Payment) -> str:
+    """What saving the card means, shown on the hosted page before the client saves it."""
+    hours = current_app.config["AUTHORIZE_BEFORE_HOURS"]
+    return (f"Nothing is charged now. We place a hold of "
+            f"{format_cents(payment.amount_cents, payment.currency)} (price + service fee) "
+            f"on this card on {paris_time(hold_date(mission))}, {hours} h before the start "
+            f"of the mission; you are charged only once you confirm the work is done.")
 
 
 def apply_saved_card(payment: Payment, payment_method_id: str) -> None:

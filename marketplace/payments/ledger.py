@@ -28,7 +28,8 @@ PLATFORM_ACCOUNTS = (STRIPE_BALANCE, COMMISSION_REVENUE, SERVICE_FEE_REVENUE, ST
 
 
 def client_receivable(client_id: int) -> str:
-    """What one client owes the platform (charged but not yet collected, e.g. disputed)."""
+    """What one client owes the platform before any cash arrives (a late-cancellation fee
+    with no card hold: booked when due, settled by the off-session charge)."""
     return f"client:{client_id}:receivable"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -148,15 +149,19 @@ class StripeGateway:
         return checkout_session_from_dict(session.to_dict())
 
     def create_setup_session(self, customer_id: str, success_url: str, cancel_url: str,
-                             metadata: dict[str, str],
-                             idempotency_key: str) -> CheckoutSessionInfo:
-        """A hosted page that saves the client's card for an off-session hold later."""
+                             metadata: dict[str, str], idempotency_key: str,
+                             submit_message: str | None = None) -> CheckoutSessionInfo:
+        """A hosted page that saves the client's card for an off-session hold later;
+        `submit_message` tells the client, above the button, what will happen to it."""
+        params: dict[str, Any] = {
+            "mode": "setup", "customer": customer_id, "currency": "eur",
+            "success_url": success_url, "cancel_url": cancel_url, "metadata": metadata,
+            "setup_intent_data": {"metadata": metadata}}
+        if submit_message:
+            params["custom_text"] = {"submit": {"message": submit_message}}
         with _mapped_errors():
             session = self.v1.checkout.sessions.create(
-                params={"mode": "setup", "customer": customer_id, "currency": "eur",
-                        "success_url": success_url, "cancel_url": cancel_url,
-                        "metadata": metadata, "setup_intent_data": {"metadata": metadata}},
-                options={"idempotency_key": idempotency_key})
+                params=params, options={"idempotency_key": idempotency_key})
         return checkout_session_from_dict(session.to_dict())
 
     def authorize_off_session(self, amount_cents: int, currency: str, customer_id: str,
@@ -266,7 +271,10 @@ class StripeGateway:
     def parse_webhook(self, payload: bytes, signature: str) -> dict:
         """Verify the signature on the raw body; raise ValueError when it does not hold."""
         try:
-            event = stripe.Webhook.construct_event(payload, signature, self._webhook_secret)
+            stripe.Webhook.construct_event(payload, signature, self._webhook_secret)
         except stripe.SignatureVerificationError as exc:
             raise ValueError(str(exc)) from exc
-        return event.to_dict()
+        # The verified body itself, as Stripe sent it: the SDK's object would hydrate
+        # decimal strings (e.g. `fx_rate`) into Decimals that JSON cannot store.
+        event: dict = json.loads(payload)
+        return event

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from marketplace.core.auth import role_required
 from marketplace.extensions import csrf
 from marketplace.missions.forms import ConfirmForm
-from marketplace.payments import onboarding, reports, webhooks
+from marketplace.payments import bank_payouts, onboarding, reports, webhooks
 
 bp = Blueprint("payments", __name__, template_folder="templates")
 
@@ -52,7 +52,8 @@ def onboarding_return() -> Response:
 @role_required("helper")
 def my_payouts() -> str:
     return render_template("payments/payouts.html",
-                           rows=reports.payouts_of_helper(current_user.id))
+                           rows=reports.payouts_of_helper(current_user.id),
+                           bank_rows=bank_payouts.bank_payouts_of_helper(current_user.id))
 
 
 @bp.route("/stripe/webhook", methods=["POST"])

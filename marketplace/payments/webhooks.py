@@ -95,10 +95,14 @@ def process(stored_id: int) -> bool:
         db.session.rollback()
         return False
     stored.attempts += 1
-    obj = json.loads(stored.payload)["data"]["object"]
+    event = json.loads(stored.payload)
+    obj = event["data"]["object"]
     handler = HANDLERS.get(stored.type)
     if handler is not None:
         handler(obj)
+    connect_handler = CONNECT_HANDLERS.get(stored.type)
+    if connect_handler is not None:
+        connect_handler(obj, event.get("account"))
     failpoint(WEBHOOK_AFTER_HANDLER)
     stored = db.session.get(StripeEvent, stored_id)
     assert stored is not None
@@ -148,10 +152,24 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {
     "payment_intent.canceled": _payment_intent_changed,
     "transfer.created": _acknowledge,
     "transfer.reversed": _acknowledge,
-    "payout.paid": _acknowledge,
-    "payout.failed": _acknowledge,
     "account.updated": _account_updated,
     "checkout.session.completed": _checkout_completed,
     "payment_intent.amount_capturable_updated": _payment_intent_changed,
     "payment_intent.payment_failed": _payment_intent_changed,
+}
+
+
+def _bank_payout_changed(obj: dict[str, Any], account: str | None) -> None:
+    from marketplace.payments import bank_payouts
+
+    bank_payouts.apply_stripe_payout(obj, account)
+
+
+# Events that happen on a connected account: the handler also needs `event.account`.
+CONNECT_HANDLERS: dict[str, Callable[[dict[str, Any], str | None], None]] = {
+    "payout.created": _bank_payout_changed,
+    "payout.updated": _bank_payout_changed,
+    "payout.paid": _bank_payout_changed,
+    "payout.failed": _bank_payout_changed,
+    "payout.canceled": _bank_payout_changed,
 }

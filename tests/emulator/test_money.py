@@ -128,3 +128,35 @@ def test_balance_and_balance_transactions(client, captured):
     assert len(charges_only.data) == 1
     connected = client.v1.balance.retrieve(options={"stripe_account": acct.id})
     assert connected.available[0].amount == 3825
+
+
+def test_bank_payouts_of_a_connected_account(client, captured, emulator, receiver):
+    from marketplace.payments.emulator import assert_matches_fixture
+
+    _pi, charge, acct = captured
+    tr = _transfer(client, charge, acct, 3825)
+    client.v1.transfers.reversals.create(tr.id, params={"amount": 825})
+    po = emulator.pay_out_balance(acct.id)
+    assert_matches_fixture(po)
+    assert (po["amount"], po["status"], po["currency"]) == (3000, "paid", "eur")
+    assert po["arrival_date"] > po["created"] and po["destination"].startswith("ba_")
+    with pytest.raises(ValueError):
+        emulator.pay_out_balance(acct.id)  # nothing left on the account
+    platform = client.v1.balance_transactions.list(params={"limit": 100}).data
+    assert not any(t.type == "payout" for t in platform)  # the helper's money, not ours
+    client.v1.transfers.create(params={
+        "amount": 500, "currency": "eur", "destination": acct.id,
+        "source_transaction": charge.id})
+    failed = emulator.pay_out_balance(acct.id, failure_code="account_closed")
+    assert failed["status"] == "failed" and failed["failure_code"] == "account_closed"
+    assert failed["failure_message"] and failed["failure_balance_transaction"]
+    emulator.fail_paid_payout(po["id"], "no_account")
+    assert emulator.get(po["id"])["status"] == "failed"
+    emulator.wait_for_webhooks_idle()
+    delivered = [e for e in receiver.events() if e["type"].startswith("payout.")]
+    assert [e["type"] for e in delivered] == [
+        "payout.created", "payout.paid", "payout.created", "payout.failed", "payout.failed"]
+    assert {e["account"] for e in delivered} == {acct.id}
+    for event in delivered:
+        assert_matches_fixture(event)
+    assert emulator.pay_out_balance(acct.id)["amount"] == 3500  # both failures came back

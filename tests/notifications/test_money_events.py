@@ -27,12 +27,18 @@ def test_a_dispute_tells_both_sides_when_opened_and_resolved(
     assert helper_id is not None
     dispute = disputes.open_by_client(mission.id, mission.client, "The shelf fell again")
     operator = make_operator("ops@example.com", "operator password 1")
-    disputes.resolve(operator, dispute.id, "split", 2000, "Half the work was done")
+    disputes.resolve(operator, dispute.id, "split", 2000, "Half the work was done",
+                     client_cents=2000)
     for person in (client_id, helper_id):
         assert {"dispute_opened", "dispute_resolved"} <= set(events_for(person))
     resolved = db.session.execute(db.select(Notification).where(
         Notification.event == "dispute_resolved", Notification.user_id == helper_id)).scalar_one()
     assert "20,00" in resolved.body and "Half the work was done" in resolved.body
+    told_client = db.session.execute(db.select(Notification).where(
+        Notification.event == "dispute_resolved", Notification.user_id == client_id)
+    ).scalar_one()
+    assert "refunded to the client: 20,00" in told_client.body.replace("\xa0", " ") \
+        or "remboursé au client : 20,00" in told_client.body.replace("\xa0", " ")
 
 
 def test_client_cancellation_tells_the_helper(ctx: Flask, make: Factories,

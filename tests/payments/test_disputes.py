@@ -50,11 +50,12 @@ def _deliver(emu: StripeEmulator, event_type: str) -> None:
     webhooks.process(stored.id)
 
 
-@pytest.mark.parametrize(("resolution", "to_helper", "captured"), [
-    ("release", None, 4500), ("split", 2000, 4500 - 1825), ("refund", None, 0)])
+@pytest.mark.parametrize(("resolution", "to_helper", "to_client", "captured"), [
+    ("release", None, None, 4500), ("split", 2000, 1825, 4500 - 1825),
+    ("split", 2000, 2300, 4500 - 2300), ("split", 0, 4000, 500), ("refund", None, None, 0)])
 def test_client_dispute_holds_then_operator_decides_what_is_captured(
         ctx: Flask, make: Factories, emu: StripeEmulator, resolution: str,
-        to_helper: int | None, captured: int) -> None:
+        to_helper: int | None, to_client: int | None, captured: int) -> None:
     mission = done_mission(make, emu, price_cents=4500)
     client = ctx.test_client()
     login(client, mission.client.email)
@@ -66,12 +67,18 @@ def test_client_dispute_holds_then_operator_decides_what_is_captured(
     with pytest.raises(Conflict):
         missions.confirm_completion(mission.id, mission.client)
     dispute = disputes.open_disputes()[0]
-    disputes.resolve(_op(), dispute.id, resolution, to_helper, "Checked the photos")
+    disputes.resolve(_op(), dispute.id, resolution, to_helper, "Checked the photos",
+                     client_cents=to_client)
     pi = _pi(mission, emu)
     assert pi["amount_received"] == captured
     if captured:
-        assert _payout().amount_cents == (to_helper or 3825)
+        helper_gets = 3825 if to_helper is None else to_helper
+        payouts = db.session.execute(db.select(Payout.amount_cents)).scalars().all()
+        assert payouts == ([helper_gets] if helper_gets else [])
         assert mission.status == MissionStatus.COMPLETED
+        kept = -(ledger.balance(ledger.COMMISSION_REVENUE) + ledger.balance(
+            ledger.SERVICE_FEE_REVENUE) + ledger.balance(ledger.REFUNDS))
+        assert kept == captured - helper_gets  # what the operator page said it would keep
     else:
         assert pi["status"] == "canceled" and mission.status == MissionStatus.CANCELLED
     entry = db.session.execute(db.select(AuditEntry)).scalar_one()
@@ -84,11 +91,16 @@ def test_resolution_needs_a_note_and_a_sane_split(ctx: Flask, make: Factories,
     mission = done_mission(make, emu, price_cents=4500)
     dispute = disputes.open_by_client(mission.id, mission.client, "Not finished")
     op = _op()
-    for resolution, helper, note in [("release", None, ""), ("split", 3825, "all of it"),
-                                     ("split", None, "no amount"), ("pay-me", None, "no")]:
+    for resolution, helper, client, note in [
+            ("release", None, None, ""), ("split", 3825, 676, "more than available"),
+            ("split", 3826, 0, "more than the share"), ("split", 1000, None, "no client part"),
+            ("split", None, 1000, "no helper part"), ("split", -1, 4501, "negative"),
+            ("split", 1000, 1000, "platform would keep the helper's money"),
+            ("pay-me", None, None, "no")]:
         with pytest.raises(DomainError):
-            disputes.resolve(op, dispute.id, resolution, helper, note)
+            disputes.resolve(op, dispute.id, resolution, helper, note, client_cents=client)
     assert disputes.open_disputes() == [dispute]
+    assert db.session.execute(db.select(Payment.status)).scalar_one().value == "authorized"
 
 
 def test_bank_dispute_holds_the_payout_until_resolved(ctx: Flask, make: Factories,
@@ -107,6 +119,8 @@ def test_bank_dispute_holds_the_payout_until_resolved(ctx: Flask, make: Factorie
         payout_queue.retry(_op(), _payout().id)
     assert run_check().ok  # the withdrawal and its 15 € fee are in the ledger
     dispute = disputes.open_disputes()[0]
+    with pytest.raises(DomainError):  # the bank already gave the client its money back
+        disputes.resolve(_op(), dispute.id, "split", 1000, "Partial evidence", client_cents=50)
     disputes.resolve(_op(), dispute.id, "split", 1000, "Partial evidence")
     assert _payout().amount_cents == 1000 and _payout().status == PayoutStatus.SCHEDULED
     release_now(_payout().id)
@@ -127,4 +141,39 @@ def test_bank_dispute_after_the_transfer_claws_back_when_refunded(
     transfer = emu.get(_payout().transfer_id or "")
     assert transfer["amount_reversed"] == 3825
     assert ledger.balance(ledger.helper_payable(mission.helper_id or 0)) == 0
+    assert run_check().ok
+
+
+def test_operator_splits_a_client_dispute_in_the_console(ctx: Flask, make: Factories,
+                                                         emu: StripeEmulator) -> None:
+    mission = done_mission(make, emu, price_cents=4500)
+    dispute = disputes.open_by_client(mission.id, mission.client, "Half done")
+    _op()
+    web = ctx.test_client()
+    login(web, "ops@example.com")
+    page = f"/ops/missions/{mission.id}/money"
+    text = web.get(page).get_data(as_text=True).replace("\xa0", " ")
+    assert "Available to share: 45,00 €" in text and "at most 38,25 €" in text
+    action = f"/ops/disputes/{dispute.id}/resolve"
+    for bad in [{"helper_amount": "30", "client_amount": "20"},  # 50 > 45 available
+                {"helper_amount": "abc", "client_amount": "5"},
+                {"helper_amount": "10", "client_amount": "5"}]:
+        response = post_form(web, page, {"resolution": "split", "note": "Checked", **bad},
+                             action=action)
+        assert response.status_code == 400
+    assert "at most 45,00" in post_form(web, page, {
+        "resolution": "split", "note": "Checked", "helper_amount": "30",
+        "client_amount": "20"}, action=action).get_data(as_text=True).replace("\xa0", " ")
+    response = post_form(web, page, {"resolution": "split", "note": "Half the shelves",
+                                     "helper_amount": "20", "client_amount": "22"},
+                         action=action)
+    assert response.status_code == 302
+    assert _pi(mission, emu)["amount_received"] == 4500 - 2200
+    assert _payout().amount_cents == 2000
+    entry = db.session.execute(db.select(AuditEntry)).scalar_one()
+    assert json.loads(entry.after_json or "{}") == {
+        "resolution": "split", "helper_cents": 2000, "refund_cents": 2200,
+        "platform_cents": 300}
+    shown = web.get(page).get_data(as_text=True).replace("\xa0", " ")
+    assert "back to the client 22,00 €" in shown
     assert run_check().ok

@@ -1,7 +1,9 @@
 """A Hypothesis state machine over the money services, against the emulator.
 
-Steps: book, assign, cancel (client early/late, helper), done, propose a lower price,
-confirm, refund, client dispute, bank dispute, resolve, release payouts, webhook replays.
+Steps: book (near: card hold; far: card only saved), assign, cancel (client early/late,
+helper), done, propose a lower price, confirm, refund, client dispute, bank dispute, resolve
+(release, full refund, or a split of X to the helper and Y back to the client), release
+payouts, collect fees clients owe, webhook replays. Clients owe exactly the fees not collected yet.
 After every step: every ledger transaction balances, the ledger reconciles with Stripe's
 balance transactions, no helper is paid above what they are owed, and for every mission
 captured = transfers - reversals + refunds + dispute withdrawals + platform revenue + what
@@ -17,7 +19,7 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -34,15 +36,21 @@ from marketplace.extensions import db
 from marketplace.missions import cancellation, completion
 from marketplace.missions import services as missions
 from marketplace.missions.models import Mission
-from marketplace.payments import disputes, ledger, webhooks
+from marketplace.payments import disputes, ledger, receivables, webhooks
 from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.gateway import GatewayError
 from marketplace.payments.models import LedgerEntry, LedgerTransaction, Payment, Payout
+from marketplace.payments.receivables import ClientReceivable
 from marketplace.payments.reconcile import run_check
 from marketplace.payments.refunds import RefundRequest, refund
 from marketplace.payments.status import PaymentStatus, PayoutStatus
 from tests.support.factories import PASSWORD, Factories
-from tests.support.money import authorized_mission, onboarded_helper, release_now
+from tests.support.money import (
+    authorized_mission,
+    onboarded_helper,
+    release_now,
+    saved_card_mission,
+)
 from tests.support.schema import empty_tables
 
 EXAMPLES = int(os.environ.get("MONEY_SM_EXAMPLES", "4"))
@@ -99,6 +107,33 @@ class MoneyMachine(RuleBasedStateMachine):
     def book(self, price: int) -> int:
         return authorized_mission(self.make, _emu(), price_cents=price).id
 
+    @rule(target=missions, price=st.integers(1_000, 20_000), which=st.integers(0, 1),
+          contest=st.booleans())
+    def book_and_finish(self, price: int, which: int, contest: bool) -> int:
+        """A shortcut to the states where disputes happen (done, maybe contested)."""
+        mission = authorized_mission(self.make, _emu(), price_cents=price)
+        missions.accept_mission(mission.id, self.helpers[which])
+        missions.mark_done(mission.id, self.helpers[which])
+        if contest:
+            disputes.open_by_client(mission.id, mission.client, "Not done properly")
+        return mission.id
+
+    @rule(target=missions, price=st.integers(1_000, 20_000),
+          card=st.sampled_from(["4242424242424242", "4000002760003184"]),
+          which=st.sampled_from([None, 0, 1]))
+    def book_far(self, price: int, card: str, which: int | None) -> int:
+        """Card only saved, no hold: a late cancellation makes the client owe the fee."""
+        mission = saved_card_mission(self.make, _emu(), card, price_cents=price)
+        if which is not None:
+            missions.accept_mission(mission.id, self.helpers[which])
+        return mission.id
+
+    def _collect_fees(self) -> None:
+        """What the worker does at once with a fee booked as owed (outbox job)."""
+        for receivable_id in db.session.execute(db.select(ClientReceivable.id).where(
+                ClientReceivable.status == receivables.OUTSTANDING)).scalars().all():
+            self._attempt(receivables.collect, receivable_id)
+
     @rule(mission_id=missions, which=st.integers(0, 1))
     def assign(self, mission_id: int, which: int) -> None:
         self._attempt(missions.accept_mission, mission_id, self.helpers[which])
@@ -110,6 +145,7 @@ class MoneyMachine(RuleBasedStateMachine):
         mission.starts_at, mission.ends_at = start, start + timedelta(hours=2)
         db.session.commit()
         self._attempt(cancellation.cancel_by_client, mission_id, mission.client, "Plans changed")
+        self._collect_fees()
 
     @rule(mission_id=missions)
     def helper_withdraws(self, mission_id: int) -> None:
@@ -160,13 +196,43 @@ class MoneyMachine(RuleBasedStateMachine):
         webhooks.HANDLERS["charge.dispute.created"](dispute)
         webhooks.HANDLERS["charge.dispute.created"](dispute)  # a replayed delivery
 
-    @rule(resolution=st.sampled_from(disputes.RESOLUTIONS), part=st.floats(0.01, 0.99))
-    def resolve(self, resolution: str, part: float) -> None:
+    @rule(resolution=st.sampled_from(disputes.RESOLUTIONS), part=st.floats(0, 1),
+          back=st.floats(0, 1), stray=st.sampled_from([0, 0, 0, -1, 1]))
+    def resolve(self, resolution: str, part: float, back: float, stray: int) -> None:
+        """Two-amount split: X to the helper, Y back to the client, drawn inside the allowed
+        range, or (stray) one cent below it (the platform would keep the helper's money) or
+        above it (more than available): those must be refused with nothing written."""
         open_ones = disputes.open_disputes()
-        if open_ones:
-            mission = self._mission(open_ones[0].mission_id)
-            self._attempt(disputes.resolve, self.operator, open_ones[0].id, resolution,
-                          max(1, int(mission.helper_share_cents * part)), "machine")
+        if not open_ones:
+            return
+        dispute = open_ones[0]
+        bounds = disputes.split_bounds(dispute)
+        to_helper = int(bounds.helper_max * part)
+        low, high = bounds.helper_max - to_helper, bounds.available - to_helper
+        to_client = low + int((high - low) * back) if bounds.refundable else 0
+        if stray:
+            to_client = {-1: low - 1, 1: high + 1}[stray] if bounds.refundable else stray
+        self._attempt(disputes.resolve, self.operator, dispute.id, resolution, to_helper,
+                      "machine", to_client)
+        db.session.expire_all()
+        event(f"resolve {dispute.opened_by} {resolution}: {dispute.status}")
+        if resolution == "split" and (stray == 1 or (stray and bounds.refundable)):
+            assert dispute.status == "open", "an out-of-range split was accepted"
+        if dispute.status == "resolved" and dispute.opened_by == "client":
+            self._check_split(dispute, bounds)
+
+    def _check_split(self, dispute: disputes.Dispute, bounds: disputes.SplitBounds) -> None:
+        """The client got Y back (never charged), the helper is owed exactly X, and the
+        platform kept the rest of what was available."""
+        x, y = dispute.helper_cents or 0, dispute.refund_cents or 0
+        assert x + y <= bounds.available and x <= bounds.helper_max
+        payment = _payment(dispute.mission_id)
+        assert payment is not None
+        if payment.status == PaymentStatus.CAPTURED:
+            assert payment.captured_cents == bounds.available - y
+        payout = db.session.execute(db.select(Payout.amount_cents).where(
+            Payout.mission_id == dispute.mission_id)).scalar_one_or_none()
+        assert (payout or 0) == x
 
     @rule()
     def release_payouts(self) -> None:
@@ -181,6 +247,19 @@ class MoneyMachine(RuleBasedStateMachine):
         db.session.expire_all()
         result = run_check()
         assert result.ok, result.problems
+
+    @invariant()
+    def clients_owe_exactly_their_uncollected_fees(self) -> None:
+        if not hasattr(self, "make"):
+            return
+        owed = int(db.session.execute(
+            db.select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0))
+            .where(LedgerEntry.account.like("client:%:receivable"))).scalar_one())
+        uncollected = int(db.session.execute(
+            db.select(func.coalesce(func.sum(ClientReceivable.amount_cents), 0)).where(
+                ClientReceivable.status.in_([receivables.OUTSTANDING, receivables.FAILED]))
+        ).scalar_one())
+        assert owed == uncollected
 
     @invariant()
     def every_captured_cent_is_accounted_for(self) -> None:
@@ -235,7 +314,7 @@ def machine_env(app: Flask, stripe_emulator: StripeEmulator,  # type: ignore[no-
 
 def _run(examples: int) -> None:
     MoneyMachine.TestCase.settings = settings(
-        max_examples=examples, stateful_step_count=12, deadline=None,
+        max_examples=examples, stateful_step_count=16, deadline=None,
         suppress_health_check=list(HealthCheck))
     MoneyMachine.TestCase().runTest()
 

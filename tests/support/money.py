@@ -46,6 +46,22 @@ def authorized_mission(make: Factories, emu: StripeEmulator, card: str = "424242
     return mission
 
 
+def saved_card_mission(make: Factories, emu: StripeEmulator,
+                       card: str = "4242424242424242", days: int = 10,
+                       **kw: object) -> Mission:
+    """A mission far enough away that Checkout only saved the card (no hold yet)."""
+    mission = make.mission(authorized=False, **kw)  # type: ignore[arg-type]
+    mission.starts_at = utcnow() + timedelta(days=days)
+    mission.ends_at = mission.starts_at + timedelta(hours=2)
+    db.session.commit()
+    checkout.checkout_url(mission, "http://app.test/ok", "http://app.test/cancel")
+    payment = checkout.latest_payment(mission)
+    assert payment is not None and payment.checkout_session_id
+    emu.pay_checkout_session(payment.checkout_session_id, card_number=card)
+    checkout.sync_checkout_session(payment.checkout_session_id)
+    return mission
+
+
 def done_mission(make: Factories, emu: StripeEmulator, **kw: object) -> Mission:
     """Authorized, accepted by a real onboarded helper, marked done."""
     mission = authorized_mission(make, emu, **kw)

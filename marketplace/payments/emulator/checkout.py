@@ -42,6 +42,21 @@ def _line_items(params: dict[str, Any]) -> list[dict[str, Any]]:
     return items
 
 
+def _custom_text(params: dict[str, Any]) -> dict[str, Any]:
+    """``custom_text[submit][message]`` etc.: text the merchant shows on the hosted page."""
+    raw = get_dict(params, "custom_text")
+    text: dict[str, Any] = dict.fromkeys(
+        ("after_submit", "shipping_address", "submit", "terms_of_service_acceptance"))
+    for key in text:
+        message = get_str(get_dict(raw, key), "message")
+        if message:
+            if len(message) > 1200:
+                raise invalid_param(f"custom_text[{key}][message]",
+                                    "Messages are limited to 1200 characters.")
+            text[key] = {"message": message}
+    return text
+
+
 def create_session(ctx: Ctx, params: dict[str, Any]) -> dict[str, Any]:
     """Validate params and build an ``open`` session whose URL is the hosted page."""
     store = ctx.store
@@ -64,7 +79,7 @@ def create_session(ctx: Ctx, params: dict[str, Any]) -> dict[str, Any]:
     cs_id = store.new_id("cs_test", 58)
     now = store.now()
     obj = template("checkout.session")
-    obj["custom_text"] = dict.fromkeys(obj["custom_text"])
+    obj["custom_text"] = _custom_text(params)
     obj["total_details"] = {"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0}
     obj["invoice_creation"]["enabled"] = False
     fill(
@@ -97,7 +112,7 @@ def _setup_session(ctx: Ctx, params: dict[str, Any], customer: str | None,
     cs_id = store.new_id("cs_test", 58)
     now = store.now()
     obj = template("checkout.session")
-    obj["custom_text"] = dict.fromkeys(obj["custom_text"])
+    obj["custom_text"] = _custom_text(params)
     obj["total_details"] = None
     obj["invoice_creation"] = None
     fill(obj, id=cs_id, created=now, expires_at=now + SESSION_TTL, after_expiration=None,
@@ -107,7 +122,15 @@ def _setup_session(ctx: Ctx, params: dict[str, Any], customer: str | None,
          client_reference_id=get_str(params, "client_reference_id"), customer=customer,
          customer_details=None, customer_creation=None, metadata=get_metadata(params),
          mode="setup", payment_intent=None, setup_intent=None, payment_status="no_payment_required",
-         status="open", ui_mode="hosted", url=f"{ctx.base_url}/hosted/checkout/{cs_id}")
+         status="open", ui_mode="hosted", url=f"{ctx.base_url}/hosted/checkout/{cs_id}",
+         automatic_tax={"enabled": False, "liability": None, "status": None, "provider": None},
+         consent=None, consent_collection=None, customer_email=None,
+         locale=get_str(params, "locale"), payment_method_configuration_details=None,
+         payment_method_collection=None, shipping_address_collection=None,
+         shipping_cost=None, adaptive_pricing={"enabled": False},
+         collected_information=None, permissions=None, wallet_options=None,
+         currency_conversion=None, managed_payments=None,
+         saved_payment_method_options=None)
     return store.add(obj, scope=ctx.account, line_items=[], pi_data={},
                      si_metadata=get_metadata(get_dict(params, "setup_intent_data")))
 

@@ -134,6 +134,10 @@ def reverse_transfer(
         ctx, amount=amount, currency=tr["currency"], type_="transfer_refund", source=trr_id,
         category="transfer_reversal", scope=ctx.account,
     )
+    balance_transaction(  # the connected account gives the money back
+        ctx, amount=-amount, currency=tr["currency"], type_="payment_refund", source=trr_id,
+        category="refund", scope=tr["destination"],
+    )
     trr = fill(
         template("transfer_reversal"), id=trr_id, amount=amount, balance_transaction=txn["id"],
         created=store.now(), currency=tr["currency"], destination_payment_refund=None,

@@ -57,16 +57,13 @@ def onboarding(token: str, account: dict[str, Any]) -> str:
 def checkout(
     session: dict[str, Any], items: list[dict[str, Any]], error: str | None, manual: bool
 ) -> str:
-    """Checkout payment form: line items, total, card inputs, pay button, cancel link."""
-    rows = "".join(
-        f"<tr><td>{escape(it['name'])}</td><td>&times;{it['quantity']}</td>"
-        f"<td>{money(it['unit_amount'] * it['quantity'], it['currency'])}</td></tr>"
-        for it in items
-    )
-    total = money(session["amount_total"], session["currency"])
+    """Checkout form: line items and total with a pay button, or (mode=setup) no amount and
+    a "Save card" button; the card inputs, the merchant's submit message, a cancel link."""
     err = f"<p class=\"error\" role=\"alert\">{escape(error)}</p>" if error else ""
     cancel = (f"<p><a href=\"{escape(session['cancel_url'])}\">Cancel and return</a></p>"
               if session.get("cancel_url") else "")
+    submit = ((session.get("custom_text") or {}).get("submit") or {}).get("message")
+    note = f"<p class=\"submit-message\">{escape(submit)}</p>" if submit else ""
     fields = "".join((
         _field("Email", "email", session.get("customer_email") or "", "email"),
         _field("Card number", "card_number", "4242 4242 4242 4242"),
@@ -74,9 +71,20 @@ def checkout(
         _field("CVC", "cvc", "123"),
         _field("Cardholder name", "name", "Jenny Rosen"),
     ))
-    body = (f"<table>{rows}</table><p>Total: <strong>{total}</strong></p>{err}"
-            f"<form method=\"post\" action=\"/hosted/checkout/{escape(session['id'])}\">"
-            f"{fields}<button type=\"submit\">{'Authorize' if manual else 'Pay'} {total}"
+    if session["mode"] == "setup":
+        head, button = ("<p>Save your card for future payments. You will not be charged "
+                        "now.</p>"), "Save card"
+    else:
+        rows = "".join(
+            f"<tr><td>{escape(it['name'])}</td><td>&times;{it['quantity']}</td>"
+            f"<td>{money(it['unit_amount'] * it['quantity'], it['currency'])}</td></tr>"
+            for it in items
+        )
+        total = money(session["amount_total"], session["currency"])
+        head = f"<table>{rows}</table><p>Total: <strong>{total}</strong></p>"
+        button = f"{'Authorize' if manual else 'Pay'} {total}"
+    body = (f"{head}{err}<form method=\"post\" action=\"/hosted/checkout/"
+            f"{escape(session['id'])}\">{fields}{note}<button type=\"submit\">{button}"
             f"</button></form>{cancel}")
     return layout("Checkout (emulator)", body)
 

@@ -155,6 +155,21 @@ class StripeEmulator:
 
         return disputes.close(self.store, dispute_id, won)
 
+    def pay_out_balance(self, account_id: str,
+                        failure_code: str | None = None) -> dict[str, Any]:
+        """Stripe's schedule pays a connected account's balance to its bank
+        (``payout.created`` then ``payout.paid``, or ``payout.failed`` with ``failure_code``)."""
+        from . import bank_payouts
+
+        return bank_payouts.pay_out(self.store, account_id, failure_code)
+
+    def fail_paid_payout(self, payout_id: str,
+                         failure_code: str = "account_closed") -> dict[str, Any]:
+        """The bank returns a payout already marked paid (``payout.failed``)."""
+        from . import bank_payouts
+
+        return bank_payouts.fail_paid(self.store, payout_id, failure_code)
+
     def advance_time(self, seconds: int) -> None:
         """Move the emulator clock forward (link expiry, ``created`` timestamps); card holds
         older than 7 days lapse like real authorizations (``payment_intent.canceled``)."""

@@ -125,6 +125,8 @@ class Store:
             request={"id": request_id, "idempotency_key": idempotency_key},
             type=event_type,
         )
+        if scope is not None:  # a Connect event names its connected account at top level
+            event["account"] = scope
         self.add(event, scope=scope)
         if self.on_event is not None:
             event["pending_webhooks"] = self.on_event(event)

@@ -1,0 +1,144 @@
+"""Helpers' bank payouts: Stripe pays their balance to the bank; we follow and show it."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from marketplace.accounts import services as accounts
+from marketplace.accounts.models import User
+from marketplace.extensions import db
+from marketplace.missions import services as missions
+from marketplace.notifications.models import Notification
+from marketplace.payments import ledger, webhooks
+from marketplace.payments.bank_payouts import BankPayout
+from marketplace.payments.emulator import StripeEmulator, sign_webhook
+from marketplace.payments.models import Payout, StripeEvent
+from marketplace.payments.reconcile import run_check
+from tests.conftest import WEBHOOK_SECRET
+from tests.support.factories import PASSWORD, Factories
+from tests.support.forms import login
+from tests.support.money import done_mission, release_now
+
+
+def _paid_helper(make: Factories, emu: StripeEmulator) -> tuple[User, str]:
+    """A helper whose share of a mission reached their connected account."""
+    mission = done_mission(make, emu, price_cents=4500)
+    missions.confirm_completion(mission.id, mission.client)
+    payout = db.session.execute(db.select(Payout)
+                                .where(Payout.mission_id == mission.id)).scalar_one()
+    release_now(payout.id)
+    helper = mission.helper
+    assert helper is not None and helper.helper_profile is not None
+    return helper, helper.helper_profile.stripe_account_id or ""
+
+
+def _deliver(client: FlaskClient, event: dict) -> None:
+    """POST the event signed as Stripe does, then process it as the worker would."""
+    payload = json.dumps(event)
+    response = client.post("/stripe/webhook", data=payload, headers={
+        "Content-Type": "application/json",
+        "Stripe-Signature": sign_webhook(payload, WEBHOOK_SECRET)})
+    assert response.status_code == 200
+    stored = db.session.execute(db.select(StripeEvent)
+                                .where(StripeEvent.event_id == event["id"])).scalar_one()
+    webhooks.process(stored.id)
+
+
+def _events(emu: StripeEmulator, payout_id: str) -> dict[str, dict]:
+    return {e["type"]: e for e in emu.events() if e["type"].startswith("payout.")
+            and e["data"]["object"]["id"] == payout_id}
+
+
+def _row() -> BankPayout:
+    return db.session.execute(db.select(BankPayout)).scalar_one()
+
+
+def _page(ctx: Flask, email: str, path: str = "/helper/payouts") -> str:
+    web = ctx.test_client()
+    login(web, email)
+    response = web.get(path)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_a_paid_bank_payout_is_shown_to_its_helper_and_moves_no_ledger(
+        ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
+    helper, account = _paid_helper(make, emu)
+    txns = ledger.count_transactions()
+    po = emu.pay_out_balance(account)
+    assert po["amount"] == 3825 and po["status"] == "paid"
+    events = _events(emu, po["id"])
+    assert {e["account"] for e in events.values()} == {account}
+    client = ctx.test_client()
+    _deliver(client, events["payout.created"])
+    assert _row().status == "in_transit" and _row().helper_id == helper.id
+    assert "Sent to your bank, arriving on" in _page(ctx, helper.email)
+    _deliver(client, events["payout.paid"])
+    page = _page(ctx, helper.email)
+    assert "Arrived in your bank on" in page and "38,25" in page
+    assert ledger.count_transactions() == txns and run_check().ok
+
+
+def test_a_failed_bank_payout_tells_the_helper_and_the_operators(
+        ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
+    helper, account = _paid_helper(make, emu)
+    other, other_account = _paid_helper(make, emu)
+    po = emu.pay_out_balance(account, failure_code="account_closed")
+    client = ctx.test_client()
+    for event in _events(emu, po["id"]).values():
+        _deliver(client, event)
+    replay = {**_events(emu, po["id"])["payout.failed"], "id": "evt_redelivered"}
+    _deliver(client, replay)  # the same change under another event id: notified once
+    row = _row()
+    assert row.status == "failed" and row.failure_code == "account_closed"
+    page = _page(ctx, helper.email)
+    assert "Failed: The bank account has been closed." in page
+    assert "Update your bank details on Stripe" in page and "/helper/payouts/setup/start" in page
+    assert "Failed:" not in _page(ctx, other.email)  # another helper never sees it
+    notes = db.session.execute(db.select(Notification).where(
+        Notification.event == "bank_payout_failed")).scalars().all()
+    assert [(n.user_id, n.dedupe_key) for n in notes] == [
+        (helper.id, f"bank_payout_failed:{po['id']}")]
+    accounts.make_operator("ops@example.com", PASSWORD)
+    queue = _page(ctx, "ops@example.com", "/ops/queues")
+    assert po["id"] in queue and "The bank account has been closed." in queue
+    assert other_account != account and run_check().ok
+
+
+def test_payout_events_only_move_forward_whatever_their_order(
+        ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
+    _helper, account = _paid_helper(make, emu)
+    po = emu.pay_out_balance(account)
+    emu.fail_paid_payout(po["id"], "no_account")  # the bank returns it days later
+    events = [e for e in emu.events() if e["type"].startswith("payout.")]
+    assert [e["type"] for e in events] == ["payout.created", "payout.paid", "payout.failed"]
+    created, paid, failed = events
+    client = ctx.test_client()
+    _deliver(client, paid)
+    _deliver(client, created)  # late: an older snapshot changes nothing
+    assert _row().status == "paid"
+    _deliver(client, failed)
+    assert _row().status == "failed" and _row().failure_code == "no_account"
+    webhooks.CONNECT_HANDLERS["payout.paid"](paid["data"]["object"], account)  # replayed
+    webhooks.CONNECT_HANDLERS["payout.failed"](failed["data"]["object"], account)
+    db.session.commit()
+    assert _row().status == "failed"
+    assert db.session.execute(db.select(db.func.count(Notification.id)).where(
+        Notification.event == "bank_payout_failed")).scalar_one() == 1
+    assert emu.get(account)["id"] == account and run_check().ok
+
+
+def test_payouts_of_the_platform_or_of_unknown_accounts_show_nowhere(
+        ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
+    helper, account = _paid_helper(make, emu)
+    po = emu.pay_out_balance(account)
+    event = _events(emu, po["id"])["payout.paid"]
+    _deliver(ctx.test_client(), {**event, "id": "evt_platform", "account": None})
+    assert db.session.execute(db.select(BankPayout)).first() is None
+    stranger = {**event, "id": "evt_stranger", "account": "acct_nobody"}
+    _deliver(ctx.test_client(), stranger)
+    assert _row().helper_id is None
+    assert "No bank payouts yet." in _page(ctx, helper.email)
