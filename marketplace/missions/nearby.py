@@ -8,19 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, bindparam
+from sqlalchemy import Integer, bindparam, exists, or_
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import HelperProfile
 from marketplace.extensions import db
 from marketplace.missions import geo
+from marketplace.missions.matching_models import MatchingMode, MissionMatching
 from marketplace.missions.models import Mission
 from marketplace.missions.status import MissionStatus
 
+# Open missions this helper may take: one of their skills, not their own, and for an
+# instant mission only once its current wave reaches them (see matching_engine).
 OPEN_FOR_HELPER: geo.Filters = (
     Mission.status == MissionStatus.OPEN,
     Mission.category.in_(bindparam("skills", expanding=True)),
-    Mission.client_id != bindparam("user_id", type_=Integer))
+    Mission.client_id != bindparam("user_id", type_=Integer),
+    ~exists().where(MissionMatching.mission_id == Mission.id,
+                    MissionMatching.mode == MatchingMode.INSTANT,
+                    or_(MissionMatching.reach_km.is_(None),
+                        geo.distance_to(Mission) > MissionMatching.reach_km)))
 
 
 @dataclass(frozen=True)
@@ -36,7 +43,8 @@ class NearbyHelper:
 
 
 def open_missions_near(profile: HelperProfile, limit: int = 50) -> list[NearbyMission]:
-    """Open missions within the helper's radius that match one of their skills."""
+    """Open missions within the helper's radius that match one of their skills and that
+    they may take (instant ones only once a wave reaches them)."""
     skills = profile.skill_slugs
     if not skills:
         return []
