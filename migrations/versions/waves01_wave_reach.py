@@ -21,7 +21,7 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('mission_matching') as batch:
-        batch.add_column(sa.Column('reach_km', sa.Float(), nullable=True))
+        batch.add_column(sa.Column('reach_km', sa.Double(), nullable=True))
     waves = [float(km) for km in (os.environ.get("MATCHING_WAVES_KM") or "3,6,10").split(",")]
     for wave, km in enumerate(waves, start=1):
         last = wave == len(waves)
