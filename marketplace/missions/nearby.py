@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, bindparam, exists, or_
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import HelperProfile
@@ -18,16 +18,22 @@ from marketplace.missions.matching_models import MatchingMode, MissionMatching
 from marketplace.missions.models import Mission
 from marketplace.missions.status import MissionStatus
 
-# Open missions this helper may take: one of their skills, not their own, and for an
-# instant mission only once its current wave reaches them (see matching_engine).
+# How far from an instant mission its current wave reaches (-1 before the first wave);
+# other missions are not gated. A scalar subquery on purpose: PostgreSQL turns NOT EXISTS
+# into an anti-join beside the KNN scan, this stays a primary-key probe per scanned row.
+UNGATED_KM = 1e9
+WAVE_REACH = func.coalesce(
+    select(func.coalesce(MissionMatching.reach_km, -1.0))
+    .where(MissionMatching.mission_id == Mission.id,
+           MissionMatching.mode == MatchingMode.INSTANT).scalar_subquery(),
+    UNGATED_KM)
+# Open missions this helper may take: one of their skills, not their own, and an
+# instant one only once its current wave reaches them (see matching_engine).
 OPEN_FOR_HELPER: geo.Filters = (
     Mission.status == MissionStatus.OPEN,
     Mission.category.in_(bindparam("skills", expanding=True)),
     Mission.client_id != bindparam("user_id", type_=Integer),
-    ~exists().where(MissionMatching.mission_id == Mission.id,
-                    MissionMatching.mode == MatchingMode.INSTANT,
-                    or_(MissionMatching.reach_km.is_(None),
-                        geo.distance_to(Mission) > MissionMatching.reach_km)))
+    geo.distance_to(Mission) <= WAVE_REACH)
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,11 @@ def _seed_many(client_id: int, n: int) -> None:
         " now() + interval '25 hours', 4500, 'eur', 0, 0, 0, 'web',"
         " (ARRAY['open','assigned','completed'])[1 + g % 3], now()"
         " FROM generate_series(1, :n) g"), {"c": client_id, "n": n})
+    db.session.execute(text(  # mostly instant missions in a wave of 3, 6 or 10 km
+        "INSERT INTO mission_matching (mission_id, mode, wave, reach_km, created_at)"
+        " SELECT id, CASE WHEN id % 10 = 0 THEN 'choose' ELSE 'instant' END, 1 + id % 3,"
+        " CASE WHEN id % 10 = 0 THEN NULL ELSE (ARRAY[3, 6, 10])[1 + id % 3] END, now()"
+        " FROM missions"))
     db.session.execute(text(
         "INSERT INTO users (email, password_hash, full_name, is_client, is_helper, is_operator,"
         " is_suspended, created_at) SELECT 'g' || g || '@example.com', 'x', 'H', false, true,"
@@ -102,6 +107,7 @@ def _seed_many(client_id: int, n: int) -> None:
                             " SELECT id, 'bricolage' FROM helper_profiles"))
     db.session.commit()
     db.session.execute(text("ANALYZE missions"))
+    db.session.execute(text("ANALYZE mission_matching"))
     db.session.execute(text("ANALYZE helper_profiles"))
     db.session.execute(text("ANALYZE helper_skills"))
     db.session.execute(text("ANALYZE users"))
@@ -114,7 +120,8 @@ def test_postgis_plans_use_the_gist_indexes(ctx: Flask, make: Factories) -> None
     query = geo.missions_near_query(OPEN_FOR_HELPER, "postgresql")
     plan = geo.explain(query, 48.85, 2.35, 5, params={"skills": ["bricolage"], "user_id": 0})
     assert "Index Scan using ix_missions_" in plan and "Order By" in plan, plan
-    assert "Sort" not in plan and "Seq Scan" not in plan, plan
+    assert "Sort" not in plan and "Seq Scan" not in plan and "Join" not in plan, plan
+    assert "SubPlan" in plan and "pk_mission_matching" in plan, plan  # wave gate, per row
     filters = helper_filters(free=False)
     needs = Needs("bricolage", 0, 48.85, 2.35, utcnow(), utcnow() + timedelta(hours=1), False)
     plan = geo.explain(geo.helpers_near_first_query(filters, "postgresql"), 48.85, 2.35,
