@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -133,3 +134,38 @@ def test_postgis_plans_use_the_gist_indexes(ctx: Flask, make: Factories) -> None
     plan = geo.explain(geo.helpers_two_step_query(filters, "postgresql"), 48.85, 2.35,
                        geo.NEAR_FIRST_KM, params=helper_params(needs))
     assert "One-Time Filter" in plan and "ix_helper_profiles_geom" in plan, plan
+
+
+def test_postgis_generic_plan_of_the_helper_search_stays_knn(ctx: Flask,
+                                                             make: Factories) -> None:
+    """The helper search forces PostgreSQL's generic plan once psycopg has prepared it
+    (see geo._run): that plan, made without the parameters' values, must still be a KNN
+    index scan. Captured by auto_explain from the app's own call."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostGIS plans: PostgreSQL only")
+    _seed_many(make.client().id, 30_000)
+    filters = helper_filters(free=False)
+    needs = Needs("bricolage", 0, 48.85, 2.35, utcnow(), utcnow() + timedelta(hours=1), False)
+
+    def search() -> list[geo.Row]:
+        return geo.helpers_covering(48.85, 2.35, filters, 20, helper_params(needs),
+                                    key="generic-plan-test")
+
+    for _ in range(8):  # psycopg prepares on the 5th run, then the plan is generic
+        search()
+    notices: list[str] = []
+
+    def keep(diag: Any) -> None:
+        notices.append(diag.message_primary or "")
+
+    raw = db.session.connection().connection.driver_connection
+    raw.add_notice_handler(keep)
+    for setting in ("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
+                    "SET auto_explain.log_level = notice"):
+        db.session.execute(text(setting))
+    assert len(search()) == 20
+    plan = next(n for n in notices if "near_first" in n)
+    assert "$1" in plan  # a generic plan: parameters, not values
+    assert "Index Scan using ix_helper_profiles_geom" in plan and "Order By" in plan, plan
+    raw.remove_notice_handler(keep)
+    db.session.rollback()  # the SETs go with the transaction
