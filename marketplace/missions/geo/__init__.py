@@ -171,17 +171,18 @@ def helpers_covering_query(filters: Filters, dialect: str) -> Select[Any]:
 # between runs (p50 0.8 ms or 2+ ms). So the search forces the generic plan while it
 # runs (two cheap SETs); its generic plan is checked to stay a KNN index scan. The
 # missions search plans in ~0.3 ms and is left to PostgreSQL's choice.
-GENERIC_PLANS = text("SELECT current_setting('plan_cache_mode'),"
-                     " set_config('plan_cache_mode', 'force_generic_plan', true)")
-RESTORE_PLANS = text("SELECT set_config('plan_cache_mode', :mode, true)")
+GENERIC_PLANS = ("SELECT current_setting('plan_cache_mode'),"
+                 " set_config('plan_cache_mode', 'force_generic_plan', true)")
+RESTORE_PLANS = "SELECT set_config('plan_cache_mode', %(mode)s, true)"
 
 
 def _run(query: Any, values: dict[str, Any], generic: bool = False) -> list[Row]:
     """Distinct rows sorted by exact km (the projection's KNN order may swap near-ties)."""
     if generic and _dialect() == "postgresql":
-        mode = db.session.execute(GENERIC_PLANS).scalar()
+        connection = db.session.connection()
+        mode = connection.exec_driver_sql(GENERIC_PLANS).scalar()
         found = db.session.execute(query, values).all()
-        db.session.execute(RESTORE_PLANS, {"mode": mode})  # on error, the rollback does
+        connection.exec_driver_sql(RESTORE_PLANS, {"mode": mode})  # on error: the rollback
     else:
         found = db.session.execute(query, values).all()
     rows = {int(i): float(d) for i, d in found}
