@@ -152,4 +152,4 @@ def after_helper_withdrew(mission: Mission, helper: User) -> None:
     db.session.execute(update(MissionOffer).where(
         MissionOffer.mission_id == mission.id, MissionOffer.helper_id == helper.id
     ).values(withdrawn_at=utcnow()))
-    matching_engine.restart_matching(mission.id)
+    matching_engine.restart_matching(mission)

@@ -7,7 +7,12 @@ could be lost. Each step is claimed by a conditional UPDATE on (mission, step), 
 sweeps (or a `matching.advance` task) can never both run the same wave.
 
 - instant: wave k offers the mission to eligible helpers within MATCHING_WAVES_KM[k]
-  (default 3, 6, 10 km), every MATCHING_WAVE_SECONDS (600); after the last wave, escalate;
+  (default 3, 6, 10 km), every MATCHING_WAVE_SECONDS (600); after the last wave, escalate.
+  The first wave runs the moment the mission opens (posting of free help, card
+  authorization, a helper giving it back), in that transaction. The wave's radius is kept
+  in `reach_km`: only eligible helpers within it may see and accept the mission
+  (`modes.accept_refusal`, and the 'missions near me' search), so a wider wave really
+  is what lets farther helpers take it;
 - choose: one invitation to the nearest eligible helpers, escalate after
   MATCHING_CHOOSE_ESCALATE_SECONDS if the client has picked nobody;
 - operator: straight to the operator queue.
@@ -39,14 +44,32 @@ def start_matching(mission: Mission, mode: MatchingMode) -> MissionMatching:
     """Record how the mission finds its helper; its first step is due now (same transaction)."""
     state = MissionMatching(mission_id=mission.id, mode=mode, wave=0, next_wave_at=utcnow())
     db.session.add(state)
+    db.session.flush()
+    open_first_wave(mission)
     return state
 
 
-def restart_matching(mission_id: int) -> None:
-    """A helper withdrew: look again from the first wave (caller commits)."""
-    db.session.execute(update(MissionMatching).where(MissionMatching.mission_id == mission_id)
-                       .values(wave=0, next_wave_at=utcnow(), escalated_at=None,
-                               escalation_reason=None))
+def restart_matching(mission: Mission) -> None:
+    """A helper withdrew: look again from the first wave, run at once (caller commits)."""
+    state = db.session.get(MissionMatching, mission.id)
+    if state is None:
+        return
+    state.wave, state.reach_km, state.next_wave_at = 0, None, utcnow()
+    state.escalated_at = state.escalation_reason = None
+    db.session.flush()
+    open_first_wave(mission)
+
+
+def open_first_wave(mission: Mission) -> None:
+    """An instant mission that just opened is offered to its first wave now, so the
+    nearest helpers can accept at once rather than after the next sweep (caller commits)."""
+    state = db.session.get(MissionMatching, mission.id)
+    if (state is None or state.mode != MatchingMode.INSTANT or state.wave != 0
+            or mission.status != MissionStatus.OPEN):
+        return
+    now = utcnow()
+    if _claim(state, now, rollback=False):
+        _step(mission, state, now)
 
 
 def advance(mission_id: int, now: datetime | None = None) -> str:
@@ -65,14 +88,16 @@ def advance(mission_id: int, now: datetime | None = None) -> str:
     return outcome
 
 
-def _claim(state: MissionMatching, now: datetime) -> bool:
-    """Move to the next step only if nobody else did meanwhile."""
+def _claim(state: MissionMatching, now: datetime, rollback: bool = True) -> bool:
+    """Move to the next step only if nobody else did meanwhile (`rollback`: our own
+    transaction, else the caller's, which must survive a lost claim)."""
     result = db.session.execute(
         update(MissionMatching).where(MissionMatching.mission_id == state.mission_id,
                                       MissionMatching.wave == state.wave)
         .values(wave=state.wave + 1).execution_options(synchronize_session="fetch"))
     if result.rowcount != 1:
-        db.session.rollback()
+        if rollback:
+            db.session.rollback()
         return False
     return True
 
@@ -83,7 +108,8 @@ def _step(mission: Mission, state: MissionMatching, now: datetime) -> str:
         return _escalate(state, "Operator matching requested.")
     waves = waves_km()
     if state.mode == MatchingMode.INSTANT and state.wave <= len(waves):
-        offered = _offer(mission, state.wave, waves[state.wave - 1])
+        state.reach_km = waves[state.wave - 1]
+        offered = _offer(mission, state.wave, state.reach_km)
         state.next_wave_at = now + timedelta(seconds=cfg["MATCHING_WAVE_SECONDS"])
         return f"wave {state.wave}: {offered} helpers within {waves[state.wave - 1]:g} km"
     if state.mode == MatchingMode.CHOOSE and state.wave == 1:

@@ -1,8 +1,9 @@
 """Matching state kept beside the mission (its status machine stays about the lifecycle).
 
-`MissionMatching` says how a mission looks for its helper (mode, current wave, when the
-next wave is due, whether an operator must step in); `MissionOffer` records that a
-helper was shown the mission (invited or reached by a wave) and whether they applied.
+`MissionMatching` says how a mission looks for its helper (mode, current wave and how far
+it reaches, when the next wave is due, whether an operator must step in); `MissionOffer`
+records that a helper was shown the mission (invited or reached by a wave) and whether
+they applied.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ class MissionMatching(TimestampMixin, db.Model):
         MatchingMode, native_enum=False, length=20, create_constraint=True,
         values_callable=lambda e: [m.value for m in e], name="matchingmode"))
     wave: Mapped[int] = mapped_column(default=0)
+    # instant: radius of the current wave; only eligible helpers within it may accept
+    # (None: offered to nobody yet)
+    reach_km: Mapped[float | None]
     next_wave_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None] = mapped_column(index=True)
     escalation_reason: Mapped[str | None] = mapped_column(String(200))

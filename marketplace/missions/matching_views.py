@@ -10,6 +10,7 @@ from marketplace.core.auth import role_required
 from marketplace.missions import matching, matching_engine, modes, ranking
 from marketplace.missions.forms import ApplyForm, ConfirmForm, ReviewForm
 from marketplace.missions.matching_models import MatchingMode
+from marketplace.missions.models import Mission
 from marketplace.missions.views import bp
 
 
@@ -36,6 +37,12 @@ def assign(mission_id: int) -> Response:
 @bp.app_template_global()
 def matching_mode(mission_id: int) -> MatchingMode:
     return modes.mode_of(mission_id)
+
+
+@bp.app_template_global()
+def accept_refusal(mission: Mission) -> str | None:
+    """Why the signed-in helper cannot accept this mission yet (wave, mode), if so."""
+    return modes.accept_refusal(mission, current_user)
 
 
 @bp.app_template_global()

@@ -8,19 +8,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, bindparam
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import HelperProfile
 from marketplace.extensions import db
 from marketplace.missions import geo
+from marketplace.missions.matching_models import MatchingMode, MissionMatching
 from marketplace.missions.models import Mission
 from marketplace.missions.status import MissionStatus
 
+# How far from an instant mission its current wave reaches (-1 before the first wave);
+# other missions are not gated. A scalar subquery on purpose: PostgreSQL turns NOT EXISTS
+# into an anti-join beside the KNN scan, this stays a primary-key probe per scanned row.
+UNGATED_KM = 1e9
+WAVE_REACH = func.coalesce(
+    select(func.coalesce(MissionMatching.reach_km, -1.0))
+    .where(MissionMatching.mission_id == Mission.id,
+           MissionMatching.mode == MatchingMode.INSTANT).scalar_subquery(),
+    UNGATED_KM)
+# Open missions this helper may take: one of their skills, not their own, and an
+# instant one only once its current wave reaches them (see matching_engine).
 OPEN_FOR_HELPER: geo.Filters = (
     Mission.status == MissionStatus.OPEN,
     Mission.category.in_(bindparam("skills", expanding=True)),
-    Mission.client_id != bindparam("user_id", type_=Integer))
+    Mission.client_id != bindparam("user_id", type_=Integer),
+    geo.distance_to(Mission) <= WAVE_REACH)
 
 
 @dataclass(frozen=True)
@@ -36,7 +49,8 @@ class NearbyHelper:
 
 
 def open_missions_near(profile: HelperProfile, limit: int = 50) -> list[NearbyMission]:
-    """Open missions within the helper's radius that match one of their skills."""
+    """Open missions within the helper's radius that match one of their skills and that
+    they may take (instant ones only once a wave reaches them)."""
     skills = profile.skill_slugs
     if not skills:
         return []

@@ -15,7 +15,7 @@ from marketplace.core.models import utcnow
 from marketplace.extensions import db
 from marketplace.missions import eligibility, modes
 from marketplace.missions.categories import get_category
-from marketplace.missions.matching_engine import start_matching
+from marketplace.missions.matching_engine import open_first_wave, start_matching
 from marketplace.missions.matching_models import MatchingMode
 from marketplace.missions.models import Assignment, Mission
 from marketplace.missions.status import Channel, MissionStatus, mission_transition
@@ -95,6 +95,8 @@ def move_mission(mission: Mission, target: MissionStatus, **values: object) -> N
     if result.rowcount != 1:
         db.session.rollback()
         raise MissionNotOpenError("This mission changed meanwhile; please reload.")
+    if target == MissionStatus.OPEN:
+        open_first_wave(mission)
 
 
 def can_view(user: User, mission: Mission) -> bool:
@@ -143,7 +145,7 @@ def accept_mission(mission_id: int, helper: User) -> Mission:
 
 def _check_can_take(helper: User, mission: Mission) -> None:
     reasons = eligibility.reasons_not_eligible(helper, mission)
-    refusal = modes.accept_refusal(mission.id)
+    refusal = None if reasons else modes.accept_refusal(mission, helper)
     if reasons or refusal:
         raise Forbidden(reasons[0] if reasons else str(refusal))
     if mission.status != MissionStatus.OPEN:

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from flask import Flask, current_app
 
+from marketplace.accounts.models import User
+from marketplace.core.errors import Forbidden
 from marketplace.extensions import db
+from marketplace.missions import services
 from marketplace.missions.matching_models import MissionMatching, MissionOffer
 from tests.support.factories import ASNIERES, Factories
 from tests.support.servers import Worker, wait_until
@@ -46,3 +50,29 @@ def test_worker_runs_the_waves_and_escalates(ctx: Flask, make: Factories,
         return state is not None and state.escalated_at is not None
 
     wait_until(escalated, message="escalation after the last wave")
+
+
+def test_a_farther_helper_may_accept_once_the_worker_runs_the_next_wave(
+        ctx: Flask, make: Factories, worker: Worker) -> None:
+    near_id = make.helper(lat=ASNIERES[0] + 2 / 111.2, lng=ASNIERES[1], radius_km=15).id
+    middle_id = make.helper(lat=ASNIERES[0] + 5 / 111.2, lng=ASNIERES[1], radius_km=15).id
+    mission_id = make.mission().id  # its first wave (3 km) ran when the card was authorized
+    assert set(_offered_to(mission_id)) == {near_id}
+    with pytest.raises(Forbidden, match="within 3 km"):
+        services.accept_mission(mission_id, _user(middle_id))
+    _advance_clock_and_sweep(mission_id, 10)
+    wait_until(lambda: _offers(mission_id) == 2, message="wave 2 by the worker")
+    db.session.remove()
+    assert services.accept_mission(mission_id, _user(middle_id)).helper_id == middle_id
+
+
+def _user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    assert user is not None
+    return user
+
+
+def _offered_to(mission_id: int) -> list[int]:
+    db.session.remove()
+    return list(db.session.execute(db.select(MissionOffer.helper_id).where(
+        MissionOffer.mission_id == mission_id)).scalars())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -90,6 +91,11 @@ def _seed_many(client_id: int, n: int) -> None:
         " now() + interval '25 hours', 4500, 'eur', 0, 0, 0, 'web',"
         " (ARRAY['open','assigned','completed'])[1 + g % 3], now()"
         " FROM generate_series(1, :n) g"), {"c": client_id, "n": n})
+    db.session.execute(text(  # mostly instant missions in a wave of 3, 6 or 10 km
+        "INSERT INTO mission_matching (mission_id, mode, wave, reach_km, created_at)"
+        " SELECT id, CASE WHEN id % 10 = 0 THEN 'choose' ELSE 'instant' END, 1 + id % 3,"
+        " CASE WHEN id % 10 = 0 THEN NULL ELSE (ARRAY[3, 6, 10])[1 + id % 3] END, now()"
+        " FROM missions"))
     db.session.execute(text(
         "INSERT INTO users (email, password_hash, full_name, is_client, is_helper, is_operator,"
         " is_suspended, created_at) SELECT 'g' || g || '@example.com', 'x', 'H', false, true,"
@@ -102,6 +108,7 @@ def _seed_many(client_id: int, n: int) -> None:
                             " SELECT id, 'bricolage' FROM helper_profiles"))
     db.session.commit()
     db.session.execute(text("ANALYZE missions"))
+    db.session.execute(text("ANALYZE mission_matching"))
     db.session.execute(text("ANALYZE helper_profiles"))
     db.session.execute(text("ANALYZE helper_skills"))
     db.session.execute(text("ANALYZE users"))
@@ -114,7 +121,8 @@ def test_postgis_plans_use_the_gist_indexes(ctx: Flask, make: Factories) -> None
     query = geo.missions_near_query(OPEN_FOR_HELPER, "postgresql")
     plan = geo.explain(query, 48.85, 2.35, 5, params={"skills": ["bricolage"], "user_id": 0})
     assert "Index Scan using ix_missions_" in plan and "Order By" in plan, plan
-    assert "Sort" not in plan and "Seq Scan" not in plan, plan
+    assert "Sort" not in plan and "Seq Scan" not in plan and "Join" not in plan, plan
+    assert "SubPlan" in plan and "pk_mission_matching" in plan, plan  # wave gate, per row
     filters = helper_filters(free=False)
     needs = Needs("bricolage", 0, 48.85, 2.35, utcnow(), utcnow() + timedelta(hours=1), False)
     plan = geo.explain(geo.helpers_near_first_query(filters, "postgresql"), 48.85, 2.35,
@@ -126,3 +134,38 @@ def test_postgis_plans_use_the_gist_indexes(ctx: Flask, make: Factories) -> None
     plan = geo.explain(geo.helpers_two_step_query(filters, "postgresql"), 48.85, 2.35,
                        geo.NEAR_FIRST_KM, params=helper_params(needs))
     assert "One-Time Filter" in plan and "ix_helper_profiles_geom" in plan, plan
+
+
+def test_postgis_generic_plan_of_the_helper_search_stays_knn(ctx: Flask,
+                                                             make: Factories) -> None:
+    """The helper search forces PostgreSQL's generic plan once psycopg has prepared it
+    (see geo._run): that plan, made without the parameters' values, must still be a KNN
+    index scan. Captured by auto_explain from the app's own call."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostGIS plans: PostgreSQL only")
+    _seed_many(make.client().id, 30_000)
+    filters = helper_filters(free=False)
+    needs = Needs("bricolage", 0, 48.85, 2.35, utcnow(), utcnow() + timedelta(hours=1), False)
+
+    def search() -> list[geo.Row]:
+        return geo.helpers_covering(48.85, 2.35, filters, 20, helper_params(needs),
+                                    key="generic-plan-test")
+
+    for _ in range(8):  # psycopg prepares on the 5th run, then the plan is generic
+        search()
+    notices: list[str] = []
+
+    def keep(diag: Any) -> None:
+        notices.append(diag.message_primary or "")
+
+    raw = db.session.connection().connection.driver_connection
+    raw.add_notice_handler(keep)
+    for setting in ("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
+                    "SET auto_explain.log_level = notice"):
+        db.session.execute(text(setting))
+    assert len(search()) == 20
+    plan = next(n for n in notices if "near_first" in n)
+    assert "$1" in plan  # a generic plan: parameters, not values
+    assert "Index Scan using ix_helper_profiles_geom" in plan and "Order By" in plan, plan
+    raw.remove_notice_handler(keep)
+    db.session.rollback()  # the SETs go with the transaction

@@ -7,6 +7,7 @@ import random
 from flask.testing import FlaskClient
 
 from marketplace.core.geo import haversine_km
+from marketplace.missions.matching_models import MatchingMode
 from marketplace.missions.nearby import open_missions_near
 from tests.support.factories import Factories
 from tests.support.forms import login
@@ -33,8 +34,8 @@ def test_same_set_as_brute_force_on_random_points(ctx: object, make: Factories) 
     client = make.client()
     points = [(48.9 + rng.uniform(-0.08, 0.08), 2.3 + rng.uniform(-0.12, 0.12))
               for _ in range(60)]
-    for lat, lng in points:
-        make.mission(client, lat=lat, lng=lng)
+    for lat, lng in points:  # 'choose': listed across the whole radius, no wave to wait for
+        make.mission(client, lat=lat, lng=lng, mode=MatchingMode.CHOOSE)
     profile = helper.helper_profile
     assert profile is not None
     found = open_missions_near(profile, limit=1000)
