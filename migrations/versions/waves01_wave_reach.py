@@ -1,7 +1,7 @@
 """instant waves gate accepts: how far the current wave reaches
 
 Revision ID: waves01
-Revises: matching01
+Revises: receiv01
 Create Date: 2026-11-28 09:50:00
 
 `mission_matching.reach_km` is the radius of the instant mission's current wave: only
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'waves01'
-down_revision = 'matching01'
+down_revision = 'receiv01'
 branch_labels = None
 depends_on = None
 
