@@ -42,12 +42,17 @@ def test_account_updated_webhook_enables_payouts(app: Flask, ctx: Flask, make: F
 
     stripe_emulator.complete_onboarding(profile.stripe_account_id)  # nobody visits return_url
 
-    wait_until(lambda: _fresh(app, HelperProfile, profile_id).payouts_enabled, timeout=60,
-               message="account.updated to be processed by the worker")
-    with app.app_context():
-        events = db.session.execute(
-            db.select(StripeEvent).where(StripeEvent.type == "account.updated")).scalars().all()
-        assert events and all(e.processed_at is not None for e in events)
+    def processed() -> bool:
+        with app.app_context():
+            events = db.session.execute(
+                db.select(StripeEvent).where(StripeEvent.type == "account.updated")
+            ).scalars().all()
+            done = bool(events) and all(e.processed_at is not None for e in events)
+            db.session.remove()
+            return done
+
+    wait_until(processed, timeout=60, message="account.updated to be processed by the worker")
+    assert _fresh(app, HelperProfile, profile_id).payouts_enabled
 
 
 def test_a_declined_card_leaves_the_mission_unpublished(app: Flask, browser_factory,  # type: ignore[no-untyped-def]
