@@ -165,6 +165,9 @@ def test_chaos(run: int, scenario: str, mode: str, ctx: Flask, test_env: dict[st
     try:
         payout_ids = seed_due_payouts(stripe_emulator, PAYOUTS_PER_RUN, email=True)
         db.session.remove()
+        # 30 % is a rate: a run of a dozen calls can lose none (0.7^12 ≈ 1.4 %), so the first
+        # transfer's answer is always lost too: every run exercises the lost-response path.
+        stripe_emulator.lose_next_responses = 1
         chaos = Chaos(ctx, env, tmp_path)
         try:
             if scenario in dict(PAYOUT_POINTS) or scenario in fp.ALL:
@@ -189,6 +192,7 @@ def test_chaos(run: int, scenario: str, mode: str, ctx: Flask, test_env: dict[st
             chaos.stop()
     finally:
         stripe_emulator.lost_response_rate = 0.0
+        stripe_emulator.lose_next_responses = 0
     TALLY["runs"] += 1
 
 

@@ -75,6 +75,7 @@ class StripeEmulator:
         self.store.on_event = self.webhooks.enqueue
         self.faults: list[FaultHook] = []
         self.lost_response_rate = 0.0  # share of POSTs whose answer is lost after the effect
+        self.lose_next_responses = 0  # the next N POSTs lose their answer, whatever the rate
         self.lost_responses = 0
         self._chaos = random.Random(0)
         self.base_url: str | None = None
@@ -268,6 +269,10 @@ class StripeEmulator:
 
     def _lose_response(self) -> bool:
         """Chaos: apply the request, then answer 500 as if the response never arrived."""
+        if self.lose_next_responses > 0:
+            self.lose_next_responses -= 1
+            self.lost_responses += 1
+            return True
         if self.lost_response_rate and self._chaos.random() < self.lost_response_rate:
             self.lost_responses += 1
             return True
