@@ -83,6 +83,27 @@ def _validate(req: RefundRequest, mission: Mission, payment: Payment) -> None:
     if not 0 <= req.helper_cents <= min(req.amount_cents,
                                         mission.helper_share_cents - from_helper):
         raise DomainError("The helper's part cannot exceed the refund or what they earn.")
+    if payment.status == PaymentStatus.CAPTURED and not _transferred(mission.id):
+        _check_charge_covers_helper(req, paid - done, mission.helper_share_cents - from_helper)
+
+
+def _transferred(mission_id: int) -> bool:
+    return db.session.execute(
+        db.select(Payout.id).where(Payout.mission_id == mission_id,
+                                   Payout.status == PayoutStatus.PAID)).first() is not None
+
+
+def _check_charge_covers_helper(req: RefundRequest, left_on_charge: int, helper_due: int) -> None:
+    """The helper is paid by a transfer out of the client's charge (source_transaction), and
+    Stripe refuses to transfer more than the charge keeps after refunds: a refund that left
+    less than the helper's share would make their payout fail. The operator takes the
+    difference from the helper's part, or refunds after the transfer instead."""
+    short = (helper_due - req.helper_cents) - (left_on_charge - req.amount_cents)
+    if short > 0:
+        raise DomainError(
+            "After this refund the payment would no longer cover the helper's share: take at "
+            f"least {(req.helper_cents + short) / 100:.2f} € from the helper's part, or refund "
+            "after the helper has been paid.")
 
 
 def refund(operator: User, req: RefundRequest) -> Refund:

@@ -99,10 +99,36 @@ def test_refund_limits_are_enforced(ctx: Flask, make: Factories, emu: StripeEmul
                                  (1000, 1001, "helper part above refund"), (100, 0, "")]:
         with pytest.raises(DomainError):
             refund(op, RefundRequest(mission.id, amount, helper, note))
-    refund(op, RefundRequest(mission.id, 4000, 0, "goodwill"))
+    refund(op, RefundRequest(mission.id, 675, 0, "our fees back"))
     with pytest.raises(DomainError):
-        refund(op, RefundRequest(mission.id, 501, 0, "above what is left"))
+        refund(op, RefundRequest(mission.id, 3826, 3825, "above what is left"))
     assert _payment(mission).status == PaymentStatus.CAPTURED
+
+
+def test_a_refund_before_the_transfer_never_leaves_the_helper_unpayable(
+        ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
+    """The helper's transfer comes out of the charge: the platform alone cannot refund so
+    much that less than the helper's share stays on it (their payout would fail)."""
+    mission = _confirmed(make, emu)
+    op = _op()
+    with pytest.raises(DomainError, match=r"take at least 33\.25 € from the helper's part"):
+        refund(op, RefundRequest(mission.id, 4000, 0, "goodwill"))
+    refund(op, RefundRequest(mission.id, 4000, 3325, "goodwill, shared"))
+    assert _payout().amount_cents == 500
+    assert release_now(_payout().id) == PayoutStatus.PAID
+    assert emu.get(_payout().transfer_id or "")["amount"] == 500
+    assert ledger.balance(ledger.helper_payable(mission.helper_id or 0)) == 0
+    _check_money(emu)
+
+
+def test_after_the_transfer_the_platform_may_bear_a_refund_alone(
+        ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
+    mission = _confirmed(make, emu)
+    release_now(_payout().id)
+    row = refund(_op(), RefundRequest(mission.id, 4000, 0, "goodwill after payment"))
+    assert row.stage == "after_transfer" and row.stripe_reversal_id is None
+    assert emu.get(_payout().transfer_id or "")["amount_reversed"] == 0
+    _check_money(emu)
 
 
 def test_operator_refunds_through_the_console_with_an_audit(
