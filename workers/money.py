@@ -8,7 +8,7 @@ from celery import Task, shared_task
 from marketplace.extensions import db
 from marketplace.payments.gateway import GatewayError
 from marketplace.payments.reconcile import run_and_store
-from workers.retry import MAX_RETRIES, backoff
+from workers.retry import MAX_RETRIES, not_transient, run_retrying
 
 
 @shared_task(name="ledger.check")
@@ -49,12 +49,5 @@ def collect_receivable(self: Task, receivable_id: int) -> str:
     """Charge a fee the client owes (late cancellation with no hold) on their saved card."""
     from marketplace.payments.receivables import collect
 
-    try:
-        return collect(receivable_id)
-    except GatewayError as exc:
-        db.session.rollback()
-        if not exc.transient:
-            raise
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
-    finally:
-        db.session.remove()
+    return run_retrying(self, lambda: collect(receivable_id), errors=(GatewayError,),
+                        permanent=not_transient)

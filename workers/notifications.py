@@ -9,19 +9,13 @@ from marketplace.notifications.delivery import deliver as deliver_one
 from marketplace.notifications.delivery import due_deliveries
 from marketplace.notifications.reminders import send_reminders
 from marketplace.notifications.senders import TransientSendError
-from workers.retry import MAX_RETRIES, backoff
+from workers.retry import MAX_RETRIES, run_retrying
 
 
 @shared_task(name="notifications.deliver", bind=True, max_retries=MAX_RETRIES)
 def deliver(self: Task, delivery_id: int) -> str | None:
-    try:
-        status = deliver_one(delivery_id)
-        return str(status) if status else None
-    except TransientSendError as exc:
-        db.session.rollback()
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
-    finally:
-        db.session.remove()
+    status = run_retrying(self, lambda: deliver_one(delivery_id), errors=(TransientSendError,))
+    return str(status) if status else None
 
 
 @shared_task(name="notifications.sweep")

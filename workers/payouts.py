@@ -10,20 +10,13 @@ from marketplace.payments.gateway import GatewayError
 from marketplace.payments.models import Payout
 from marketplace.payments.payouts import release_payout
 from marketplace.payments.status import PayoutStatus
-from workers.retry import MAX_RETRIES, backoff
+from workers.retry import MAX_RETRIES, not_transient, run_retrying
 
 
 @shared_task(name="payouts.release", bind=True, max_retries=MAX_RETRIES)
 def release(self: Task, payout_id: int) -> str:
-    try:
-        return str(release_payout(payout_id))
-    except GatewayError as exc:
-        db.session.rollback()
-        if not exc.transient:
-            raise
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
-    finally:
-        db.session.remove()
+    return run_retrying(self, lambda: str(release_payout(payout_id)), errors=(GatewayError,),
+                        permanent=not_transient)
 
 
 @shared_task(name="payouts.sweep")

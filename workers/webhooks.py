@@ -10,32 +10,21 @@ from marketplace.extensions import db
 from marketplace.payments.gateway import GatewayError
 from marketplace.payments.webhooks import backfill as backfill_events
 from marketplace.payments.webhooks import process, unprocessed
-from workers.retry import MAX_RETRIES, backoff
+from workers.retry import MAX_RETRIES, run_retrying
 
 BACKFILL_WINDOW_S = 3 * 24 * 3600  # Stripe retries deliveries for up to three days
 
 
 @shared_task(name="webhooks.process", bind=True, max_retries=MAX_RETRIES)
 def process_event(self: Task, stored_event_id: int) -> bool:
-    try:
-        return process(stored_event_id)
-    except GatewayError as exc:
-        db.session.rollback()
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
-    finally:
-        db.session.remove()
+    return run_retrying(self, lambda: process(stored_event_id), errors=(GatewayError,))
 
 
 @shared_task(name="webhooks.backfill", bind=True, max_retries=3)
 def backfill(self: Task) -> int:
     """List recent events at Stripe and process any whose webhook never reached us."""
-    try:
-        return backfill_events(int(time.time()) - BACKFILL_WINDOW_S)
-    except GatewayError as exc:
-        db.session.rollback()
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
-    finally:
-        db.session.remove()
+    return run_retrying(self, lambda: backfill_events(int(time.time()) - BACKFILL_WINDOW_S),
+                        errors=(GatewayError,))
 
 
 @shared_task(name="webhooks.sweep")
