@@ -50,6 +50,9 @@ class Config:
         self.STRIPE_SECRET_KEY = _env("STRIPE_SECRET_KEY", EMULATOR_SECRET_KEY)
         self.STRIPE_PUBLISHABLE_KEY = _env("STRIPE_PUBLISHABLE_KEY", "pk_test_emulator")
         self.STRIPE_WEBHOOK_SECRET = _env("STRIPE_WEBHOOK_SECRET", "whsec_entraide_emulator")
+        # Stripe signs events of connected accounts (helpers' account.updated, payout.*) with
+        # the secret of a separate "Connect" endpoint; optional when one secret covers both.
+        self.STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", "")
         self.STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
         self.STRIPE_CONNECT_COUNTRY = _env("STRIPE_CONNECT_COUNTRY", "FR")
         self.MAIL_SERVER = _env("MAIL_SERVER", "127.0.0.1")

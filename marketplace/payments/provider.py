@@ -13,6 +13,7 @@ def init_gateway(app: Flask) -> None:
     app.extensions["payment_gateway"] = StripeGateway(
         secret_key=app.config["STRIPE_SECRET_KEY"],
         webhook_secret=app.config["STRIPE_WEBHOOK_SECRET"],
+        connect_webhook_secret=app.config.get("STRIPE_CONNECT_WEBHOOK_SECRET") or "",
         api_base=app.config.get("STRIPE_API_BASE") or None,
     )
 

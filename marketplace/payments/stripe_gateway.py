@@ -78,13 +78,14 @@ class _ThreadSessions:
 class StripeGateway:
     """Talks to Stripe (or the emulator, when api_base is set) through the official SDK."""
 
-    def __init__(self, secret_key: str, webhook_secret: str, api_base: str | None = None) -> None:
+    def __init__(self, secret_key: str, webhook_secret: str, api_base: str | None = None,
+                 connect_webhook_secret: str = "") -> None:
         self._client = stripe.StripeClient(
             secret_key, stripe_version=STRIPE_API_VERSION,
             base_addresses={"api": api_base} if api_base else {}, max_network_retries=2,
             http_client=stripe.RequestsClient(session=_ThreadSessions()),  # type: ignore[arg-type]
         )
-        self._webhook_secret = webhook_secret
+        self._webhook_secrets = tuple(s for s in (webhook_secret, connect_webhook_secret) if s)
 
     @property
     def v1(self) -> Any:
@@ -269,11 +270,17 @@ class StripeGateway:
                            net_cents=int(t["net"]), currency=t["currency"]) for t in rows]
 
     def parse_webhook(self, payload: bytes, signature: str) -> dict:
-        """Verify the signature on the raw body; raise ValueError when it does not hold."""
-        try:
-            stripe.Webhook.construct_event(payload, signature, self._webhook_secret)
-        except stripe.SignatureVerificationError as exc:
-            raise ValueError(str(exc)) from exc
+        """Verify the signature on the raw body against the platform endpoint's secret, then
+        the Connect endpoint's (if configured); raise ValueError when neither holds."""
+        failure: Exception = ValueError("No webhook signing secret is configured.")
+        for secret in self._webhook_secrets:
+            try:
+                stripe.Webhook.construct_event(payload, signature, secret)
+                break
+            except stripe.SignatureVerificationError as exc:
+                failure = exc
+        else:
+            raise ValueError(str(failure)) from failure
         # The verified body itself, as Stripe sent it: the SDK's object would hydrate
         # decimal strings (e.g. `fx_rate`) into Decimals that JSON cannot store.
         event: dict = json.loads(payload)

@@ -89,3 +89,23 @@ def test_garbage_is_400_not_500(client: FlaskClient) -> None:
 
 def test_csrf_is_not_required_for_the_webhook_but_is_for_forms(client: FlaskClient) -> None:
     assert client.post("/login", data={"email": "a@b.fr", "password": "x"}).status_code == 400
+
+
+def test_connect_endpoint_secret_is_accepted_too(client: FlaskClient, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Helpers' account events come from Stripe's Connect endpoint, signed with its secret."""
+    from flask import current_app
+
+    from marketplace.payments.stripe_gateway import StripeGateway
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    both = StripeGateway("sk_test_x", WEBHOOK_SECRET, app.config["STRIPE_API_BASE"] or None,
+                         connect_webhook_secret="whsec_connect_endpoint")
+    monkeypatch.setitem(app.extensions, "payment_gateway", both)
+    connect = event_payload("evt_from_connect")
+    stranger = event_payload("evt_from_stranger")
+    assert post(client, connect, sign_webhook(connect.decode(), "whsec_connect_endpoint")
+                ).status_code == 200
+    assert post(client, stranger, sign_webhook(stranger.decode(), "whsec_someone_else")
+                ).status_code == 400
+    assert [e.event_id for e in db.session.execute(db.select(StripeEvent)).scalars()] == [
+        "evt_from_connect"]
