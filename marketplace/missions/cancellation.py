@@ -194,3 +194,14 @@ def cancellation_of(mission: Mission) -> MissionCancellation | None:
         db.select(MissionCancellation).where(MissionCancellation.mission_id == mission.id,
                                              MissionCancellation.role == "client")
     ).scalar_one_or_none()
+
+
+def late_fee_state(mission: Mission) -> str:
+    """Where a late-cancellation fee stands for the client: charged from the hold, or, when
+    only a card was saved, owed and then collected, refused, or waived by our team."""
+    from marketplace.payments.receivables import ClientReceivable
+
+    owed = db.session.execute(
+        db.select(ClientReceivable.status).where(ClientReceivable.mission_id == mission.id)
+    ).scalar_one_or_none()
+    return owed or "charged"

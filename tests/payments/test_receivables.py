@@ -41,6 +41,15 @@ def _saved_card_mission_cancelled_late(make: Factories, emu: StripeEmulator,
     return mission
 
 
+def _client_sees(ctx: Flask, mission: Mission) -> str:
+    """What the client's mission page says about the fee."""
+    web = ctx.test_client()
+    login(web, mission.client.email)
+    page = web.get(f"/missions/{mission.id}").get_data(as_text=True)
+    start = page.index('id="late-fee-state"')
+    return page[start:page.index("</span>", start)]
+
+
 def _row() -> receivables.ClientReceivable:
     db.session.expire_all()
     return db.session.execute(db.select(receivables.ClientReceivable)).scalar_one()
@@ -56,7 +65,9 @@ def test_the_fee_is_owed_at_cancellation_and_settled_by_the_off_session_charge(
     jobs = db.session.execute(db.select(OutboxMessage)).scalars().all()
     assert ("receivables.collect", [_row().id]) in [(j.task_name, j.args) for j in jobs]
     assert run_check().ok  # owed, not cash: nothing to reconcile with Stripe yet
+    assert "we charge it to your saved card shortly" in _client_sees(ctx, mission)
     assert receivables.collect(_row().id) == "collected"
+    assert "Late-cancellation fee charged: 11,25" in _client_sees(ctx, mission)
     assert receivables.collect(_row().id) == "collected"  # a replayed job charges nothing more
     pis = emu.objects("payment_intent")
     assert [(p["amount"], p["amount_received"], p["status"]) for p in pis] == [
@@ -76,6 +87,7 @@ def test_a_refused_fee_stays_outstanding_for_operators_to_retry_or_write_off(
     assert receivables.collect(_row().id) == "failed"
     assert "authentication" in (_row().failure_message or "")
     assert ledger.balance(owed) == 1125 and run_check().ok
+    assert "your card was refused" in _client_sees(ctx, mission)
     accounts.make_operator("ops@example.com", PASSWORD)
     web = ctx.test_client()
     login(web, "ops@example.com")
@@ -88,6 +100,7 @@ def test_a_refused_fee_stays_outstanding_for_operators_to_retry_or_write_off(
     response = post_form(web, "/ops/queues", {"note": "Client moved abroad"},
                          action=f"/ops/receivables/{_row().id}/write-off")
     assert response.status_code == 302 and _row().status == "written_off"
+    assert "waived by our team, nothing is charged" in _client_sees(ctx, mission)
     assert ledger.balance(owed) == 0
     assert ledger.balance(ledger.helper_payable(_row().helper_id)) == 0
     actions = db.session.execute(db.select(AuditEntry.action)).scalars().all()
