@@ -83,7 +83,9 @@ def _validate(req: RefundRequest, mission: Mission, payment: Payment) -> None:
     if not 0 <= req.helper_cents <= min(req.amount_cents,
                                         mission.helper_share_cents - from_helper):
         raise DomainError("The helper's part cannot exceed the refund or what they earn.")
-    if payment.status == PaymentStatus.CAPTURED and not _transferred(mission.id):
+    releases_whole_hold = (payment.status == PaymentStatus.AUTHORIZED
+                           and req.amount_cents == paid - done)  # the mission is called off
+    if not releases_whole_hold and not _transferred(mission.id):
         _check_charge_covers_helper(req, paid - done, mission.helper_share_cents - from_helper)
 
 
@@ -95,9 +97,10 @@ def _transferred(mission_id: int) -> bool:
 
 def _check_charge_covers_helper(req: RefundRequest, left_on_charge: int, helper_due: int) -> None:
     """The helper is paid by a transfer out of the client's charge (source_transaction), and
-    Stripe refuses to transfer more than the charge keeps after refunds: a refund that left
-    less than the helper's share would make their payout fail. The operator takes the
-    difference from the helper's part, or refunds after the transfer instead."""
+    Stripe refuses to transfer more than the charge keeps after refunds (before capture: the
+    capture takes that much less): a refund that left less than the helper's share would
+    make their payout fail. The operator takes the difference from the helper's part, or
+    refunds after the transfer instead."""
     short = (helper_due - req.helper_cents) - (left_on_charge - req.amount_cents)
     if short > 0:
         raise DomainError(
