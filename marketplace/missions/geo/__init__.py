@@ -104,7 +104,7 @@ def missions_near(lat: float, lng: float, radius_km: float, filters: Filters, li
     `filters` are conditions on Mission, with bind parameters given in `params`; pass a
     `key` naming them to reuse the built statement."""
     query = _cached("missions", key, missions_near_query, tuple(filters))
-    return _run(query, _values(lat, lng, radius_km, limit, params), plans=CUSTOM)
+    return _run(query, _values(lat, lng, radius_km, limit, params))
 
 
 def missions_near_query(filters: Filters, dialect: str) -> Select[Any]:
@@ -127,7 +127,7 @@ def helpers_covering(lat: float, lng: float, filters: Filters, limit: int = 20,
     run (where helpers are sparse, few areas cover the point) -- a one-time filter."""
     if _dialect() == "postgresql":
         query = _cached("helpers-pg", key, helpers_two_step_query, tuple(filters))
-        return _run(query, _values(lat, lng, NEAR_FIRST_KM, limit, params), plans=GENERIC
+        return _run(query, _values(lat, lng, NEAR_FIRST_KM, limit, params), generic=True
                     )[:limit]
     query = _cached("helpers", key, helpers_covering_query, tuple(filters))
     return _run(query, _values(lat, lng, MAX_HELPER_RADIUS_KM, limit, params))
@@ -164,25 +164,23 @@ def helpers_covering_query(filters: Filters, dialect: str) -> Select[Any]:
                        ).order_by(distance, HelperProfile.id)
 
 
-# Once psycopg has prepared a statement (its 5th run on a connection) PostgreSQL picks a
-# generic or a custom plan from the first runs' parameters: a coin toss between runs.
 # Planning the helper search (two branches of subqueries, inlined haversine, PostGIS
-# selectivity) took 1-3 ms, more than running it (~0.5-1 ms), so it forces the generic
-# plan, checked to stay a KNN index scan. The missions search plans in ~0.3 ms but its
-# generic plan can lose the KNN scan (a quiet benchmark run gave p95 75 ms where its
-# custom plans give ~2 ms), so it forces custom plans. Each is two cheap SETs around
-# the statement, local to the transaction.
-GENERIC, CUSTOM = "force_generic_plan", "force_custom_plan"
-PLANS = ("SELECT current_setting('plan_cache_mode'),"
-         " set_config('plan_cache_mode', %(mode)s, true)")
+# selectivity) took 1-3 ms, more than running it (~0.5-1 ms). Once psycopg has prepared
+# the statement (its 5th run on a connection) a generic plan skips planning, but
+# PostgreSQL picks generic or custom from the first runs' parameters: a coin toss
+# between runs (p50 0.8 ms or 2+ ms). So the search forces the generic plan while it
+# runs (two cheap SETs); its generic plan is checked to stay a KNN index scan. The
+# missions search plans in ~0.3 ms and is left to PostgreSQL's choice.
+GENERIC_PLANS = ("SELECT current_setting('plan_cache_mode'),"
+                 " set_config('plan_cache_mode', 'force_generic_plan', true)")
 RESTORE_PLANS = "SELECT set_config('plan_cache_mode', %(mode)s, true)"
 
 
-def _run(query: Any, values: dict[str, Any], plans: str | None = None) -> list[Row]:
+def _run(query: Any, values: dict[str, Any], generic: bool = False) -> list[Row]:
     """Distinct rows sorted by exact km (the projection's KNN order may swap near-ties)."""
-    if plans and _dialect() == "postgresql":
+    if generic and _dialect() == "postgresql":
         connection = db.session.connection()
-        mode = connection.exec_driver_sql(PLANS, {"mode": plans}).scalar()
+        mode = connection.exec_driver_sql(GENERIC_PLANS).scalar()
         found = db.session.execute(query, values).all()
         connection.exec_driver_sql(RESTORE_PLANS, {"mode": mode})  # on error: the rollback
     else:
