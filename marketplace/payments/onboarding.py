@@ -35,6 +35,17 @@ def onboarding_link(user: User, refresh_url: str, return_url: str) -> str:
                                             return_url, idempotency_key=key)
 
 
+def bank_details_link(user: User, refresh_url: str, return_url: str) -> str:
+    """Where a helper fixes their bank details: Stripe's Express Dashboard once onboarding is
+    done (Express accounts change their bank account there, not in our app), the onboarding
+    form before that."""
+    profile = user.helper_profile
+    if profile is None or not profile.stripe_account_id or not profile.details_submitted:
+        return onboarding_link(user, refresh_url, return_url)
+    key = f"mkt:login_link:{profile.id}:{secrets.token_hex(8)}"  # single-use, like links
+    return gateway().create_login_link(profile.stripe_account_id, idempotency_key=key)
+
+
 def refresh_account(user: User) -> HelperProfile | None:
     """Re-read the helper's account from Stripe (used on return from onboarding)."""
     profile = user.helper_profile

@@ -102,6 +102,13 @@ class StripeGateway:
                 options={"idempotency_key": idempotency_key})
         return account_from_dict(acct.to_dict())
 
+    def create_login_link(self, account_id: str, idempotency_key: str) -> str:
+        """A single-use link into the helper's Express Dashboard (bank details, payouts)."""
+        with _mapped_errors():
+            link = self.v1.accounts.login_links.create(
+                account_id, options={"idempotency_key": idempotency_key})
+        return str(link["url"])
+
     def retrieve_account(self, account_id: str) -> ConnectedAccount:
         with _mapped_errors():
             return account_from_dict(self.v1.accounts.retrieve(account_id).to_dict())

@@ -37,6 +37,21 @@ def start_onboarding() -> Response:
     return redirect(url, code=303)
 
 
+@bp.route("/helper/payouts/bank", methods=["POST"])
+@role_required("helper")
+def bank_details() -> Response:
+    """The helper's button next to a failed bank payout: off to Stripe to fix the account."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if current_user.helper_profile is None:
+        return redirect(url_for("accounts.helper_profile"))
+    url = onboarding.bank_details_link(
+        current_user,
+        refresh_url=url_for("payments.start_onboarding", _external=True),
+        return_url=url_for("payments.onboarding_return", _external=True))
+    return redirect(url, code=303)
+
+
 @bp.route("/helper/payouts/setup/return")
 @role_required("helper")
 def onboarding_return() -> Response:
@@ -53,7 +68,8 @@ def onboarding_return() -> Response:
 def my_payouts() -> str:
     return render_template("payments/payouts.html",
                            rows=reports.payouts_of_helper(current_user.id),
-                           bank_rows=bank_payouts.bank_payouts_of_helper(current_user.id))
+                           bank_rows=bank_payouts.bank_payouts_of_helper(current_user.id),
+                           form=ConfirmForm())
 
 
 @bp.route("/stripe/webhook", methods=["POST"])

@@ -28,6 +28,7 @@ def test_full_flow_objects_match_fixtures(flows, client, emulator, receiver):
     check(flows.link(acct.id))
     acct = flows.account()
     check(acct)
+    check(client.v1.accounts.login_links.create(acct.id))
     check(client.v1.accounts.list())
     cus = client.v1.customers.create(params={"email": "c@x.fr", "name": "C"})
     check(cus)

@@ -66,3 +66,19 @@ def test_account_link_for_unknown_account(flows, client):
         assert exc.param == "account" and exc.code == "resource_missing"
     else:
         raise AssertionError("expected an error")
+
+
+def test_login_links_need_a_finished_express_onboarding(flows, client):
+    import pytest
+    import stripe
+
+    pending = flows.account(onboard=False)
+    with pytest.raises(stripe.InvalidRequestError, match="not completed onboarding"):
+        client.v1.accounts.login_links.create(pending.id)
+    done = flows.account()
+    link = client.v1.accounts.login_links.create(done.id)
+    page = flows.browser.get(link.url)
+    assert page.status == 200 and done.id in page.text and "2606" in page.text
+    assert flows.browser.get(link.url).status == 410  # single use
+    onboarding_url = link.url.replace("/hosted/express/", "/hosted/onboarding/")
+    assert flows.browser.get(onboarding_url).status == 404  # not an onboarding link

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -19,7 +20,7 @@ from marketplace.payments.models import Payout, StripeEvent
 from marketplace.payments.reconcile import run_check
 from tests.conftest import WEBHOOK_SECRET
 from tests.support.factories import PASSWORD, Factories
-from tests.support.forms import login
+from tests.support.forms import login, post_form
 from tests.support.money import done_mission, release_now
 
 
@@ -64,6 +65,25 @@ def _page(ctx: Flask, email: str, path: str = "/helper/payouts") -> str:
     return response.get_data(as_text=True)
 
 
+def _fix_bank_details(ctx: Flask, email: str, emu: StripeEmulator) -> None:
+    """The helper's button leads to Stripe's Express Dashboard (a single-use login link),
+    where a new IBAN is saved."""
+    web = ctx.test_client()
+    login(web, email)
+    response = post_form(web, "/helper/payouts", action="/helper/payouts/bank")
+    assert response.status_code == 303
+    dashboard = response.headers["Location"]
+    assert dashboard.startswith(f"{emu.base_url}/hosted/express/")
+    page = requests.get(dashboard, timeout=10)
+    assert page.status_code == 200 and "Stripe Express Dashboard" in page.text
+    refused = requests.post(dashboard, data={"iban": "not an iban"}, timeout=10)
+    assert refused.status_code == 400 and "Enter a valid IBAN." in refused.text
+    saved = requests.post(dashboard, data={"iban": "FR76 3000 6000 0112 3456 7890 189"},
+                          timeout=10)
+    assert saved.status_code == 200 and "ending in 0189" in saved.text
+    assert requests.get(dashboard, timeout=10).status_code == 410  # single use
+
+
 def test_a_paid_bank_payout_is_shown_to_its_helper_and_moves_no_ledger(
         ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
     helper, account = _paid_helper(make, emu)
@@ -96,7 +116,8 @@ def test_a_failed_bank_payout_tells_the_helper_and_the_operators(
     assert row.status == "failed" and row.failure_code == "account_closed"
     page = _page(ctx, helper.email)
     assert "Failed: The bank account has been closed." in page
-    assert "Update your bank details on Stripe" in page and "/helper/payouts/setup/start" in page
+    assert "Update your bank details on Stripe" in page and "/helper/payouts/bank" in page
+    _fix_bank_details(ctx, helper.email, emu)
     assert "Failed:" not in _page(ctx, other.email)  # another helper never sees it
     notes = db.session.execute(db.select(Notification).where(
         Notification.event == "bank_payout_failed")).scalars().all()
@@ -142,3 +163,12 @@ def test_payouts_of_the_platform_or_of_unknown_accounts_show_nowhere(
     _deliver(ctx.test_client(), stranger)
     assert _row().helper_id is None
     assert "No bank payouts yet." in _page(ctx, helper.email)
+
+
+def test_a_helper_not_yet_onboarded_is_sent_to_onboarding_instead(
+        ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
+    from marketplace.payments import onboarding
+
+    helper = make.helper(onboarded=False)
+    url = onboarding.bank_details_link(helper, "http://app/refresh", "http://app/return")
+    assert url.startswith(f"{emu.base_url}/hosted/onboarding/")

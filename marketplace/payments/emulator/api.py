@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import checkout, objects, payments
-from .errors import invalid_param, unexpected_state
+from .errors import StripeError, invalid_param, unexpected_state
+from .fixtures import fill, template
 from .params import get_bool, get_dict, get_int, get_metadata, get_str, list_limit
 from .store import Ctx, random_token
 
@@ -106,6 +107,21 @@ def create_account_link(ctx: Ctx) -> dict[str, Any]:
         "expires_at": link["expires_at"], "state": "new",
     }
     return link
+
+
+def create_login_link(ctx: Ctx, obj_id: str) -> dict[str, Any]:
+    """POST /v1/accounts/{id}/login_links: a single-use link into the Express Dashboard,
+    for Express accounts that finished onboarding (Stripe refuses the others)."""
+    account = ctx.store.require(obj_id, "account")
+    if account.get("type") != "express" or not account.get("details_submitted"):
+        raise StripeError("Cannot create a login link for an account that has not completed "
+                          "onboarding.", status=400)
+    token = random_token(32)
+    now = ctx.store.now()
+    ctx.store.links[token] = {"account": account["id"], "kind": "express_dashboard",
+                              "expires_at": now + ACCOUNT_LINK_TTL, "state": "new"}
+    return fill(template("login_link"), created=now,
+                url=f"{ctx.base_url}/hosted/express/{token}")
 
 
 # -- customers -----------------------------------------------------------------------

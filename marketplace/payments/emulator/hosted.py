@@ -33,7 +33,7 @@ def onboarding(ctx: Ctx, request: Request, token: str) -> Response:
     """GET renders the form (consuming the link); POST completes onboarding."""
     store = ctx.store
     link = store.links.get(token)
-    if link is None:
+    if link is None or link.get("kind") == "express_dashboard":
         return _html(pages.message("Link not found", "This onboarding link is invalid."), 404)
     expired = store.now() >= link["expires_at"]
     if request.method == "GET":
@@ -54,6 +54,39 @@ def onboarding(ctx: Ctx, request: Request, token: str) -> Response:
     link["state"] = "completed"
     ctx.emit("account.updated", account)
     return _see_other(link["return_url"])
+
+
+# -- Express Dashboard (login links) -------------------------------------------------
+def express_dashboard(ctx: Ctx, request: Request, token: str) -> Response:
+    """GET shows the account's bank account with a form (consuming the link); POST saves a
+    new IBAN (the emulator keeps it privately: its accounts list no external accounts)."""
+    store = ctx.store
+    link = store.links.get(token)
+    if link is None or link.get("kind") != "express_dashboard":
+        return _html(pages.message("Link not found", "This login link is invalid."), 404)
+    account = store.require(link["account"], "account")
+    if request.method == "GET":
+        if store.now() >= link["expires_at"] or link["state"] != "new":
+            return _html(pages.message("Link expired", "This login link was already used or "
+                                       "has expired: ask for a new one."), 410)
+        link["state"] = "visited"
+        return _html(pages.express_dashboard(token, account, _iban(store, account)))
+    if link["state"] != "visited":
+        return _html(pages.message("Link expired", "Ask for a new login link."), 410)
+    iban = "".join((request.form.get("iban") or "").split()).upper()
+    if len(iban) < 15 or not iban[:2].isalpha() or not iban[2:].isalnum():
+        return _html(pages.express_dashboard(token, account, _iban(store, account),
+                                             error="Enter a valid IBAN."), 400)
+    store.meta[account["id"]]["iban"] = iban
+    link["state"] = "completed"
+    ctx.emit("account.updated", account)  # as the onboarding page does
+    return _html(pages.message("Bank details updated",
+                               f"Payouts now go to the account ending in {iban[-4:]}. "
+                               "You can close this page."))
+
+
+def _iban(store: Any, account: dict[str, Any]) -> str:
+    return str(store.meta[account["id"]].get("iban") or "FR1420041010050500013M02606")
 
 
 # -- checkout ------------------------------------------------------------------------

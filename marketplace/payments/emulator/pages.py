@@ -54,6 +54,18 @@ def onboarding(token: str, account: dict[str, Any]) -> str:
     return layout("Stripe Express onboarding (emulator)", body)
 
 
+def express_dashboard(token: str, account: dict[str, Any], iban: str,
+                      error: str | None = None) -> str:
+    """The Express Dashboard's bank account page: where an Express account changes it."""
+    err = f"<p class=\"error\" role=\"alert\">{escape(error)}</p>" if error else ""
+    body = (f"<p>Connected account <code>{escape(account['id'])}</code></p>"
+            f"<p>Payouts go to the bank account ending in <strong id=\"iban-last4\">"
+            f"{escape(iban[-4:])}</strong>.</p>{err}"
+            f"<form method=\"post\" action=\"/hosted/express/{escape(token)}\">"
+            f"{_field('New IBAN', 'iban', '')}<button type=\"submit\">Save</button></form>")
+    return layout("Stripe Express Dashboard (emulator)", body)
+
+
 def checkout(
     session: dict[str, Any], items: list[dict[str, Any]], error: str | None, manual: bool
 ) -> str:

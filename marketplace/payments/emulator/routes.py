@@ -11,6 +11,7 @@ V1 = [
     ("GET", "/v1/accounts", api.list_accounts),
     ("GET", "/v1/accounts/<obj_id>", api.retrieve_account),
     ("POST", "/v1/accounts/<obj_id>", api.update_account),
+    ("POST", "/v1/accounts/<obj_id>/login_links", api.create_login_link),
     ("POST", "/v1/account_links", api.create_account_link),
     ("POST", "/v1/customers", api.create_customer),
     ("GET", "/v1/customers", api.list_customers),
@@ -46,6 +47,7 @@ V1 = [
 
 HOSTED = [
     ("/hosted/onboarding/<obj_id>", hosted.onboarding),
+    ("/hosted/express/<obj_id>", hosted.express_dashboard),
     ("/hosted/checkout/<obj_id>", hosted.checkout_page),
     ("/hosted/authenticate/<obj_id>", hosted.authenticate_page),
 ]
