@@ -85,13 +85,19 @@ def record_split_capture(mission: Mission, payment: Payment, pi: PaymentIntentIn
         Line(ledger.REFUNDS, refunded_cents),
     ], currency=payment.currency, mission_id=mission.id,
         description=f"Capture for mission #{mission.id}", stripe_source_id=payment.charge_id)
+    record_stripe_fee(pi, payment.currency, mission.id, payment.charge_id)
+    return schedule_payout(mission, payment, helper_cents) if helper_cents > 0 else None
+
+
+def record_stripe_fee(pi: PaymentIntentInfo, currency: str, mission_id: int,
+                      charge_id: str | None) -> None:
+    """Stripe's fee on a charge, out of the platform's balance (once per balance txn)."""
     if pi.stripe_fee_cents and pi.balance_transaction_id:
         ledger.record("stripe_fee", f"fee:{pi.balance_transaction_id}", [
             Line(ledger.STRIPE_FEES, pi.stripe_fee_cents),
             Line(ledger.STRIPE_BALANCE, -pi.stripe_fee_cents),
-        ], currency=payment.currency, mission_id=mission.id,
-            description=f"Stripe fee on mission #{mission.id}", stripe_source_id=payment.charge_id)
-    return schedule_payout(mission, payment, helper_cents) if helper_cents > 0 else None
+        ], currency=currency, mission_id=mission_id,
+            description=f"Stripe fee on mission #{mission_id}", stripe_source_id=charge_id)
 
 
 def schedule_payout(mission: Mission, payment: Payment, amount_cents: int,

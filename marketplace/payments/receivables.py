@@ -147,13 +147,7 @@ def _settle(row: ClientReceivable, pi: PaymentIntentInfo) -> None:
     ], currency=row.currency, mission_id=row.mission_id,
         description=f"Late-cancellation fee collected for mission #{row.mission_id}",
         stripe_source_id=pi.charge_id)
-    if pi.stripe_fee_cents and pi.balance_transaction_id:
-        ledger.record("stripe_fee", f"fee:{pi.balance_transaction_id}", [
-            Line(ledger.STRIPE_FEES, pi.stripe_fee_cents),
-            Line(ledger.STRIPE_BALANCE, -pi.stripe_fee_cents),
-        ], currency=row.currency, mission_id=row.mission_id,
-            description=f"Stripe fee on mission #{row.mission_id}",
-            stripe_source_id=pi.charge_id)
+    capture.record_stripe_fee(pi, row.currency, row.mission_id, pi.charge_id)
     if row.helper_cents:
         capture.schedule_payout(row.mission, payment, row.helper_cents, row.helper_id)
     db.session.commit()

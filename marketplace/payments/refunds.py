@@ -71,7 +71,8 @@ def _payment(mission: Mission) -> Payment:
     return payment
 
 
-def _validate(req: RefundRequest, mission: Mission, payment: Payment) -> None:
+def _validate(req: RefundRequest, mission: Mission, payment: Payment,
+              payout: Payout | None) -> None:
     done, from_helper = refunded_so_far(mission.id)
     paid = min(payment.amount_cents, mission.total_cents)
     if payment.status == PaymentStatus.CAPTURED:  # earlier pre-capture refunds were never taken
@@ -85,14 +86,9 @@ def _validate(req: RefundRequest, mission: Mission, payment: Payment) -> None:
         raise DomainError("The helper's part cannot exceed the refund or what they earn.")
     releases_whole_hold = (payment.status == PaymentStatus.AUTHORIZED
                            and req.amount_cents == paid - done)  # the mission is called off
-    if not releases_whole_hold and not _transferred(mission.id):
+    transferred = payout is not None and payout.status == PayoutStatus.PAID
+    if not releases_whole_hold and not transferred:
         _check_charge_covers_helper(req, paid - done, mission.helper_share_cents - from_helper)
-
-
-def _transferred(mission_id: int) -> bool:
-    return db.session.execute(
-        db.select(Payout.id).where(Payout.mission_id == mission_id,
-                                   Payout.status == PayoutStatus.PAID)).first() is not None
 
 
 def _check_charge_covers_helper(req: RefundRequest, left_on_charge: int, helper_due: int) -> None:
@@ -115,7 +111,10 @@ def refund(operator: User, req: RefundRequest) -> Refund:
     if mission is None:
         raise NotFound("No such mission.")
     payment = _payment(mission)
-    _validate(req, mission, payment)
+    payout = db.session.execute(  # locked: a payout released meanwhile would change the stage
+        db.select(Payout).where(Payout.mission_id == mission.id).with_for_update()
+    ).scalar_one_or_none()
+    _validate(req, mission, payment, payout)
     row = Refund(mission_id=mission.id, payment_id=payment.id, amount_cents=req.amount_cents,
                  helper_cents=req.helper_cents, operator_id=operator.id,
                  note=req.note.strip()[:500], stage="before_capture")
@@ -124,7 +123,7 @@ def refund(operator: User, req: RefundRequest) -> Refund:
     if payment.status == PaymentStatus.AUTHORIZED:
         _before_capture(mission, payment, row)
     else:
-        _after_capture(mission, payment, row)
+        _after_capture(mission, payment, row, payout)
     audit.record(operator, "refund.create", "mission", mission.id, note=row.note,
                  after={"amount_cents": row.amount_cents, "helper_cents": row.helper_cents,
                         "stage": row.stage})
@@ -140,10 +139,8 @@ def _before_capture(mission: Mission, payment: Payment, row: Refund) -> None:
         release_and_cancel(mission, payment)
 
 
-def _after_capture(mission: Mission, payment: Payment, row: Refund) -> None:
-    payout = db.session.execute(
-        db.select(Payout).where(Payout.mission_id == mission.id).with_for_update()
-    ).scalar_one_or_none()
+def _after_capture(mission: Mission, payment: Payment, row: Refund,
+                   payout: Payout | None) -> None:
     if payout is not None and payout.status == PayoutStatus.PAID:
         row.stage = "after_transfer"
         if row.helper_cents:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from marketplace.accounts.models import User
 from marketplace.core.auth import role_required
 from marketplace.extensions import csrf
 from marketplace.missions.forms import ConfirmForm
@@ -27,14 +30,7 @@ def start_onboarding() -> Response:
     """POST from our button, or GET when Stripe sends the helper back via refresh_url."""
     if request.method == "POST" and not ConfirmForm().validate_on_submit():
         abort(400)
-    if current_user.helper_profile is None:
-        flash("Tell us your skills and where you live first.", "info")
-        return redirect(url_for("accounts.helper_profile"))
-    url = onboarding.onboarding_link(
-        current_user,
-        refresh_url=url_for("payments.start_onboarding", _external=True),
-        return_url=url_for("payments.onboarding_return", _external=True))
-    return redirect(url, code=303)
+    return _to_stripe(onboarding.onboarding_link)
 
 
 @bp.route("/helper/payouts/bank", methods=["POST"])
@@ -43,12 +39,17 @@ def bank_details() -> Response:
     """The helper's button next to a failed bank payout: off to Stripe to fix the account."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    return _to_stripe(onboarding.bank_details_link)
+
+
+def _to_stripe(link_for: Callable[[User, str, str], str]) -> Response:
+    """Send the helper to a Stripe-hosted page; Stripe sends them back to our two URLs."""
     if current_user.helper_profile is None:
+        flash("Tell us your skills and where you live first.", "info")
         return redirect(url_for("accounts.helper_profile"))
-    url = onboarding.bank_details_link(
-        current_user,
-        refresh_url=url_for("payments.start_onboarding", _external=True),
-        return_url=url_for("payments.onboarding_return", _external=True))
+    url = link_for(current_user,
+                   url_for("payments.start_onboarding", _external=True),
+                   url_for("payments.onboarding_return", _external=True))
     return redirect(url, code=303)
 
 
