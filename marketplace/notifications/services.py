@@ -56,8 +56,8 @@ def notify(user: User, event: str, context: dict[str, Any], *, key: str,
     Nothing is flushed unless a delivery needs its id for the outbox: the caller's commit
     writes the notification with the state change, in one round of statements."""
     with db.session.no_autoflush:
-        settings, sent = _settings_and_sent(user.id, key)
-    if sent:  # the same cause, replayed: it was notified already
+        settings = _settings_unless_sent(user.id, key)
+    if settings is None:  # the same cause, replayed: it was notified already
         return None
     message = message_for(event, settings.locale)
     notification = Notification(
@@ -74,13 +74,13 @@ def notify(user: User, event: str, context: dict[str, Any], *, key: str,
     return notification
 
 
-def _settings_and_sent(user_id: int, key: str) -> tuple[NotificationSettings, bool]:
-    """The person's settings and whether `key` was notified already, in one query (workers
-    notify on every payout). Callers notify after winning a guarded state change, so
-    check-then-insert suffices; the unique key is the backstop. Pending notifications of
-    this transaction count too."""
+def _settings_unless_sent(user_id: int, key: str) -> NotificationSettings | None:
+    """The person's settings, or None when `key` was notified already (pending in this
+    transaction included): one query, as workers notify on every payout. Callers notify
+    after winning a guarded state change, so check-then-insert suffices; the unique key is
+    the backstop."""
     if any(isinstance(obj, Notification) and obj.dedupe_key == key for obj in db.session.new):
-        return settings_for(user_id), True
+        return None
     sent = db.select(Notification.id).where(Notification.dedupe_key == key).exists()
     found, already = db.session.execute(
         db.select(NotificationSettings, sent)
@@ -88,7 +88,7 @@ def _settings_and_sent(user_id: int, key: str) -> tuple[NotificationSettings, bo
         .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
         .where(User.id == user_id)
     ).one()
-    return found or _default_settings(user_id), bool(already)
+    return None if already else found or _default_settings(user_id)
 
 
 def _channels(user: User, settings: NotificationSettings) -> list[Channel]:

@@ -28,7 +28,6 @@ from marketplace.core.models import TimestampMixin
 from marketplace.extensions import db
 from marketplace.notifications import events
 
-STATUSES = ("pending", "in_transit", "paid", "failed", "canceled")
 # Which statuses may follow each one (Stripe's documented lifecycle; anything else is an
 # older snapshot arriving late, and is ignored).
 NEXT: dict[str, frozenset[str]] = {
@@ -38,6 +37,7 @@ NEXT: dict[str, frozenset[str]] = {
     "failed": frozenset(),
     "canceled": frozenset(),
 }
+STATUSES = tuple(NEXT)
 
 
 class BankPayout(TimestampMixin, db.Model):
