@@ -18,6 +18,11 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from marketplace.flows import booking
+from marketplace.flows import cancellation as cancellation_flow
+from marketplace.flows import disputes as dispute_flow
+from marketplace.flows.completion import confirm_completion
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
@@ -48,12 +53,12 @@ def main() -> None:
 
 def _flows(emu) -> None:  # type: ignore[no-untyped-def]
     from marketplace.accounts import services as accounts
+    from marketplace.core.db import db
     from marketplace.core.models import utcnow
-    from marketplace.extensions import db
-    from marketplace.missions import cancellation
-    from marketplace.missions import services as missions
-    from marketplace.payments import disputes, webhooks
-    from marketplace.payments.refunds import RefundRequest, refund
+    from marketplace.flows.refunds import refund
+    from marketplace.payments import webhooks
+    from marketplace.payments.services import disputes
+    from marketplace.payments.services.refunds import RefundRequest
     from tests.support.factories import Factories
     from tests.support.money import authorized_mission, done_mission, onboarded_helper
     from tests.support.money import release_now as pay
@@ -61,46 +66,44 @@ def _flows(emu) -> None:  # type: ignore[no-untyped-def]
     make = Factories()
     op = accounts.make_operator("ops@demo.example", "demo password 1")
     paid = done_mission(make, emu, price_cents=4500)
-    missions.confirm_completion(paid.id, paid.client)
+    confirm_completion(paid.id, paid.client)
     pay(_payout_id(paid.id))
     refunded = done_mission(make, emu, price_cents=6000)
-    missions.confirm_completion(refunded.id, refunded.client)
+    confirm_completion(refunded.id, refunded.client)
     pay(_payout_id(refunded.id))
     refund(op, RefundRequest(refunded.id, 2000, 1500, "Half the work redone by someone else"))
     late = authorized_mission(make, emu, price_cents=8000)
-    missions.accept_mission(late.id, onboarded_helper(make, emu))
+    booking.accept_mission(late.id, onboarded_helper(make, emu))
     late.starts_at = utcnow() + timedelta(hours=3)
     db.session.commit()
-    cancellation.cancel_by_client(late.id, late.client, "Plans changed")
+    cancellation_flow.cancel_by_client(late.id, late.client, "Plans changed")
     disputed = done_mission(make, emu, price_cents=3000)
-    missions.confirm_completion(disputed.id, disputed.client)
+    confirm_completion(disputed.id, disputed.client)
     charge = db.session.get(type(disputed), disputed.id)
     dispute = emu.create_dispute(_charge_id(charge.id))
     webhooks.HANDLERS["charge.dispute.created"](dispute)
-    disputes.resolve(op, disputes.open_disputes()[0].id, "split", 1500, "Partial evidence")
+    dispute_flow.resolve(op, disputes.open_disputes()[0].id, "split", 1500, "Partial evidence")
     pay(_payout_id(disputed.id))
     _late_with_saved_card(make, emu)
     contested = done_mission(make, emu, price_cents=5000)
     dispute_row = disputes.open_by_client(contested.id, contested.client, "Half done")
-    disputes.resolve(op, dispute_row.id, "split", 2000, "Half the shelves", client_cents=2500)
+    dispute_flow.resolve(op, dispute_row.id, "split", 2000, "Half the shelves", client_cents=2500)
     pay(_payout_id(contested.id))
     _bank_payouts(emu, [paid, refunded])
 
 
 def _late_with_saved_card(make, emu) -> None:  # type: ignore[no-untyped-def]
+    from marketplace.core.db import db
     from marketplace.core.models import utcnow
-    from marketplace.extensions import db
-    from marketplace.missions import cancellation
-    from marketplace.missions import services as missions
-    from marketplace.payments import receivables
+    from marketplace.payments.services import receivables
     from tests.support.money import onboarded_helper, saved_card_mission
     from tests.support.money import release_now as pay
 
     far = saved_card_mission(make, emu, price_cents=6000)
-    missions.accept_mission(far.id, onboarded_helper(make, emu))
+    booking.accept_mission(far.id, onboarded_helper(make, emu))
     far.starts_at = utcnow() + timedelta(hours=3)  # the hold worker never ran
     db.session.commit()
-    cancellation.cancel_by_client(far.id, far.client, "Plans changed")
+    cancellation_flow.cancel_by_client(far.id, far.client, "Plans changed")
     owed = db.session.execute(db.select(receivables.ClientReceivable.id)).scalar_one()
     receivables.collect(owed)
     pay(_payout_id(far.id))
@@ -110,8 +113,8 @@ def _bank_payouts(emu, paid_missions) -> None:  # type: ignore[no-untyped-def]
     """Stripe pays the helpers' balances to their banks; their events reach the app."""
     import json
 
+    from marketplace.core.db import db
     from marketplace.core.models import utcnow
-    from marketplace.extensions import db
     from marketplace.payments import webhooks
     from marketplace.payments.models import StripeEvent
 
@@ -127,7 +130,7 @@ def _bank_payouts(emu, paid_missions) -> None:  # type: ignore[no-untyped-def]
 
 
 def _payout_id(mission_id: int) -> int:
-    from marketplace.extensions import db
+    from marketplace.core.db import db
     from marketplace.payments.models import Payout
 
     return db.session.execute(db.select(Payout.id).where(Payout.mission_id == mission_id)
@@ -135,7 +138,7 @@ def _payout_id(mission_id: int) -> int:
 
 
 def _charge_id(mission_id: int) -> str:
-    from marketplace.extensions import db
+    from marketplace.core.db import db
     from marketplace.payments.models import Payment
 
     return db.session.execute(db.select(Payment.charge_id).where(

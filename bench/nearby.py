@@ -110,11 +110,11 @@ def main() -> None:
     from flask_migrate import upgrade
 
     from marketplace import create_app
+    from marketplace.core.db import db
     from marketplace.core.geo import haversine_km
-    from marketplace.extensions import db
-    from marketplace.missions import eligibility, geo
+    from marketplace.missions.matching import eligibility, geo
+    from marketplace.missions.matching.nearby import OPEN_FOR_HELPER
     from marketplace.missions.models import Mission
-    from marketplace.missions.nearby import OPEN_FOR_HELPER
     from tests.support.schema import reset_schema
 
     os.environ.setdefault("SECRET_KEY", "bench")

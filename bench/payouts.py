@@ -65,7 +65,7 @@ def time_noops(app, count: int) -> float:  # type: ignore[no-untyped-def]
 def time_payouts(app, payout_ids: list[int]) -> float:  # type: ignore[no-untyped-def]
     from sqlalchemy import func
 
-    from marketplace.extensions import db
+    from marketplace.core.db import db
     from marketplace.payments.models import Payout
     from marketplace.payments.status import PayoutStatus
 
@@ -92,7 +92,7 @@ def main() -> None:
     os.environ.update({"STRIPE_API_BASE": base, "STRIPE_SECRET_KEY": "sk_test_emulator",
                        "ENTRAIDE_INSTANCE_DIR": str(instance), "LOG_LEVEL": "WARNING"})
     from marketplace import create_app
-    from marketplace.extensions import db
+    from marketplace.core.db import db
     from tests.support.schema import reset_schema
     from tests.support.seed import seed_due_payouts
 

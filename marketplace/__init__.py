@@ -1,4 +1,9 @@
-"""Entraide: the neighbourhood-services marketplace. `create_app()` builds the web app."""
+"""Entraide: the neighbourhood-services marketplace. `create_app()` builds the web app.
+
+The factory is made of small `register_*` steps; its imports sit inside them (the one place
+first-party imports may live in functions) so that importing any module of the package does
+not import the whole web app.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +21,10 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
-    register_template_helpers(app)
+    register_template_filters(app)
+    register_errors(app)
     register_cli(app)
-    from marketplace.errors import register_error_handlers
-
-    register_error_handlers(app)
+    register_subscribers(app)
     return app
 
 
@@ -28,11 +32,12 @@ def register_extensions(app: Flask) -> None:
     import marketplace.models  # noqa: F401  (the whole schema, for Alembic)
     from marketplace.celery_setup import celery_init_app
     from marketplace.core import dbsetup
+    from marketplace.core.db import db
     from marketplace.core.observability import install_request_ids
     from marketplace.core.safety import install_security_headers
-    from marketplace.extensions import csrf, db, limiter, login_manager, migrate
+    from marketplace.extensions import csrf, limiter, login_manager, migrate
     from marketplace.notifications.senders import init_sms
-    from marketplace.payments.provider import init_gateway
+    from marketplace.payments.gateway.provider import init_gateway
 
     db.init_app(app)
     dbsetup.install(app)
@@ -43,7 +48,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
-    _register_user_loader()
+    login_manager.user_loader(_load_user)
     install_security_headers(app)
     install_request_ids(app)
     init_gateway(app)
@@ -51,67 +56,53 @@ def register_extensions(app: Flask) -> None:
     celery_init_app(app)
 
 
-def _register_user_loader() -> None:
+def _load_user(user_id: str) -> object:
     from marketplace.accounts.models import User
-    from marketplace.extensions import db, login_manager
+    from marketplace.core.db import db
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
-    from marketplace.core.health import bp as health_bp
-    from marketplace.missions.cancel_views import bp as cancel_bp
+    from marketplace.core.views import bp as health_bp
     from marketplace.missions.views import bp as missions_bp
+    from marketplace.missions.views import cancellations_bp
     from marketplace.notifications.views import bp as notifications_bp
-    from marketplace.operators.money_cases import bp as ops_cases_bp
-    from marketplace.operators.money_views import bp as ops_money_bp
-    from marketplace.operators.views import bp as operators_bp
+    from marketplace.operators.views import BLUEPRINTS as operators_bps
     from marketplace.payments.views import bp as payments_bp
 
-    for bp in (accounts_bp, missions_bp, payments_bp, operators_bp, ops_money_bp, cancel_bp,
-               ops_cases_bp, notifications_bp, health_bp):
+    for bp in (accounts_bp, missions_bp, payments_bp, *operators_bps, cancellations_bp,
+               notifications_bp, health_bp):
         app.register_blueprint(bp)
 
 
-def register_template_helpers(app: Flask) -> None:
+def register_template_filters(app: Flask) -> None:
+    """Formatting only: pages receive their data from the views, never a module to query."""
+    from marketplace.core.categories import category_label
     from marketplace.core.dates import paris_time
     from marketplace.core.money import format_cents
-    from marketplace.missions.categories import category_label
 
     app.jinja_env.filters["money"] = format_cents
     app.jinja_env.filters["category"] = category_label
     app.jinja_env.filters["localtime"] = paris_time
-    from marketplace.payments import fee_rules
-
-    app.jinja_env.globals.update(format_cents=format_cents, helper_terms=fee_rules.terms_for_helper,
-                                 service_fee_schedule=fee_rules.service_fee_schedule,
-                                 cancellation=_cancellation_module(),
-                                 completion=_completion_module(),
-                                 auto_confirm_delta=lambda: _auto_confirm_delta(app))
+    app.jinja_env.globals["format_cents"] = format_cents
 
 
-def _cancellation_module() -> object:
-    from marketplace.missions import cancellation
+def register_errors(app: Flask) -> None:
+    from marketplace.errors import register_error_handlers
 
-    return cancellation
-
-
-def _completion_module() -> object:
-    from marketplace.missions import completion
-
-    return completion
-
-
-def _auto_confirm_delta(app: Flask) -> object:
-    from datetime import timedelta
-
-    return timedelta(seconds=app.config["AUTO_CONFIRM_SECONDS"])
+    register_error_handlers(app)
 
 
 def register_cli(app: Flask) -> None:
     from marketplace.cli import register_commands
 
     register_commands(app)
+
+
+def register_subscribers(app: Flask) -> None:
+    """Notifications listen to the domains' signals (once per process is enough)."""
+    from marketplace.notifications import subscribers
+
+    subscribers.connect()

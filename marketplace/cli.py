@@ -7,8 +7,9 @@ from flask import Flask
 
 from marketplace.accounts import services as accounts
 from marketplace.core import outbox
+from marketplace.core.db import db
 from marketplace.core.errors import DomainError
-from marketplace.extensions import db
+from marketplace.payments.services.reconcile import run_and_store
 
 ASNIERES = (48.9146, 2.2874)
 DEMO_PASSWORD = "entraide-demo-2026"  # noqa: S105  (printed demo credential)
@@ -53,8 +54,6 @@ def register_commands(app: Flask) -> None:
     @ledger_group.command("check")
     def ledger_check() -> None:
         """Print any problem, then the summary line; exit 1 on any violation."""
-        from marketplace.payments.reconcile import run_and_store
-
         result = run_and_store()
         for problem in result.problems:
             click.echo(f"  {problem}")

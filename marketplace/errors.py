@@ -9,8 +9,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from marketplace.core.db import db
 from marketplace.core.errors import DomainError
-from marketplace.extensions import db
 from marketplace.payments.gateway import GatewayError
 
 log = logging.getLogger(__name__)

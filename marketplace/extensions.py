@@ -1,4 +1,5 @@
-"""Extensions created unbound, bound to an app in create_app()."""
+"""Flask extensions created unbound, bound to an app in create_app() (the database handle
+is `marketplace.core.db.db`, below every domain)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
-from marketplace.core.models import Base
-
-db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -41,7 +41,7 @@ def get_metadata():
     return target_db.metadata
 
 
-from marketplace.missions.geo_schema import include_object  # noqa: E402  (PostGIS, unmapped)
+from marketplace.missions.matching.geo_schema import include_object  # noqa: E402  (PostGIS, unmapped)
 
 
 def run_migrations_offline():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from marketplace.extensions import db
-from marketplace.missions import matching_engine
+from marketplace.core.db import db
+from marketplace.missions.matching import engine as matching_engine
 
 
 @shared_task(name="matching.advance")

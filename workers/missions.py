@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from marketplace.extensions import db
-from marketplace.missions.expiry import expire_due
+from marketplace.core.db import db
+from marketplace.flows.expiry import expire_due
 
 
 @shared_task(name="missions.expire_unassigned")

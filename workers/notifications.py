@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import Task, shared_task
 
-from marketplace.extensions import db
+from marketplace.core.db import db
 from marketplace.notifications.delivery import deliver as deliver_one
 from marketplace.notifications.delivery import due_deliveries
 from marketplace.notifications.reminders import send_reminders

@@ -6,8 +6,8 @@ import socket
 
 from celery import shared_task
 
+from marketplace.core.db import db
 from marketplace.core.health import beat
-from marketplace.extensions import db
 
 
 @shared_task(name="ops.heartbeat")

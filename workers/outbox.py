@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from marketplace.core.db import db
 from marketplace.core.outbox import relay_pending
-from marketplace.extensions import db
 
 
 @shared_task(name="outbox.relay")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from celery import Task, shared_task
 
+from marketplace.core.db import db
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
 from marketplace.payments.gateway import GatewayError
 from marketplace.payments.models import Payout
-from marketplace.payments.payouts import release_payout
+from marketplace.payments.services.payouts import release_payout
 from marketplace.payments.status import PayoutStatus
 from workers.retry import MAX_RETRIES, not_transient, run_retrying
 

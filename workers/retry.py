@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from celery import Task
 
-from marketplace.extensions import db
+from marketplace.core.db import db
 
 T = TypeVar("T")
 

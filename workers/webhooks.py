@@ -6,7 +6,7 @@ import time
 
 from celery import Task, shared_task
 
-from marketplace.extensions import db
+from marketplace.core.db import db
 from marketplace.payments.gateway import GatewayError
 from marketplace.payments.webhooks import backfill as backfill_events
 from marketplace.payments.webhooks import process, unprocessed

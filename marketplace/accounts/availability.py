@@ -8,42 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey
-from sqlalchemy.orm import Mapped, mapped_column
-
-from marketplace.accounts.models import HelperProfile
+from marketplace.accounts.models import AvailabilitySlot, HelperProfile, TimeOff
 from marketplace.core.dates import PARIS
+from marketplace.core.db import db
 from marketplace.core.errors import DomainError, NotFound
-from marketplace.extensions import db
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-class AvailabilitySlot(db.Model):
-    """Weekly window: weekday 0 = Monday, minutes since local midnight, end exclusive."""
-
-    __tablename__ = "helper_availability_slots"
-    __table_args__ = (
-        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
-        CheckConstraint("start_minute >= 0 AND start_minute < end_minute "
-                        "AND end_minute <= 1440", name="minute_range"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    helper_profile_id: Mapped[int] = mapped_column(ForeignKey("helper_profiles.id"), index=True)
-    weekday: Mapped[int]
-    start_minute: Mapped[int]
-    end_minute: Mapped[int]
-
-
-class TimeOff(db.Model):
-    __tablename__ = "helper_time_off"
-    __table_args__ = (CheckConstraint("starts_at < ends_at", name="period_order"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    helper_profile_id: Mapped[int] = mapped_column(ForeignKey("helper_profiles.id"), index=True)
-    starts_at: Mapped[datetime]
-    ends_at: Mapped[datetime]
 
 
 def local_weekday_minute(moment: datetime) -> tuple[int, int]:

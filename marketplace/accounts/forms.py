@@ -23,7 +23,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from marketplace.missions.categories import category_choices
+from marketplace.core.categories import category_choices
 
 
 class SignupForm(FlaskForm):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.core.db import db
 from marketplace.core.models import TimestampMixin
-from marketplace.extensions import db
 
 
 class User(TimestampMixin, db.Model):
@@ -79,3 +81,30 @@ class HelperSkill(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     helper_profile_id: Mapped[int] = mapped_column(ForeignKey("helper_profiles.id"), index=True)
     category: Mapped[str] = mapped_column(String(40), index=True)
+
+
+class AvailabilitySlot(db.Model):
+    """Weekly window: weekday 0 = Monday, minutes since local midnight, end exclusive."""
+
+    __tablename__ = "helper_availability_slots"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
+        CheckConstraint("start_minute >= 0 AND start_minute < end_minute "
+                        "AND end_minute <= 1440", name="minute_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    helper_profile_id: Mapped[int] = mapped_column(ForeignKey("helper_profiles.id"), index=True)
+    weekday: Mapped[int]
+    start_minute: Mapped[int]
+    end_minute: Mapped[int]
+
+
+class TimeOff(db.Model):
+    __tablename__ = "helper_time_off"
+    __table_args__ = (CheckConstraint("starts_at < ends_at", name="period_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    helper_profile_id: Mapped[int] = mapped_column(ForeignKey("helper_profiles.id"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]

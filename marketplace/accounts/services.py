@@ -7,15 +7,10 @@ from collections.abc import Iterable
 from sqlalchemy import func
 
 from marketplace.accounts.models import HelperProfile, HelperSkill, User
-from marketplace.accounts.passwords import (
-    DUMMY_HASH,
-    hash_password,
-    needs_rehash,
-    verify_password,
-)
+from marketplace.accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from marketplace.core.categories import CATEGORIES
+from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, NotFound
-from marketplace.extensions import db
-from marketplace.missions.categories import CATEGORIES
 
 
 class EmailTaken(Conflict):

@@ -13,8 +13,8 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
+from marketplace.core.db import db
 from marketplace.core.models import TimestampMixin
-from marketplace.extensions import db
 
 
 class AuditEntry(TimestampMixin, db.Model):

@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from marketplace.extensions import db
+from marketplace.core.db import db
 
 
 def install(app: Flask) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -50,3 +50,9 @@ class Base(DeclarativeBase):
 
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def str_enum(cls: type) -> Enum:
+    """A status column stored as its string values with a CHECK (no native database enum)."""
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e],
+                validate_strings=True, create_constraint=True, name=cls.__name__.lower())

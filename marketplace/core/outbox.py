@@ -16,8 +16,8 @@ from flask import current_app
 from sqlalchemy import Text, event, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from marketplace.core.db import db
 from marketplace.core.models import TimestampMixin, utcnow
-from marketplace.extensions import db
 
 log = logging.getLogger(__name__)
 _PENDING_KEY = "outbox_pending"

@@ -9,9 +9,9 @@ from wtforms import DateTimeLocalField, DecimalField, SelectField, StringField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
+from marketplace.core.categories import FREE_HELP, category_choices
 from marketplace.core.dates import PARIS
 from marketplace.core.money import MoneyFormatError, parse_major_to_cents
-from marketplace.missions.categories import FREE_HELP, category_choices
 
 
 class MissionForm(FlaskForm):

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
-from marketplace.core.models import TimestampMixin
-from marketplace.extensions import db
-from marketplace.missions.status import Channel, MissionStatus
+from marketplace.core.db import db
+from marketplace.core.models import TimestampMixin, str_enum
+from marketplace.missions.lifecycle import Channel, MissionStatus
+
+MAX_CHARS = 2000
 
 
-def _enum(cls: type) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True, create_constraint=True, name=cls.__name__.lower())
+MAX_COMMENT = 2000
 
 
 class Mission(TimestampMixin, db.Model):
@@ -49,9 +49,9 @@ class Mission(TimestampMixin, db.Model):
     commission_bps: Mapped[int]
     commission_cents: Mapped[int]
     service_fee_cents: Mapped[int] = mapped_column(default=0)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel), default=Channel.WEB)
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel), default=Channel.WEB)
     status: Mapped[MissionStatus] = mapped_column(
-        _enum(MissionStatus), default=MissionStatus.PENDING_PAYMENT
+        str_enum(MissionStatus), default=MissionStatus.PENDING_PAYMENT
     )
     booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     done_at: Mapped[datetime | None]
@@ -84,3 +84,60 @@ class Assignment(TimestampMixin, db.Model):
     mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id"), index=True)
     helper_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     released_at: Mapped[datetime | None]
+
+
+class MissionCancellation(TimestampMixin, db.Model):
+    """Who cancelled, why, and the late fee charged (0 when free)."""
+
+    __tablename__ = "mission_cancellations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id"), index=True)
+    by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(10))  # client | helper
+    reason: Mapped[str] = mapped_column(String(500))
+    late_fee_cents: Mapped[int] = mapped_column(default=0)
+
+
+class FinalPriceProposal(TimestampMixin, db.Model):
+    __tablename__ = "final_price_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id"), index=True)
+    helper_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    price_cents: Mapped[int]
+    status: Mapped[str] = mapped_column(String(10), default="proposed")  # accepted|declined
+    decided_at: Mapped[datetime | None]
+
+
+class Message(TimestampMixin, db.Model):
+    __tablename__ = "mission_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    as_operator: Mapped[bool] = mapped_column(default=False)
+    body: Mapped[str] = mapped_column(String(MAX_CHARS))
+
+    author: Mapped[User] = relationship()
+
+
+class Review(TimestampMixin, db.Model):
+    __tablename__ = "reviews"
+    __table_args__ = (
+        UniqueConstraint("mission_id", "author_id", name="uq_review_once"),
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    subject_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    stars: Mapped[int]
+    comment: Mapped[str] = mapped_column(String(MAX_COMMENT), default="")
+    published_at: Mapped[datetime | None]
+    hidden_at: Mapped[datetime | None]
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    hidden_note: Mapped[str | None] = mapped_column(String(500))
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])

@@ -13,8 +13,8 @@ from flask import render_template
 from sqlalchemy import update
 
 from marketplace.accounts.models import User
+from marketplace.core.db import db
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
 from marketplace.notifications.models import Channel, DeliveryStatus, NotificationDelivery
 from marketplace.notifications.senders import (
     PermanentSendError,

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from marketplace.accounts.models import User
 from marketplace.core.dates import paris_time
+from marketplace.core.db import db
+from marketplace.core.models import utcnow
 from marketplace.core.money import format_cents
-from marketplace.extensions import db
 from marketplace.notifications.services import notify, public_url
 
 if TYPE_CHECKING:
-    from marketplace.accounts.models import User
     from marketplace.missions.models import Mission
-    from marketplace.payments.bank_payouts import BankPayout
-    from marketplace.payments.models import Payment, Payout
+    from marketplace.payments.models import BankPayout, Payment, Payout
 
 
 def mission_link(mission: Mission) -> str:
@@ -60,8 +60,6 @@ def payout_sent(payout: Payout) -> None:
 
 def bank_payout_failed(bank_payout: BankPayout) -> None:
     """The helper's bank refused a payout: only they can fix their bank details."""
-    from marketplace.accounts.models import User
-
     helper = db.session.get(User, bank_payout.helper_id)
     if helper is None:
         return
@@ -74,8 +72,6 @@ def bank_payout_failed(bank_payout: BankPayout) -> None:
 
 def payment_action_needed(payment: Payment) -> None:
     """The client must act; the assigned helper learns the payment is not secured yet."""
-    from marketplace.core.models import utcnow
-
     mission = payment.mission
     hour = int(utcnow().timestamp()) // 3600  # at most one reminder an hour per payment
     reason = (payment.failure_message or "").removeprefix("Action needed: ")
@@ -144,9 +140,6 @@ NEARBY_EVERY_S = 1800  # at most one "new missions near you" per helper per half
 
 def new_missions_nearby(mission: Mission, helper_ids_km: list[tuple[int, float]]) -> None:
     """Tell offered helpers, rate-limited: a burst of missions makes one notification."""
-    from marketplace.accounts.models import User
-    from marketplace.core.models import utcnow
-
     slot = int(utcnow().timestamp()) // NEARBY_EVERY_S
     for helper_id, km in helper_ids_km:
         helper = db.session.get(User, helper_id)

@@ -8,9 +8,8 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.core.models import TimestampMixin
-from marketplace.extensions import db
-from marketplace.missions.models import _enum
+from marketplace.core.db import db
+from marketplace.core.models import TimestampMixin, str_enum
 
 
 class Channel(StrEnum):
@@ -52,8 +51,8 @@ class NotificationDelivery(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"), index=True)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel))
-    status: Mapped[DeliveryStatus] = mapped_column(_enum(DeliveryStatus),
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel))
+    status: Mapped[DeliveryStatus] = mapped_column(str_enum(DeliveryStatus),
                                                    default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     claimed_at: Mapped[datetime | None]

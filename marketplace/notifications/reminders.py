@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import selectinload
 
 from marketplace.core.dates import paris_time
+from marketplace.core.db import db
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
+from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
-from marketplace.missions.status import MissionStatus
 from marketplace.notifications.events import mission_link
 from marketplace.notifications.services import notify
 

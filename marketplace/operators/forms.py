@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
-from marketplace.missions.categories import CATEGORIES
+from marketplace.core.categories import CATEGORIES
 from marketplace.missions.forms import MissionForm
 
 

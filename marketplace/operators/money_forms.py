@@ -7,8 +7,8 @@ from wtforms import DecimalField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from marketplace.missions.categories import CATEGORIES
-from marketplace.payments.fee_models import FeeKind
+from marketplace.core.categories import CATEGORIES
+from marketplace.payments.models import FeeKind
 
 _MONEY = {"places": 2, "validators": [Optional(), NumberRange(min=0, max=100_000)]}
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func
 
-from marketplace.extensions import db
+from marketplace.core.db import db
 from marketplace.payments.models import LedgerEntry, LedgerTransaction
 
 STRIPE_BALANCE = "platform:stripe_balance"

@@ -24,6 +24,13 @@ class PayoutStatus(StrEnum):
     CANCELED = "canceled"  # nothing left to pay (refunded or lost in a dispute)
 
 
+class ReceivableStatus(StrEnum):
+    OUTSTANDING = "outstanding"  # owed, not charged yet (or a charge is being retried)
+    COLLECTED = "collected"
+    FAILED = "failed"  # the off-session charge was refused: operators retry or write off
+    WRITTEN_OFF = "written_off"
+
+
 P, Q = PaymentStatus, PayoutStatus
 PAYMENT_TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
     P.CREATED: frozenset({P.AUTHORIZED, P.SAVED, P.FAILED, P.CANCELED}),

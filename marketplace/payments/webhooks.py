@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.core import outbox
+from marketplace.core.db import db
 from marketplace.core.failpoints import WEBHOOK_AFTER_HANDLER, failpoint
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
-from marketplace.payments import checkout, onboarding
 from marketplace.payments.gateway import account_from_dict, payment_intent_from_dict
+from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.models import StripeEvent
-from marketplace.payments.provider import gateway
+from marketplace.payments.services import bank_payouts, checkout, disputes, onboarding
 
 log = logging.getLogger(__name__)
 
@@ -128,14 +128,10 @@ def _payment_intent_changed(obj: dict[str, Any]) -> None:
 
 
 def _dispute_created(obj: dict[str, Any]) -> None:
-    from marketplace.payments import disputes
-
     disputes.open_from_stripe(obj)
 
 
 def _dispute_closed(obj: dict[str, Any]) -> None:
-    from marketplace.payments import disputes
-
     disputes.closed_from_stripe(obj)
 
 
@@ -160,8 +156,6 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {
 
 
 def _bank_payout_changed(obj: dict[str, Any], account: str | None) -> None:
-    from marketplace.payments import bank_payouts
-
     bank_payouts.apply_stripe_payout(obj, account)
 
 

@@ -7,7 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from marketplace.accounts.models import User
-from marketplace.extensions import db
+from marketplace.core.db import db
 from tests.support.factories import Factories
 from tests.support.forms import login, post_form
 

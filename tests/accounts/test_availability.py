@@ -8,8 +8,8 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 
 from marketplace.accounts import availability
-from marketplace.extensions import db
-from marketplace.missions.eligibility import eligible_helpers
+from marketplace.core.db import db
+from marketplace.missions.matching.eligibility import eligible_helpers
 from tests.support.factories import Factories
 from tests.support.forms import login, post_form
 

@@ -20,7 +20,7 @@ import requests
 from flask import Flask
 
 from marketplace.core import failpoints as fp
-from marketplace.extensions import db
+from marketplace.core.db import db
 from marketplace.notifications.models import Notification
 from marketplace.payments import ledger
 from marketplace.payments.emulator import StripeEmulator, sign_webhook

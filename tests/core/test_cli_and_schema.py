@@ -8,8 +8,8 @@ from alembic.migration import MigrationContext
 from flask import Flask
 
 from marketplace.accounts.services import authenticate, find_user_by_email
-from marketplace.extensions import db
-from marketplace.missions.geo_schema import include_object
+from marketplace.core.db import db
+from marketplace.missions.matching.geo_schema import include_object
 
 
 def test_create_operator(ctx: Flask) -> None:

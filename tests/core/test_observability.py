@@ -9,9 +9,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from marketplace.core.db import db
 from marketplace.core.health import WorkerHeartbeat, beat
 from marketplace.core.observability import JsonFormatter, mission_id_var, request_id_var
-from marketplace.extensions import db
 from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import StripeEvent
 from marketplace.payments.webhooks import backfill
@@ -74,7 +74,7 @@ def test_operators_see_worker_heartbeats(client: FlaskClient, make: Factories) -
 
 def test_backfill_stores_events_that_never_arrived(ctx: Flask,
                                                    stripe_emulator: StripeEmulator) -> None:
-    from marketplace.payments.provider import gateway
+    from marketplace.payments.gateway.provider import gateway
 
     account = gateway().create_express_account("h@example.com", {}, idempotency_key="bf-1")
     stripe_emulator.complete_onboarding(account.id)  # no webhook endpoint got it

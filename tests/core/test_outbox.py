@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 
 from marketplace.core import outbox
+from marketplace.core.db import db
 from marketplace.core.models import utcnow
 from marketplace.core.outbox import OutboxMessage
-from marketplace.extensions import db
 
 
 def messages() -> list[OutboxMessage]:

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from marketplace.core.errors import InvalidTransition
-from marketplace.missions.status import MISSION_TRANSITIONS, MissionStatus, mission_transition
+from marketplace.missions.lifecycle import MISSION_TRANSITIONS, MissionStatus, mission_transition
 from marketplace.payments.status import (
     PAYMENT_TRANSITIONS,
     PAYOUT_TRANSITIONS,

@@ -14,10 +14,10 @@ import pytest
 from flask import Flask
 
 from marketplace.accounts import services as accounts
+from marketplace.core.db import db
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
+from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
-from marketplace.missions.status import MissionStatus
 from marketplace.payments import ledger
 from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import LedgerTransaction, Payout

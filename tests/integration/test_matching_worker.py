@@ -9,10 +9,10 @@ import pytest
 from flask import Flask, current_app
 
 from marketplace.accounts.models import User
+from marketplace.core.db import db
 from marketplace.core.errors import Forbidden
-from marketplace.extensions import db
-from marketplace.missions import services
-from marketplace.missions.matching_models import MissionMatching, MissionOffer
+from marketplace.flows import booking
+from marketplace.missions.matching.models import MissionMatching, MissionOffer
 from tests.support.factories import ASNIERES, Factories
 from tests.support.servers import Worker, wait_until
 
@@ -59,11 +59,11 @@ def test_a_farther_helper_may_accept_once_the_worker_runs_the_next_wave(
     mission_id = make.mission().id  # its first wave (3 km) ran when the card was authorized
     assert set(_offered_to(mission_id)) == {near_id}
     with pytest.raises(Forbidden, match="within 3 km"):
-        services.accept_mission(mission_id, _user(middle_id))
+        booking.accept_mission(mission_id, _user(middle_id))
     _advance_clock_and_sweep(mission_id, 10)
     wait_until(lambda: _offers(mission_id) == 2, message="wave 2 by the worker")
     db.session.remove()
-    assert services.accept_mission(mission_id, _user(middle_id)).helper_id == middle_id
+    assert booking.accept_mission(mission_id, _user(middle_id)).helper_id == middle_id
 
 
 def _user(user_id: int) -> User:

@@ -6,9 +6,9 @@ import pytest
 from flask import Flask
 
 from marketplace.core import outbox
-from marketplace.extensions import db
+from marketplace.core.db import db
 from marketplace.payments.emulator import StripeEmulator
-from marketplace.payments.reconcile import latest_run
+from marketplace.payments.services.reconcile import latest_run
 from tests.support.servers import Worker, wait_until
 
 pytestmark = pytest.mark.integration

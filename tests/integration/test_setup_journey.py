@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 
 from marketplace.core import outbox
-from marketplace.extensions import db
+from marketplace.core.db import db
 from marketplace.missions.models import Mission
 from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payment

@@ -8,12 +8,12 @@ import pytest
 from flask import Flask
 
 from marketplace.accounts.models import HelperProfile
-from marketplace.extensions import db
+from marketplace.core.db import db
+from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
-from marketplace.missions.status import MissionStatus
 from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payment, StripeEvent
-from marketplace.payments.onboarding import onboarding_link
+from marketplace.payments.services.onboarding import onboarding_link
 from marketplace.payments.status import PaymentStatus
 from tests.integration.test_journey import complete_hosted_form, mission_form
 from tests.support.factories import Factories

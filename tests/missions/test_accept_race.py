@@ -7,11 +7,11 @@ import threading
 from flask import Flask
 
 from marketplace.accounts.models import User
-from marketplace.extensions import db
-from marketplace.missions import services
+from marketplace.core.db import db
+from marketplace.flows import booking
+from marketplace.missions.errors import MissionNotOpenError
+from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Assignment, Mission
-from marketplace.missions.services import MissionNotOpenError
-from marketplace.missions.status import MissionStatus
 from tests.support.factories import Factories
 
 CONTENDERS = 10
@@ -32,7 +32,7 @@ def test_ten_concurrent_accepts_make_one_assignment(ctx: Flask, make: Factories)
             helper.helper_profile  # noqa: B018  (load before the race starts)
             barrier.wait()
             try:
-                services.accept_mission(mission_id, helper)
+                booking.accept_mission(mission_id, helper)
                 result = "won"
             except MissionNotOpenError:
                 result = "lost"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from marketplace.extensions import db
-from marketplace.missions import services
-from marketplace.missions.status import MissionStatus
+from marketplace.core.db import db
+from marketplace.flows import booking
+from marketplace.missions.lifecycle import MissionStatus
+from marketplace.missions.services import missions as services
 from marketplace.payments.models import Payout
 from marketplace.payments.status import PayoutStatus
 from tests.support.factories import Factories
@@ -28,7 +29,7 @@ def test_a_client_cannot_confirm_someone_elses_mission(client: FlaskClient,
                                                        make: Factories) -> None:
     owner, other, helper = make.client(), make.client(), make.helper()
     mission = make.mission(owner)
-    services.accept_mission(mission.id, helper)
+    booking.accept_mission(mission.id, helper)
     services.mark_done(mission.id, helper)
     login(client, other.email)
     response = post_form(client, "/missions", action=f"/missions/{mission.id}/confirm")
@@ -41,7 +42,7 @@ def test_a_helper_cannot_mark_done_a_mission_they_do_not_hold(client: FlaskClien
                                                               make: Factories) -> None:
     holder, intruder = make.helper(), make.helper()
     mission = make.mission()
-    services.accept_mission(mission.id, holder)
+    booking.accept_mission(mission.id, holder)
     login(client, intruder.email)
     response = post_form(client, "/missions", action=f"/missions/{mission.id}/done")
     assert response.status_code == 404

@@ -7,17 +7,18 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
+from marketplace.core.db import db
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
-from marketplace.missions import cancellation
-from marketplace.missions import services as missions
+from marketplace.flows import booking
+from marketplace.flows import cancellation as cancellation_flow
+from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Assignment, Mission
-from marketplace.missions.status import MissionStatus
+from marketplace.missions.services import cancellation
 from marketplace.payments import ledger
 from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import LedgerTransaction, Payment, Payout
-from marketplace.payments.reconcile import run_check
+from marketplace.payments.services.reconcile import run_check
 from marketplace.payments.status import PaymentStatus
 from tests.support.factories import Factories
 from tests.support.forms import login, post_form
@@ -31,7 +32,7 @@ def _start_in(mission: Mission, delta: timedelta) -> None:
 
 def _assigned(make: Factories, emu: StripeEmulator, price_cents: int = 4500) -> Mission:
     mission = authorized_mission(make, emu, price_cents=price_cents)
-    missions.accept_mission(mission.id, onboarded_helper(make, emu))
+    booking.accept_mission(mission.id, onboarded_helper(make, emu))
     return mission
 
 
@@ -43,7 +44,7 @@ def _payment(mission: Mission) -> Payment:
 def test_cancel_before_assignment_releases_the_hold(ctx: Flask, make: Factories,
                                                     emu: StripeEmulator) -> None:
     mission = authorized_mission(make, emu)
-    terms = cancellation.cancel_by_client(mission.id, mission.client, "Plans changed")
+    terms = cancellation_flow.cancel_by_client(mission.id, mission.client, "Plans changed")
     payment = _payment(mission)
     assert terms.free and mission.status == MissionStatus.CANCELLED
     assert payment.status == PaymentStatus.CANCELED
@@ -55,7 +56,7 @@ def test_cancel_after_assignment_more_than_24h_ahead_is_free(
         ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
     mission = _assigned(make, emu)
     _start_in(mission, timedelta(days=3))
-    assert cancellation.cancel_by_client(mission.id, mission.client, "No longer needed").free
+    assert cancellation_flow.cancel_by_client(mission.id, mission.client, "No longer needed").free
     assert emu.get(_payment(mission).payment_intent_id or "")["status"] == "canceled"
     active = db.session.execute(db.select(Assignment).where(
         Assignment.released_at.is_(None))).first()
@@ -72,7 +73,7 @@ def test_late_cancellation_pays_the_helper_the_fee_minus_commission(
     mission = _assigned(make, emu, price_cents=price)
     _start_in(mission, timedelta(hours=5))
     helper_id = mission.helper_id
-    terms = cancellation.cancel_by_client(mission.id, mission.client, "Sick today")
+    terms = cancellation_flow.cancel_by_client(mission.id, mission.client, "Sick today")
     assert (terms.late_fee_cents, terms.helper_cents) == (fee, helper_gets)
     pi = emu.get(_payment(mission).payment_intent_id or "")
     assert pi["status"] == "succeeded" and pi["amount_received"] == fee
@@ -87,7 +88,7 @@ def test_a_reason_is_required_and_nothing_changes_without_one(
         ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
     mission = authorized_mission(make, emu)
     with pytest.raises(DomainError):
-        cancellation.cancel_by_client(mission.id, mission.client, "  ")
+        cancellation_flow.cancel_by_client(mission.id, mission.client, "  ")
     client = ctx.test_client()
     login(client, mission.client.email)
     page = f"/missions/{mission.id}"
@@ -102,7 +103,7 @@ def test_only_the_client_may_cancel(ctx: Flask, make: Factories,
                                     emu: StripeEmulator) -> None:
     mission = authorized_mission(make, emu)
     with pytest.raises(NotFound):
-        cancellation.cancel_by_client(mission.id, make.client(), "Not mine")
+        cancellation_flow.cancel_by_client(mission.id, make.client(), "Not mine")
     stranger = make.client()
     client = ctx.test_client()
     login(client, stranger.email)
@@ -115,7 +116,7 @@ def test_helper_withdrawal_reopens_the_mission_and_counts(
         ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
     mission = authorized_mission(make, emu)
     first = onboarded_helper(make, emu)
-    missions.accept_mission(mission.id, first)
+    booking.accept_mission(mission.id, first)
     client = ctx.test_client()
     login(client, first.email)
     page = f"/missions/{mission.id}"
@@ -126,5 +127,5 @@ def test_helper_withdrawal_reopens_the_mission_and_counts(
     assert cancellation.helper_cancellations(first.id) == 1
     assert _payment(mission).status == PaymentStatus.AUTHORIZED  # client pays nothing more
     second = onboarded_helper(make, emu)
-    missions.accept_mission(mission.id, second)
+    booking.accept_mission(mission.id, second)
     assert mission.helper_id == second.id and mission.commission_cents == 675

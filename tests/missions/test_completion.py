@@ -7,17 +7,18 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
+from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
-from marketplace.missions import completion
-from marketplace.missions import services as missions
+from marketplace.flows import completion as completion_flow
+from marketplace.flows.completion import confirm_completion
+from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
-from marketplace.missions.status import MissionStatus
+from marketplace.missions.services import completion
 from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payment, Payout
-from marketplace.payments.payouts import release_payout
-from marketplace.payments.reconcile import run_check
+from marketplace.payments.services.payouts import release_payout
+from marketplace.payments.services.reconcile import run_check
 from marketplace.payments.status import PayoutStatus
 from tests.support.factories import Factories
 from tests.support.forms import login, post_form
@@ -46,7 +47,7 @@ def test_accepted_lower_price_is_all_that_is_captured(ctx: Flask, make: Factorie
     post_form(client, page, action=f"{page}/final-price/accept")
     db.session.expire_all()
     assert (mission.price_cents, mission.commission_cents) == (3000, 450)
-    missions.confirm_completion(mission.id, mission.client)
+    confirm_completion(mission.id, mission.client)
     pi = emu.get(_payment(mission).payment_intent_id or "")
     assert pi["amount_received"] == 3000
     assert _payout().amount_cents == 2550
@@ -89,12 +90,12 @@ def test_missions_left_unconfirmed_are_confirmed_after_the_quiet_period(
         ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
     mission = done_mission(make, emu)
     disputed = done_mission(make, emu)
-    from marketplace.payments import disputes
+    from marketplace.payments.services import disputes
 
     disputes.open_by_client(disputed.id, disputed.client, "Not finished")
-    assert completion.auto_confirm_due() == []
+    assert completion_flow.auto_confirm_due() == []
     later = utcnow() + timedelta(seconds=ctx.config["AUTO_CONFIRM_SECONDS"] + 1)
-    assert completion.auto_confirm_due(later) == [mission.id]
+    assert completion_flow.auto_confirm_due(later) == [mission.id]
     assert mission.status == MissionStatus.COMPLETED
     assert disputed.status == MissionStatus.DISPUTED
 
@@ -102,7 +103,7 @@ def test_missions_left_unconfirmed_are_confirmed_after_the_quiet_period(
 def test_payout_waits_for_the_refund_window_and_payouts_enabled(
         ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
     mission = done_mission(make, emu)
-    missions.confirm_completion(mission.id, mission.client)
+    confirm_completion(mission.id, mission.client)
     payout = _payout()
     assert payout.release_after > utcnow() + timedelta(minutes=59)
     assert release_payout(payout.id) == PayoutStatus.SCHEDULED  # not due yet

@@ -11,8 +11,8 @@ from flask import Flask
 
 from marketplace.accounts import availability
 from marketplace.accounts.models import User
-from marketplace.extensions import db
-from marketplace.missions.eligibility import eligible_helpers, reasons_not_eligible
+from marketplace.core.db import db
+from marketplace.missions.matching.eligibility import eligible_helpers, reasons_not_eligible
 from marketplace.missions.models import Mission
 from tests.support.factories import Factories
 

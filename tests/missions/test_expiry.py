@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from flask import Flask
 
-from marketplace.extensions import db
-from marketplace.missions import services as missions
-from marketplace.missions.expiry import expire_due
-from marketplace.missions.status import MissionStatus
+from marketplace.core.db import db
+from marketplace.flows import booking
+from marketplace.flows.expiry import expire_due
+from marketplace.missions.lifecycle import MissionStatus
 from marketplace.notifications.models import Notification
 from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payment
@@ -22,7 +22,7 @@ def test_an_open_mission_past_its_start_expires_and_releases_the_hold(
         ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
     open_one = authorized_mission(make, emu)
     taken = authorized_mission(make, emu)
-    missions.accept_mission(taken.id, onboarded_helper(make, emu))
+    booking.accept_mission(taken.id, onboarded_helper(make, emu))
     assert expire_due() == 0  # nothing has started yet
     later = open_one.starts_at + timedelta(minutes=1)
     for mission in (open_one, taken):

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from marketplace.extensions import db
-from marketplace.missions import services
-from marketplace.missions.categories import Category
+from marketplace.core.categories import Category
+from marketplace.core.db import db
+from marketplace.flows import booking
+from marketplace.flows.completion import confirm_completion
+from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
-from marketplace.missions.status import MissionStatus
+from marketplace.missions.services import missions as services
 from marketplace.payments.models import Payment
 from tests.missions.test_posting import valid_form
 from tests.support.factories import Factories
@@ -34,9 +36,9 @@ def test_free_help_is_open_at_once_and_completes_without_payment(
     mission = db.session.execute(db.select(Mission)).scalar_one()
     assert mission.status == MissionStatus.OPEN and mission.total_cents == 0
     helper = make.helper(skills=("coup-de-main",), onboarded=False)
-    services.accept_mission(mission.id, helper)
+    booking.accept_mission(mission.id, helper)
     services.mark_done(mission.id, helper)
-    services.confirm_completion(mission.id, owner)
+    confirm_completion(mission.id, owner)
     assert mission.status == MissionStatus.COMPLETED
     assert db.session.execute(db.select(Payment)).first() is None
 

@@ -12,14 +12,14 @@ from flask import Flask
 from sqlalchemy import text
 
 from marketplace.accounts.models import HelperProfile, User
+from marketplace.core.db import db
 from marketplace.core.geo import haversine_km
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
-from marketplace.missions import geo
-from marketplace.missions.eligibility import Needs, helper_filters, helper_params
+from marketplace.missions.lifecycle import MissionStatus
+from marketplace.missions.matching import geo
+from marketplace.missions.matching.eligibility import Needs, helper_filters, helper_params
+from marketplace.missions.matching.nearby import OPEN_FOR_HELPER
 from marketplace.missions.models import Mission
-from marketplace.missions.nearby import OPEN_FOR_HELPER
-from marketplace.missions.status import MissionStatus
 from tests.support.factories import Factories
 
 PARIS = (48.8566, 2.3522)

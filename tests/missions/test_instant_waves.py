@@ -11,12 +11,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from marketplace.accounts.models import User
+from marketplace.core.db import db
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
-from marketplace.missions import matching, matching_engine
-from marketplace.missions.matching_models import MatchingMode, MissionMatching, MissionOffer
+from marketplace.flows import cancellation as cancellation_flow
+from marketplace.missions.lifecycle import MissionStatus
+from marketplace.missions.matching import engine as matching_engine
+from marketplace.missions.matching import services as matching
+from marketplace.missions.matching.models import MatchingMode, MissionMatching, MissionOffer
 from marketplace.missions.models import Assignment, Mission
-from marketplace.missions.status import MissionStatus
 from tests.support.factories import ASNIERES, Factories
 from tests.support.forms import login, post_form
 
@@ -108,7 +110,7 @@ def test_giving_back_restarts_from_the_first_wave(client: FlaskClient,
     login(client, far.email)
     assert _accept(client, far, mission.id).status_code == 302
     db.session.expire_all()
-    matching.withdraw(far, mission.id)
+    cancellation_flow.cancel_by_helper(mission.id, far, "Gave the mission back")
     assert _state(mission.id).reach_km == 3  # the nearest are asked first again
     assert _accept(client, far, mission.id).status_code == 403
     assert _accept(client, near, mission.id).status_code == 302

@@ -17,13 +17,15 @@ from flask.testing import FlaskClient
 
 from marketplace.accounts.models import User
 from marketplace.accounts.services import make_operator
+from marketplace.core.db import db
 from marketplace.core.errors import Forbidden
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
-from marketplace.missions import matching, matching_engine, services
-from marketplace.missions.matching_models import MatchingMode, MissionMatching, MissionOffer
+from marketplace.flows import booking
+from marketplace.flows import cancellation as cancellation_flow
+from marketplace.missions.lifecycle import MissionStatus
+from marketplace.missions.matching import engine as matching_engine
+from marketplace.missions.matching.models import MatchingMode, MissionMatching, MissionOffer
 from marketplace.missions.models import Mission
-from marketplace.missions.status import MissionStatus
 from tests.support.factories import ASNIERES, PASSWORD, Factories
 from tests.support.forms import login, post_form
 
@@ -72,7 +74,7 @@ def test_first_accept_stops_the_waves(ctx: Flask, make: Factories) -> None:
     helper = _helper_at(make, 1)
     mission = _mission(make, MatchingMode.INSTANT)
     matching_engine.advance(mission.id)
-    services.accept_mission(mission.id, helper)
+    booking.accept_mission(mission.id, helper)
     assert matching_engine.advance(mission.id, utcnow() + timedelta(hours=1)) != "escalated"
     assert matching_engine.due_missions(utcnow() + timedelta(hours=1)) == []
     assert matching_engine.operator_queue() == []
@@ -83,7 +85,7 @@ def test_choose_mode_client_picks_an_applicant(client: FlaskClient, make: Factor
     mission = make.mission(owner, mode=MatchingMode.CHOOSE)
     applicant, other = _helper_at(make, 1), _helper_at(make, 2)
     with pytest.raises(Forbidden):  # in 'choose' mode nobody just accepts
-        services.accept_mission(mission.id, other)
+        booking.accept_mission(mission.id, other)
     login(client, applicant.email)
     response = post_form(client, "/helper/missions", {"message": "<b>I have tools</b>"},
                          f"/missions/{mission.id}/apply")
@@ -118,7 +120,7 @@ def test_operator_mode_queues_and_an_operator_assigns(client: FlaskClient,
     helper = _helper_at(make, 1)
     mission = _mission(make, MatchingMode.OPERATOR)
     with pytest.raises(Forbidden):
-        services.accept_mission(mission.id, helper)
+        booking.accept_mission(mission.id, helper)
     matching_engine.advance(mission.id)
     login(client, make_operator("ops@example.com", PASSWORD).email)
     assert f"#{mission.id} " in client.get("/ops/matching").get_data(as_text=True)
@@ -131,10 +133,10 @@ def test_a_helper_giving_back_restarts_matching(ctx: Flask, make: Factories) -> 
     first, second = _helper_at(make, 1), _helper_at(make, 2)
     mission = _mission(make, MatchingMode.INSTANT)
     matching_engine.advance(mission.id)
-    services.accept_mission(mission.id, first)
-    matching.withdraw(first, mission.id)
+    booking.accept_mission(mission.id, first)
+    cancellation_flow.cancel_by_helper(mission.id, first, "Gave the mission back")
     assert mission.status == MissionStatus.OPEN and mission.helper_id is None
     state = _state(mission)  # back to the first wave (the worker may already have run it)
     assert state.wave in (0, 1) and state.next_wave_at is not None
-    services.accept_mission(mission.id, second)
+    booking.accept_mission(mission.id, second)
     assert mission.helper_id == second.id

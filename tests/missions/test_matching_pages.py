@@ -11,9 +11,9 @@ from sqlalchemy import event
 
 from marketplace.accounts.models import HelperProfile, HelperSkill, User
 from marketplace.accounts.services import make_operator
-from marketplace.extensions import db
+from marketplace.core.db import db
+from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
-from marketplace.missions.status import MissionStatus
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form
 

@@ -11,13 +11,14 @@ from flask.testing import FlaskClient
 
 from marketplace.accounts.models import User
 from marketplace.accounts.services import make_operator
+from marketplace.core.db import db
 from marketplace.core.errors import Conflict, Forbidden
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
-from marketplace.missions import reviews, services
-from marketplace.missions.messaging import Message
-from marketplace.missions.models import Mission
-from marketplace.missions.reviews import Review
+from marketplace.flows import booking
+from marketplace.flows.completion import confirm_completion
+from marketplace.missions.models import Message, Mission, Review
+from marketplace.missions.services import missions as services
+from marketplace.missions.services import reviews
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form
 
@@ -27,14 +28,14 @@ def _assigned(make: Factories) -> tuple[User, User, Mission]:
     owner.phone = "+33612345678"
     mission = make.mission(owner, category="coup-de-main", price_cents=0, authorized=False)
     helper = make.helper(skills=("coup-de-main",))
-    services.accept_mission(mission.id, helper)
+    booking.accept_mission(mission.id, helper)
     return owner, helper, mission
 
 
 def _completed(make: Factories) -> tuple[User, User, Mission]:
     owner, helper, mission = _assigned(make)
     services.mark_done(mission.id, helper)
-    services.confirm_completion(mission.id, owner)
+    confirm_completion(mission.id, owner)
     return owner, helper, mission
 
 
@@ -68,7 +69,7 @@ def test_contact_details_only_once_assigned(client: FlaskClient, make: Factories
     login(client, helper.email)
     page = client.get(f"/missions/{mission.id}").get_data(as_text=True)
     assert "+33612345678" not in page and mission.address not in page
-    services.accept_mission(mission.id, helper)
+    booking.accept_mission(mission.id, helper)
     page = client.get(f"/missions/{mission.id}").get_data(as_text=True)
     assert "+33612345678" in page and mission.address in page
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from flask.testing import FlaskClient
 
+from marketplace.core.db import db
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
+from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
-from marketplace.missions.status import MissionStatus
 from tests.support.factories import Factories
 from tests.support.forms import login, post_form
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Flask
 
 from marketplace.accounts.services import make_operator
-from marketplace.extensions import db
-from marketplace.missions import cancellation
-from marketplace.missions import services as missions
+from marketplace.core.db import db
+from marketplace.flows import booking
+from marketplace.flows import cancellation as cancellation_flow
+from marketplace.flows import disputes as dispute_flow
 from marketplace.notifications.models import Notification
-from marketplace.payments import disputes
 from marketplace.payments.emulator import StripeEmulator
+from marketplace.payments.services import disputes
 from tests.support.factories import Factories
 from tests.support.money import authorized_mission, done_mission, onboarded_helper
 
@@ -27,7 +28,7 @@ def test_a_dispute_tells_both_sides_when_opened_and_resolved(
     assert helper_id is not None
     dispute = disputes.open_by_client(mission.id, mission.client, "The shelf fell again")
     operator = make_operator("ops@example.com", "operator password 1")
-    disputes.resolve(operator, dispute.id, "split", 2000, "Half the work was done",
+    dispute_flow.resolve(operator, dispute.id, "split", 2000, "Half the work was done",
                      client_cents=2000)
     for person in (client_id, helper_id):
         assert {"dispute_opened", "dispute_resolved"} <= set(events_for(person))
@@ -45,8 +46,8 @@ def test_client_cancellation_tells_the_helper(ctx: Flask, make: Factories,
                                               emu: StripeEmulator) -> None:
     mission = authorized_mission(make, emu)
     helper = onboarded_helper(make, emu)
-    missions.accept_mission(mission.id, helper)
-    cancellation.cancel_by_client(mission.id, mission.client, "Plans changed")
+    booking.accept_mission(mission.id, helper)
+    cancellation_flow.cancel_by_client(mission.id, mission.client, "Plans changed")
     assert "mission_cancelled" in events_for(helper.id)
 
 
@@ -54,8 +55,8 @@ def test_a_helper_withdrawing_tells_the_client(ctx: Flask, make: Factories,
                                               emu: StripeEmulator) -> None:
     mission = authorized_mission(make, emu)
     helper = onboarded_helper(make, emu)
-    missions.accept_mission(mission.id, helper)
-    cancellation.cancel_by_helper(mission.id, helper, "Car broke down")
+    booking.accept_mission(mission.id, helper)
+    cancellation_flow.cancel_by_helper(mission.id, helper, "Car broke down")
     note = db.session.execute(db.select(Notification).where(
         Notification.event == "helper_withdrew")).scalar_one()
     assert note.user_id == mission.client_id and helper.full_name in note.title

@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from marketplace.extensions import db
-from marketplace.missions import services as missions
+from marketplace.core.db import db
+from marketplace.flows import booking
 from marketplace.notifications import services
 from marketplace.notifications.delivery import deliver
 from marketplace.notifications.models import DeliveryStatus, Notification, NotificationDelivery
@@ -47,7 +47,7 @@ def test_assignment_emails_the_client_in_french(ctx: Flask, make: Factories,
                                                 mailbox: Mailbox) -> None:
     client, helper = make.client(), make.helper()
     mission = make.mission(client)
-    missions.accept_mission(mission.id, helper)
+    booking.accept_mission(mission.id, helper)
     [delivery] = [d for d in deliveries() if d.notification.event == "helper_assigned"]
     assert deliver(delivery.id) == DeliveryStatus.SENT
     assert deliver(delivery.id) is None  # already sent: nothing goes out twice

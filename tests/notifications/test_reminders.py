@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from flask import Flask
 
-from marketplace.extensions import db
-from marketplace.missions import services as missions
+from marketplace.core.db import db
+from marketplace.flows import booking
 from marketplace.notifications.models import Notification
 from marketplace.notifications.reminders import send_reminders
 from tests.support.factories import Factories
@@ -21,7 +21,7 @@ def reminders() -> list[Notification]:
 def test_both_sides_are_reminded_once(ctx: Flask, make: Factories) -> None:
     client, helper = make.client(), make.helper()
     mission = make.mission(client)
-    missions.accept_mission(mission.id, helper)
+    booking.accept_mission(mission.id, helper)
     unassigned = make.mission()  # open, nobody to remind
     now = mission.starts_at - timedelta(hours=24, minutes=30)
     assert send_reminders(now) == 2
@@ -33,6 +33,6 @@ def test_both_sides_are_reminded_once(ctx: Flask, make: Factories) -> None:
 def test_nothing_when_the_mission_is_further_away(ctx: Flask, make: Factories) -> None:
     helper = make.helper()
     mission = make.mission()
-    missions.accept_mission(mission.id, helper)
+    booking.accept_mission(mission.id, helper)
     assert send_reminders(mission.starts_at - timedelta(hours=40)) == 0
     assert reminders() == []

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Flask
 
 from marketplace.accounts import services as accounts
-from marketplace.extensions import db
-from marketplace.missions import services as missions
-from marketplace.missions.status import Channel
+from marketplace.core.db import db
+from marketplace.flows.completion import confirm_completion
+from marketplace.flows.refunds import refund
+from marketplace.missions.lifecycle import Channel
 from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payout
-from marketplace.payments.refunds import RefundRequest, refund
+from marketplace.payments.services.refunds import RefundRequest
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login
 from tests.support.money import done_mission, release_now
@@ -24,7 +25,7 @@ def test_commissions_filter_total_export_and_chart(ctx: Flask, make: Factories,
     second.channel, second.booked_by_id = Channel.HOTLINE, op.id
     db.session.commit()
     for mission in (first, second):
-        missions.confirm_completion(mission.id, mission.client)
+        confirm_completion(mission.id, mission.client)
     release_now(db.session.execute(db.select(Payout.id).where(Payout.mission_id == first.id))
                 .scalar_one())  # a goodwill gesture beyond our fees waits for the helper's pay
     refund(op, RefundRequest(first.id, 1000, 0, "Goodwill gesture"))

@@ -8,11 +8,11 @@ from flask.testing import FlaskClient
 
 from marketplace.accounts.models import User
 from marketplace.accounts.services import make_operator
-from marketplace.extensions import db
+from marketplace.core.db import db
+from marketplace.missions.lifecycle import Channel, MissionStatus
 from marketplace.missions.models import Mission
-from marketplace.missions.status import Channel, MissionStatus
-from marketplace.payments import checkout
 from marketplace.payments.emulator import StripeEmulator
+from marketplace.payments.services import checkout
 from tests.missions.test_posting import valid_form
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form

@@ -10,14 +10,13 @@ from flask.testing import FlaskClient
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
-from marketplace.extensions import db
-from marketplace.missions import services as missions
+from marketplace.core.db import db
+from marketplace.flows.completion import confirm_completion
 from marketplace.notifications.models import Notification
 from marketplace.payments import ledger, webhooks
-from marketplace.payments.bank_payouts import BankPayout
 from marketplace.payments.emulator import StripeEmulator, sign_webhook
-from marketplace.payments.models import Payout, StripeEvent
-from marketplace.payments.reconcile import run_check
+from marketplace.payments.models import BankPayout, Payout, StripeEvent
+from marketplace.payments.services.reconcile import run_check
 from tests.conftest import WEBHOOK_SECRET
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form
@@ -27,7 +26,7 @@ from tests.support.money import done_mission, release_now
 def _paid_helper(make: Factories, emu: StripeEmulator) -> tuple[User, str]:
     """A helper whose share of a mission reached their connected account."""
     mission = done_mission(make, emu, price_cents=4500)
-    missions.confirm_completion(mission.id, mission.client)
+    confirm_completion(mission.id, mission.client)
     payout = db.session.execute(db.select(Payout)
                                 .where(Payout.mission_id == mission.id)).scalar_one()
     release_now(payout.id)
@@ -167,7 +166,7 @@ def test_payouts_of_the_platform_or_of_unknown_accounts_show_nowhere(
 
 def test_a_helper_not_yet_onboarded_is_sent_to_onboarding_instead(
         ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
-    from marketplace.payments import onboarding
+    from marketplace.payments.services import onboarding
 
     helper = make.helper(onboarded=False)
     url = onboarding.bank_details_link(helper, "http://app/refresh", "http://app/return")

@@ -10,16 +10,18 @@ from flask import Flask
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
 from marketplace.core.audit import AuditEntry
+from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
-from marketplace.missions import services as missions
+from marketplace.flows import disputes as dispute_flow
+from marketplace.flows.completion import confirm_completion
+from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
-from marketplace.missions.status import MissionStatus
-from marketplace.payments import disputes, ledger, payout_queue, webhooks
+from marketplace.payments import ledger, webhooks
 from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payment, Payout, StripeEvent
-from marketplace.payments.reconcile import run_check
+from marketplace.payments.services import disputes, payout_queue
+from marketplace.payments.services.reconcile import run_check
 from marketplace.payments.status import PayoutStatus
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form
@@ -65,9 +67,9 @@ def test_client_dispute_holds_then_operator_decides_what_is_captured(
     db.session.expire_all()
     assert mission.status == MissionStatus.DISPUTED
     with pytest.raises(Conflict):
-        missions.confirm_completion(mission.id, mission.client)
+        confirm_completion(mission.id, mission.client)
     dispute = disputes.open_disputes()[0]
-    disputes.resolve(_op(), dispute.id, resolution, to_helper, "Checked the photos",
+    dispute_flow.resolve(_op(), dispute.id, resolution, to_helper, "Checked the photos",
                      client_cents=to_client)
     pi = _pi(mission, emu)
     assert pi["amount_received"] == captured
@@ -98,7 +100,7 @@ def test_resolution_needs_a_note_and_a_sane_split(ctx: Flask, make: Factories,
             ("split", 1000, 1000, "platform would keep the helper's money"),
             ("pay-me", None, None, "no")]:
         with pytest.raises(DomainError):
-            disputes.resolve(op, dispute.id, resolution, helper, note, client_cents=client)
+            dispute_flow.resolve(op, dispute.id, resolution, helper, note, client_cents=client)
     assert disputes.open_disputes() == [dispute]
     assert db.session.execute(db.select(Payment.status)).scalar_one().value == "authorized"
 
@@ -106,7 +108,7 @@ def test_resolution_needs_a_note_and_a_sane_split(ctx: Flask, make: Factories,
 def test_bank_dispute_holds_the_payout_until_resolved(ctx: Flask, make: Factories,
                                                       emu: StripeEmulator) -> None:
     mission = done_mission(make, emu, price_cents=4500)
-    missions.confirm_completion(mission.id, mission.client)
+    confirm_completion(mission.id, mission.client)
     charge = _pi(mission, emu)["latest_charge"]
     emu.create_dispute(charge)
     _deliver(emu, "charge.dispute.created")
@@ -120,8 +122,8 @@ def test_bank_dispute_holds_the_payout_until_resolved(ctx: Flask, make: Factorie
     assert run_check().ok  # the withdrawal and its 15 € fee are in the ledger
     dispute = disputes.open_disputes()[0]
     with pytest.raises(DomainError):  # the bank already gave the client its money back
-        disputes.resolve(_op(), dispute.id, "split", 1000, "Partial evidence", client_cents=50)
-    disputes.resolve(_op(), dispute.id, "split", 1000, "Partial evidence")
+        dispute_flow.resolve(_op(), dispute.id, "split", 1000, "Partial evidence", client_cents=50)
+    dispute_flow.resolve(_op(), dispute.id, "split", 1000, "Partial evidence")
     assert _payout().amount_cents == 1000 and _payout().status == PayoutStatus.SCHEDULED
     release_now(_payout().id)
     assert ledger.balance(ledger.helper_payable(mission.helper_id or 0)) == 0
@@ -133,11 +135,11 @@ def test_bank_dispute_holds_the_payout_until_resolved(ctx: Flask, make: Factorie
 def test_bank_dispute_after_the_transfer_claws_back_when_refunded(
         ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
     mission = done_mission(make, emu, price_cents=4500)
-    missions.confirm_completion(mission.id, mission.client)
+    confirm_completion(mission.id, mission.client)
     release_now(_payout().id)
     emu.create_dispute(_pi(mission, emu)["latest_charge"])
     _deliver(emu, "charge.dispute.created")
-    disputes.resolve(_op(), disputes.open_disputes()[0].id, "refund", None, "Fraud confirmed")
+    dispute_flow.resolve(_op(), disputes.open_disputes()[0].id, "refund", None, "Fraud confirmed")
     transfer = emu.get(_payout().transfer_id or "")
     assert transfer["amount_reversed"] == 3825
     assert ledger.balance(ledger.helper_payable(mission.helper_id or 0)) == 0

@@ -6,11 +6,11 @@ from flask.testing import FlaskClient
 
 from marketplace.accounts import services as accounts
 from marketplace.core.audit import AuditEntry
-from marketplace.extensions import db
-from marketplace.missions import services as missions
-from marketplace.payments import fee_rules
-from marketplace.payments.fee_models import FeeKind, FeeRule
+from marketplace.core.db import db
+from marketplace.flows import booking
 from marketplace.payments.fees import FeeFormula
+from marketplace.payments.models import FeeKind, FeeRule
+from marketplace.payments.services import fee_rules
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form
 
@@ -54,7 +54,7 @@ def test_a_helper_override_is_shown_before_accepting_and_applied_on_accept(
     login(client, helper.email)
     page = client.get(f"/missions/{mission.id}").get_data(as_text=True)
     assert "\u22122,25" in page and "42,75" in page  # commission and take-home for this helper
-    missions.accept_mission(mission.id, helper)
+    booking.accept_mission(mission.id, helper)
     assert mission.commission_cents == 225 and mission.helper_share_cents == 4275
     _rule(FeeKind.COMMISSION, FeeFormula(bps=0), helper_email=helper.email)
     assert fee_rules.terms_for_helper(mission, helper.id).commission_cents == 225

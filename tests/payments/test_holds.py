@@ -6,14 +6,17 @@ from datetime import timedelta
 
 from flask import Flask
 
+from marketplace.core.db import db
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
-from marketplace.missions import services as missions
+from marketplace.flows import booking
+from marketplace.flows import cancellation as cancellation_flow
+from marketplace.flows.completion import confirm_completion
+from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
-from marketplace.missions.status import MissionStatus
-from marketplace.payments import checkout, holds
+from marketplace.missions.services import missions
 from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payment
+from marketplace.payments.services import checkout, holds
 from marketplace.payments.status import PaymentStatus
 from tests.support.factories import Factories
 from tests.support.forms import login, post_form
@@ -55,14 +58,14 @@ def test_worker_places_the_hold_48h_before_and_capture_works(
         ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
     mission = _far_mission(make, emu)
     helper = onboarded_helper(make, emu)
-    missions.accept_mission(mission.id, helper)
+    booking.accept_mission(mission.id, helper)
     later = mission.starts_at - timedelta(hours=47)
     assert holds.due_payments(later) == [_payment(mission).id]
     assert holds.authorize_saved(_payment(mission).id) == PaymentStatus.AUTHORIZED
     pi = emu.get(_payment(mission).payment_intent_id or "")
     assert pi["status"] == "requires_capture" and pi["amount"] == mission.total_cents
     missions.mark_done(mission.id, helper)
-    missions.confirm_completion(mission.id, mission.client)
+    confirm_completion(mission.id, mission.client)
     assert emu.get(pi["id"])["status"] == "succeeded"
 
 
@@ -103,9 +106,8 @@ def test_a_lapsed_hold_asks_the_client_again(ctx: Flask, make: Factories,
 
 def test_cancelling_a_far_mission_drops_the_saved_card(ctx: Flask, make: Factories,
                                                        emu: StripeEmulator) -> None:
-    from marketplace.missions import cancellation
 
     mission = _far_mission(make, emu)
-    assert cancellation.cancel_by_client(mission.id, mission.client, "Moved away").free
+    assert cancellation_flow.cancel_by_client(mission.id, mission.client, "Moved away").free
     assert _payment(mission).status == PaymentStatus.CANCELED
     assert holds.due_payments(mission.starts_at) == []

@@ -7,13 +7,13 @@ from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from marketplace.extensions import db
-from marketplace.missions import services as missions
+from marketplace.core.db import db
+from marketplace.flows.completion import confirm_completion
 from marketplace.payments import ledger
 from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.ledger import Line, UnbalancedTransaction
 from marketplace.payments.models import LedgerTransaction, Payout
-from marketplace.payments.reconcile import latest_run
+from marketplace.payments.services.reconcile import latest_run
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form
 from tests.support.money import done_mission, release_now
@@ -67,7 +67,7 @@ def test_postgres_refuses_unbalanced_or_edited_entries_at_commit(ctx: Flask) -> 
 
 def _paid_out_mission(make: Factories, emu: StripeEmulator) -> None:
     mission = done_mission(make, emu, price_cents=4500)
-    missions.confirm_completion(mission.id, mission.client)
+    confirm_completion(mission.id, mission.client)
     payout = db.session.execute(db.select(Payout)).scalar_one()
     release_now(payout.id)
 

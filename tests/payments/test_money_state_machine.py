@@ -30,19 +30,29 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import func
 
+from marketplace.core.db import db
 from marketplace.core.errors import DomainError
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
-from marketplace.missions import cancellation, completion
-from marketplace.missions import services as missions
+from marketplace.flows import booking
+from marketplace.flows import cancellation as cancellation_flow
+from marketplace.flows import completion as completion_flow
+from marketplace.flows import disputes as dispute_flow
+from marketplace.flows.refunds import refund
 from marketplace.missions.models import Mission
-from marketplace.payments import disputes, ledger, receivables, webhooks
+from marketplace.missions.services import completion, missions
+from marketplace.payments import ledger, webhooks
 from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.gateway import GatewayError
-from marketplace.payments.models import LedgerEntry, LedgerTransaction, Payment, Payout
-from marketplace.payments.receivables import ClientReceivable
-from marketplace.payments.reconcile import run_check
-from marketplace.payments.refunds import RefundRequest, refund
+from marketplace.payments.models import (
+    ClientReceivable,
+    LedgerEntry,
+    LedgerTransaction,
+    Payment,
+    Payout,
+)
+from marketplace.payments.services import disputes, receivables
+from marketplace.payments.services.reconcile import run_check
+from marketplace.payments.services.refunds import RefundRequest
 from marketplace.payments.status import PaymentStatus, PayoutStatus
 from tests.support.factories import PASSWORD, Factories
 from tests.support.money import (
@@ -112,7 +122,7 @@ class MoneyMachine(RuleBasedStateMachine):
     def book_and_finish(self, price: int, which: int, contest: bool) -> int:
         """A shortcut to the states where disputes happen (done, maybe contested)."""
         mission = authorized_mission(self.make, _emu(), price_cents=price)
-        missions.accept_mission(mission.id, self.helpers[which])
+        booking.accept_mission(mission.id, self.helpers[which])
         missions.mark_done(mission.id, self.helpers[which])
         if contest:
             disputes.open_by_client(mission.id, mission.client, "Not done properly")
@@ -125,7 +135,7 @@ class MoneyMachine(RuleBasedStateMachine):
         """Card only saved, no hold: a late cancellation makes the client owe the fee."""
         mission = saved_card_mission(self.make, _emu(), card, price_cents=price)
         if which is not None:
-            missions.accept_mission(mission.id, self.helpers[which])
+            booking.accept_mission(mission.id, self.helpers[which])
         return mission.id
 
     def _collect_fees(self) -> None:
@@ -136,7 +146,7 @@ class MoneyMachine(RuleBasedStateMachine):
 
     @rule(mission_id=missions, which=st.integers(0, 1))
     def assign(self, mission_id: int, which: int) -> None:
-        self._attempt(missions.accept_mission, mission_id, self.helpers[which])
+        self._attempt(booking.accept_mission, mission_id, self.helpers[which])
 
     @rule(mission_id=missions, late=st.booleans())
     def client_cancels(self, mission_id: int, late: bool) -> None:
@@ -144,14 +154,15 @@ class MoneyMachine(RuleBasedStateMachine):
         start = utcnow() + (timedelta(hours=5) if late else timedelta(days=2))
         mission.starts_at, mission.ends_at = start, start + timedelta(hours=2)
         db.session.commit()
-        self._attempt(cancellation.cancel_by_client, mission_id, mission.client, "Plans changed")
+        self._attempt(cancellation_flow.cancel_by_client, mission_id, mission.client,
+                      "Plans changed")
         self._collect_fees()
 
     @rule(mission_id=missions)
     def helper_withdraws(self, mission_id: int) -> None:
         mission = self._mission(mission_id)
         if mission.helper is not None:
-            self._attempt(cancellation.cancel_by_helper, mission_id, mission.helper, "Sick")
+            self._attempt(cancellation_flow.cancel_by_helper, mission_id, mission.helper, "Sick")
 
     @rule(mission_id=missions)
     def done(self, mission_id: int) -> None:
@@ -169,7 +180,7 @@ class MoneyMachine(RuleBasedStateMachine):
 
     @rule(mission_id=missions)
     def confirm(self, mission_id: int) -> None:
-        self._attempt(missions.confirm_completion, mission_id,
+        self._attempt(completion_flow.confirm_completion, mission_id,
                       self._mission(mission_id).client)
 
     @rule(mission_id=missions, share=st.floats(0.01, 1.0), helper_part=st.floats(0, 1))
@@ -212,7 +223,7 @@ class MoneyMachine(RuleBasedStateMachine):
         to_client = low + int((high - low) * back) if bounds.refundable else 0
         if stray:
             to_client = {-1: low - 1, 1: high + 1}[stray] if bounds.refundable else stray
-        self._attempt(disputes.resolve, self.operator, dispute.id, resolution, to_helper,
+        self._attempt(dispute_flow.resolve, self.operator, dispute.id, resolution, to_helper,
                       "machine", to_client)
         db.session.expire_all()
         event(f"resolve {dispute.opened_by} {resolution}: {dispute.status}")

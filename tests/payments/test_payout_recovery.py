@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from marketplace.extensions import db
+from marketplace.core.db import db
 from marketplace.payments.emulator import StripeEmulator
+from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.models import Payout
-from marketplace.payments.payouts import release_payout
-from marketplace.payments.provider import gateway
+from marketplace.payments.services.payouts import release_payout
 from marketplace.payments.status import PayoutStatus
 from tests.support.seed import seed_due_payouts
 
@@ -52,7 +52,7 @@ def test_replaying_a_paid_payout_does_nothing(ctx: Flask, stripe_emulator: Strip
 def test_transient_failures_stop_at_the_cap_and_wait_for_an_operator(
         ctx: Flask, stripe_emulator: StripeEmulator) -> None:
     from marketplace.payments.gateway import GatewayError
-    from marketplace.payments.payouts import MAX_ATTEMPTS
+    from marketplace.payments.services.payouts import MAX_ATTEMPTS
 
     [payout_id] = seed_due_payouts(stripe_emulator, 1)
     stripe_emulator.faults.append(

@@ -8,16 +8,17 @@ from flask import Flask
 
 from marketplace.accounts import services as accounts
 from marketplace.core.audit import AuditEntry
+from marketplace.core.db import db
 from marketplace.core.models import utcnow
 from marketplace.core.outbox import OutboxMessage
-from marketplace.extensions import db
-from marketplace.missions import cancellation
-from marketplace.missions import services as missions
+from marketplace.flows import booking
+from marketplace.flows import cancellation as cancellation_flow
 from marketplace.missions.models import Mission
-from marketplace.payments import checkout, ledger, receivables
+from marketplace.payments import ledger
 from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payout
-from marketplace.payments.reconcile import run_check
+from marketplace.payments.services import checkout, receivables
+from marketplace.payments.services.reconcile import run_check
 from marketplace.payments.status import PaymentStatus, PayoutStatus
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form
@@ -32,11 +33,11 @@ def _saved_card_mission_cancelled_late(make: Factories, emu: StripeEmulator,
     payment = checkout.latest_payment(mission)
     assert payment is not None and payment.status == PaymentStatus.SAVED
     helper = onboarded_helper(make, emu)
-    missions.accept_mission(mission.id, helper)
+    booking.accept_mission(mission.id, helper)
     mission.starts_at = utcnow() + timedelta(hours=5)
     mission.ends_at = mission.starts_at + timedelta(hours=2)
     db.session.commit()
-    terms = cancellation.cancel_by_client(mission.id, mission.client, "Plans changed")
+    terms = cancellation_flow.cancel_by_client(mission.id, mission.client, "Plans changed")
     assert (terms.late_fee_cents, terms.helper_cents, terms.commission_cents) == (1125, 956, 169)
     return mission
 

@@ -8,16 +8,17 @@ from flask import Flask
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
 from marketplace.core.audit import AuditEntry
+from marketplace.core.db import db
 from marketplace.core.errors import DomainError
-from marketplace.extensions import db
-from marketplace.missions import services as missions
+from marketplace.flows.completion import confirm_completion
+from marketplace.flows.refunds import refund
+from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
-from marketplace.missions.status import MissionStatus
 from marketplace.payments import ledger
 from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payment, Payout
-from marketplace.payments.reconcile import run_check
-from marketplace.payments.refunds import RefundRequest, refund
+from marketplace.payments.services.reconcile import run_check
+from marketplace.payments.services.refunds import RefundRequest
 from marketplace.payments.status import PaymentStatus, PayoutStatus
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form
@@ -39,7 +40,7 @@ def _payout() -> Payout:
 
 def _confirmed(make: Factories, emu: StripeEmulator) -> Mission:
     mission = done_mission(make, emu, price_cents=4500)  # commission 6,75 €, share 38,25 €
-    missions.confirm_completion(mission.id, mission.client)
+    confirm_completion(mission.id, mission.client)
     return mission
 
 
@@ -60,7 +61,7 @@ def test_partial_refund_before_capture_captures_less(ctx: Flask, make: Factories
                                                      emu: StripeEmulator) -> None:
     mission = done_mission(make, emu, price_cents=4500)
     refund(_op(), RefundRequest(mission.id, 1000, 800, "Arrived one hour late"))
-    missions.confirm_completion(mission.id, mission.client)
+    confirm_completion(mission.id, mission.client)
     pi = emu.get(_payment(mission).payment_intent_id or "")
     assert pi["amount_received"] == 3500
     assert _payout().amount_cents == 3825 - 800

@@ -7,8 +7,8 @@ import time
 
 from flask.testing import FlaskClient
 
+from marketplace.core.db import db
 from marketplace.core.outbox import OutboxMessage
-from marketplace.extensions import db
 from marketplace.payments.emulator import sign_webhook
 from marketplace.payments.models import StripeEvent
 from tests.conftest import WEBHOOK_SECRET
@@ -95,7 +95,7 @@ def test_connect_endpoint_secret_is_accepted_too(client: FlaskClient, monkeypatc
     """Helpers' account events come from Stripe's Connect endpoint, signed with its secret."""
     from flask import current_app
 
-    from marketplace.payments.stripe_gateway import StripeGateway
+    from marketplace.payments.gateway.stripe_adapter import StripeGateway
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     both = StripeGateway("sk_test_x", WEBHOOK_SECRET, app.config["STRIPE_API_BASE"] or None,

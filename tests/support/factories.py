@@ -6,12 +6,13 @@ from datetime import timedelta
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
+from marketplace.core.db import db
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
-from marketplace.missions import services as missions
-from marketplace.missions.matching_models import MatchingMode
+from marketplace.flows import booking
+from marketplace.missions.lifecycle import MissionStatus
+from marketplace.missions.matching.models import MatchingMode
 from marketplace.missions.models import Mission
-from marketplace.missions.status import MissionStatus
+from marketplace.missions.services import missions
 from marketplace.payments.models import Payment
 from marketplace.payments.status import PaymentStatus
 
@@ -54,7 +55,7 @@ class Factories:
             category=category, title="Fix a shelf", description="Two shelves to fix",
             address="1 rue de Paris, Asnières", lat=lat, lng=lng, starts_at=start,
             ends_at=start + timedelta(hours=2), price_cents=price_cents, matching_mode=mode)
-        mission = missions.post_mission(client or self.client(), draft)
+        mission = booking.post_mission(client or self.client(), draft)
         if authorized and mission.status == MissionStatus.PENDING_PAYMENT:
             db.session.add(Payment(mission_id=mission.id, amount_cents=mission.total_cents,
                                    currency=mission.currency, status=PaymentStatus.AUTHORIZED,

@@ -7,15 +7,16 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from marketplace.accounts.models import User
+from marketplace.core.db import db
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
-from marketplace.missions import services as missions
+from marketplace.flows import booking
 from marketplace.missions.models import Mission
-from marketplace.payments import checkout
+from marketplace.missions.services import missions
 from marketplace.payments.emulator import StripeEmulator
+from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.models import Payout
-from marketplace.payments.payouts import release_payout
-from marketplace.payments.provider import gateway
+from marketplace.payments.services import checkout
+from marketplace.payments.services.payouts import release_payout
 from marketplace.payments.status import PayoutStatus
 from tests.support.factories import Factories
 
@@ -66,7 +67,7 @@ def done_mission(make: Factories, emu: StripeEmulator, **kw: object) -> Mission:
     """Authorized, accepted by a real onboarded helper, marked done."""
     mission = authorized_mission(make, emu, **kw)
     helper = onboarded_helper(make, emu)
-    missions.accept_mission(mission.id, helper)
+    booking.accept_mission(mission.id, helper)
     missions.mark_done(mission.id, helper)
     return mission
 

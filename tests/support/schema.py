@@ -9,7 +9,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from marketplace.extensions import db
+from marketplace.core.db import db
 
 # Reference data the migrations seed: kept between tests.
 SEEDED_TABLES = frozenset({"categories"})

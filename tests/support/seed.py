@@ -6,16 +6,16 @@ import time
 from datetime import timedelta
 
 from marketplace.accounts.models import HelperProfile, HelperSkill, User
+from marketplace.core.db import db
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
+from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
-from marketplace.missions.status import MissionStatus
 from marketplace.notifications.models import NotificationSettings
 from marketplace.payments import ledger
 from marketplace.payments.emulator import StripeEmulator
+from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.ledger import Line
 from marketplace.payments.models import Payment, Payout
-from marketplace.payments.provider import gateway
 from marketplace.payments.status import PaymentStatus
 
 PRICE, COMMISSION = 4500, 675

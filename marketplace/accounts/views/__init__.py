@@ -1,0 +1,11 @@
+"""Account pages: sign-up, sign-in, the helper profile and availability."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from marketplace.accounts.views import auth, availability
+
+bp = Blueprint("accounts", __name__, template_folder="../templates")
+for module in (auth, availability):
+    module.routes.register(bp)

@@ -1,0 +1,81 @@
+"""'Missions near me' and 'helpers near this mission', built on the indexed geo search.
+
+Each page costs a fixed number of statements whatever the number of rows: one search
+returning ids and distances, then one query per kind of object shown (with selectinload).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy.orm import selectinload
+
+from marketplace.accounts.models import HelperProfile
+from marketplace.core.db import db
+from marketplace.missions.lifecycle import MissionStatus
+from marketplace.missions.matching import geo
+from marketplace.missions.matching.models import MatchingMode, MissionMatching
+from marketplace.missions.models import Mission
+
+# How far from an instant mission its current wave reaches (-1 before the first wave);
+# other missions are not gated. A scalar subquery on purpose: PostgreSQL turns NOT EXISTS
+# into an anti-join beside the KNN scan, this stays a primary-key probe per scanned row.
+UNGATED_KM = 1e9
+WAVE_REACH = func.coalesce(
+    select(func.coalesce(MissionMatching.reach_km, -1.0))
+    .where(MissionMatching.mission_id == Mission.id,
+           MissionMatching.mode == MatchingMode.INSTANT).scalar_subquery(),
+    UNGATED_KM)
+# Open missions this helper may take: one of their skills, not their own, and an
+# instant one only once its current wave reaches them (see matching_engine).
+OPEN_FOR_HELPER: geo.Filters = (
+    Mission.status == MissionStatus.OPEN,
+    Mission.category.in_(bindparam("skills", expanding=True)),
+    Mission.client_id != bindparam("user_id", type_=Integer),
+    geo.distance_to(Mission) <= WAVE_REACH)
+
+
+@dataclass(frozen=True)
+class NearbyMission:
+    mission: Mission
+    distance_km: float
+
+
+@dataclass(frozen=True)
+class NearbyHelper:
+    profile: HelperProfile
+    distance_km: float
+
+
+def open_missions_near(profile: HelperProfile, limit: int = 50) -> list[NearbyMission]:
+    """Open missions within the helper's radius that match one of their skills and that
+    they may take (instant ones only once a wave reaches them)."""
+    skills = profile.skill_slugs
+    if not skills:
+        return []
+    rows = geo.missions_near(profile.lat, profile.lng, profile.radius_km, OPEN_FOR_HELPER, limit,
+                             {"skills": skills, "user_id": profile.user_id}, key="open-for-helper")
+    missions = load_missions([mission_id for mission_id, _ in rows])
+    return [NearbyMission(missions[i], d) for i, d in rows if i in missions]
+
+
+def load_missions(ids: list[int]) -> dict[int, Mission]:
+    """Missions by id with their client, in one statement plus one for the clients."""
+    if not ids:
+        return {}
+    found = db.session.execute(db.select(Mission).where(Mission.id.in_(ids))
+                               .options(selectinload(Mission.client))).scalars()
+    return {m.id: m for m in found}
+
+
+def load_profiles(rows: list[geo.Row]) -> list[NearbyHelper]:
+    """Helper profiles (with user and skills) for (profile id, km) rows, order kept."""
+    if not rows:
+        return []
+    found = db.session.execute(
+        db.select(HelperProfile).where(HelperProfile.id.in_([i for i, _ in rows]))
+        .options(selectinload(HelperProfile.user), selectinload(HelperProfile.skills))
+    ).scalars()
+    by_id = {p.id: p for p in found}
+    return [NearbyHelper(by_id[i], d) for i, d in rows if i in by_id]

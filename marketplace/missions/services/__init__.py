@@ -1,0 +1,2 @@
+"""Missions services: posting rules and status changes, messaging, reviews, final price,
+cancellation records."""

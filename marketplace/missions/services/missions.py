@@ -1,0 +1,121 @@
+"""Mission rules: what a posting must satisfy, who may see what, status changes, finishing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import update
+
+from marketplace.accounts.models import User
+from marketplace.core.categories import get_category
+from marketplace.core.db import db
+from marketplace.core.errors import DomainError, Forbidden, NotFound
+from marketplace.core.models import utcnow
+from marketplace.missions import signals as missions_signals
+from marketplace.missions.errors import MissionNotOpenError
+from marketplace.missions.lifecycle import MissionStatus, mission_transition
+from marketplace.missions.matching import eligibility, modes
+from marketplace.missions.matching.engine import open_first_wave
+from marketplace.missions.matching.models import MatchingMode
+from marketplace.missions.models import Mission
+
+
+@dataclass(frozen=True)
+class MissionDraft:
+    category: str
+    title: str
+    description: str
+    address: str
+    lat: float
+    lng: float
+    starts_at: datetime
+    ends_at: datetime
+    price_cents: int
+    matching_mode: MatchingMode = MatchingMode.INSTANT
+
+
+def validate_draft(draft: MissionDraft) -> None:
+    """Check the business rules a form cannot know (limits come from config)."""
+    cfg = current_app.config
+    category = get_category(draft.category)
+    if category is None:
+        raise DomainError("Unknown category.")
+    if category.is_free:
+        if draft.price_cents != 0:
+            raise DomainError("Free help (coup de main) has no price.")
+    elif not cfg["MISSION_MIN_PRICE_CENTS"] <= draft.price_cents <= cfg["MISSION_MAX_PRICE_CENTS"]:
+        raise DomainError("The price must be between {} and {} €.".format(
+            cfg["MISSION_MIN_PRICE_CENTS"] // 100, cfg["MISSION_MAX_PRICE_CENTS"] // 100))
+    if draft.starts_at <= utcnow():
+        raise DomainError("The start must be in the future.")
+    if draft.ends_at <= draft.starts_at:
+        raise DomainError("The end must come after the start.")
+    if draft.ends_at - draft.starts_at > timedelta(days=14):
+        raise DomainError("The time window can span 14 days at most.")
+
+
+
+
+def move_mission(mission: Mission, target: MissionStatus, **values: object) -> None:
+    """Change status with a conditional UPDATE, so two concurrent changes cannot both win."""
+    current = mission.status
+    mission_transition(current, target)
+    result = db.session.execute(
+        update(Mission).where(Mission.id == mission.id, Mission.status == current)
+        .values(status=target, **values).execution_options(synchronize_session="fetch")
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise MissionNotOpenError("This mission changed meanwhile; please reload.")
+    if target == MissionStatus.OPEN:
+        open_first_wave(mission)
+
+
+def can_view(user: User, mission: Mission) -> bool:
+    """Client, assigned helper and operators see a mission; helpers see open ones."""
+    if user.is_operator or mission.client_id == user.id or mission.helper_id == user.id:
+        return True
+    return user.is_helper and mission.status == MissionStatus.OPEN
+
+
+def get_visible_mission(user: User, mission_id: int) -> Mission:
+    mission = db.session.get(Mission, mission_id)
+    if mission is None or not can_view(user, mission):
+        raise NotFound("No such mission.")
+    return mission
+
+
+def missions_of_client(client: User) -> list[Mission]:
+    return list(db.session.execute(
+        db.select(Mission).where(Mission.client_id == client.id).order_by(Mission.id.desc())
+    ).scalars())
+
+
+def missions_of_helper(helper: User) -> list[Mission]:
+    return list(db.session.execute(
+        db.select(Mission).where(Mission.helper_id == helper.id).order_by(Mission.id.desc())
+    ).scalars())
+
+
+
+
+def check_can_take(helper: User, mission: Mission) -> None:
+    reasons = eligibility.reasons_not_eligible(helper, mission)
+    refusal = None if reasons else modes.accept_refusal(mission, helper)
+    if reasons or refusal:
+        raise Forbidden(reasons[0] if reasons else str(refusal))
+    if mission.status != MissionStatus.OPEN:
+        raise MissionNotOpenError("This mission is no longer open.")
+
+
+def mark_done(mission_id: int, helper: User) -> Mission:
+    mission = get_visible_mission(helper, mission_id)
+    if mission.helper_id != helper.id:
+        raise NotFound("No such mission.")
+    move_mission(mission, MissionStatus.DONE, done_at=utcnow())
+    missions_signals.mission_done.send(mission)
+    db.session.commit()
+    return mission
+

@@ -1,0 +1,139 @@
+"""Money-related mission actions: cancel (client under the policy, or helper: reopens it),
+dispute after "done", and a lower final price proposed by the helper."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, flash, redirect, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from marketplace.core.errors import DomainError, NotFound
+from marketplace.core.money import MoneyFormatError, format_cents, parse_major_to_cents
+from marketplace.core.routing import Routes
+from marketplace.flows import cancellation as cancellation_flow
+from marketplace.missions.services import completion
+from marketplace.payments.services import disputes
+
+routes = Routes()
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField("Why do you cancel?", validators=[
+        DataRequired("Please tell us why you cancel."), Length(min=3, max=500)])
+
+
+def _attempt(action: Callable[[], object], success: str) -> bool:
+    """Run a service call; its refusal becomes a flash message (missing objects stay 404)."""
+    try:
+        action()
+    except NotFound:
+        raise
+    except DomainError as exc:
+        flash(str(exc), "error")
+        return False
+    flash(success, "success")
+    return True
+
+
+def _reason_or_error(mission_id: int) -> str | None:
+    form = CancelForm()
+    if form.validate_on_submit():
+        return form.reason.data or ""
+    errors = [e for errs in form.errors.values() for e in errs]
+    flash(errors[0] if errors else "The form expired; please try again.", "error")
+    return None
+
+
+@routes.route("/missions/<int:mission_id>/cancel", methods=["POST"])
+@login_required
+def cancel(mission_id: int) -> Response:
+    reason = _reason_or_error(mission_id)
+    if reason is not None:
+        try:
+            terms = cancellation_flow.cancel_by_client(mission_id, current_user, reason)
+        except NotFound:
+            raise
+        except DomainError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Mission cancelled. " + ("Nothing is charged; the card hold is released."
+                  if terms.free else f"A late-cancellation fee of "
+                  f"{format_cents(terms.late_fee_cents)} is charged."), "success")
+    return redirect(url_for("missions.detail", mission_id=mission_id))
+
+
+@routes.route("/missions/<int:mission_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(mission_id: int) -> Response:
+    reason = _reason_or_error(mission_id)
+    if reason is not None and _attempt(
+            lambda: cancellation_flow.cancel_by_helper(mission_id, current_user, reason),
+            "You gave the mission back; it is open to other helpers again."):
+        return redirect(url_for("missions.my_missions"))
+    return redirect(url_for("missions.detail", mission_id=mission_id))
+
+
+class DisputeForm(FlaskForm):
+    problem = TextAreaField("What went wrong?", validators=[
+        DataRequired("Please describe the problem."), Length(min=3, max=500)])
+
+
+@routes.route("/missions/<int:mission_id>/dispute", methods=["POST"])
+@login_required
+def dispute(mission_id: int) -> Response:
+    """The client contests the work instead of confirming it; the payment stays on hold."""
+    form = DisputeForm()
+    if not form.validate_on_submit():
+        flash("Please describe the problem.", "error")
+    else:
+        _attempt(lambda: disputes.open_by_client(mission_id, current_user,
+                                                 form.problem.data or ""),
+                 "Dispute opened: nothing is charged until our team resolves it.")
+    return redirect(url_for("missions.detail", mission_id=mission_id))
+
+
+class FinalPriceForm(FlaskForm):
+    final_price = StringField("Final price (€)", validators=[InputRequired(), Length(max=20)])
+
+    final_cents: int = 0
+
+    def validate_final_price(self, field: StringField) -> None:
+        """The project's one money parser: exact cents, sub-cent input refused, not rounded."""
+        try:
+            self.final_cents = parse_major_to_cents(field.data or "")
+        except MoneyFormatError as exc:
+            raise ValidationError(str(exc)) from exc
+        if self.final_cents <= 0:
+            raise ValidationError("The final price must be positive.")
+
+
+@routes.route("/missions/<int:mission_id>/final-price", methods=["POST"])
+@login_required
+def propose_final_price(mission_id: int) -> Response:
+    """The helper proposes a lower final price (a shorter job)."""
+    form = FinalPriceForm()
+    if not form.validate_on_submit():
+        errors = form.final_price.errors or ["Enter the final price in euros."]
+        flash(str(errors[0]), "error")
+    else:
+        _attempt(lambda: completion.propose_final_price(mission_id, current_user,
+                                                        form.final_cents),
+                 "Proposal sent: the client will accept or decline it.")
+    return redirect(url_for("missions.detail", mission_id=mission_id))
+
+
+@routes.route("/missions/<int:mission_id>/final-price/<answer>", methods=["POST"])
+@login_required
+def answer_final_price(mission_id: int, answer: str) -> Response:
+    if answer not in ("accept", "decline") or not FlaskForm().validate_on_submit():
+        abort(400)
+    _attempt(lambda: completion.answer_final_price(mission_id, current_user,
+                                                   answer == "accept"),
+             "Final price accepted: only the new total will be charged." if answer == "accept"
+             else "Proposal declined: the booked price stands.")
+    return redirect(url_for("missions.detail", mission_id=mission_id))

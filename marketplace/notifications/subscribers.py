@@ -1,0 +1,41 @@
+"""Notifications listen to the domains' signals; nothing below this package imports it.
+
+`connect()` runs once per app (the factory calls it; connecting again is harmless). Each
+receiver is the `events` function that writes the notification into the sender's
+transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from blinker import NamedSignal
+
+from marketplace.missions import signals as missions
+from marketplace.notifications import events
+from marketplace.payments import signals as payments
+
+RECEIVERS: tuple[tuple[NamedSignal, Callable[..., Any]], ...] = (
+    (missions.helper_assigned, events.helper_assigned),
+    (missions.mission_done, events.mission_done),
+    (missions.mission_completed, events.review_request),
+    (missions.mission_cancelled, events.mission_cancelled),
+    (missions.helper_withdrew, events.helper_withdrew),
+    (missions.mission_expired, events.mission_expired),
+    (missions.application_received, events.application_received),
+    (missions.new_missions_nearby, events.new_missions_nearby),
+    (payments.payment_authorized, events.payment_authorized),
+    (payments.payment_failed, events.payment_failed),
+    (payments.payment_action_needed, events.payment_action_needed),
+    (payments.payout_sent, events.payout_sent),
+    (payments.bank_payout_failed, events.bank_payout_failed),
+    (payments.dispute_opened, events.dispute_opened),
+    (payments.dispute_resolved, events.dispute_resolved),
+)
+
+
+def connect() -> None:
+    """Subscribe every notification to the signal that causes it (strong references)."""
+    for signal, receiver in RECEIVERS:
+        signal.connect(receiver, weak=False)

@@ -1,0 +1,20 @@
+"""Every /ops page: commissions and the hotline (`operators`), fee rules and the ledger
+(`ops_money`), money cases and queues (`ops_cases`), system pages (`operators`)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from marketplace.operators.views import cases, commissions, hotline, money, system
+
+bp = Blueprint("operators", __name__, url_prefix="/ops", template_folder="../templates")
+for module in (commissions, hotline, system):
+    module.routes.register(bp)
+
+money_bp = Blueprint("ops_money", __name__, url_prefix="/ops")
+money.routes.register(money_bp)
+
+cases_bp = Blueprint("ops_cases", __name__, url_prefix="/ops")
+cases.routes.register(cases_bp)
+
+BLUEPRINTS = (bp, money_bp, cases_bp)

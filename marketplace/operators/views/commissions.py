@@ -1,0 +1,58 @@
+"""Operator pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from flask import Response, render_template, request
+
+from marketplace.accounts.services import find_user_by_email
+from marketplace.core.auth import role_required
+from marketplace.core.routing import Routes
+from marketplace.operators.forms import PeriodForm
+from marketplace.payments.services import commission_report as report
+
+routes = Routes()
+
+
+def _user_id(email: str | None) -> int | None:
+    """An unknown email matches nobody (id 0), rather than silently matching everyone."""
+    if not email:
+        return None
+    user = find_user_by_email(email)
+    return user.id if user else 0
+
+
+def _filter(form: PeriodForm) -> report.ReportFilter:
+    if not form.validate():
+        return report.ReportFilter()
+    since = until = None
+    if form.since.data:
+        since = datetime.combine(form.since.data, time.min, tzinfo=UTC)
+    if form.until.data:
+        until = datetime.combine(form.until.data + timedelta(days=1), time.min, tzinfo=UTC)
+    return report.ReportFilter(since, until, form.category.data or None,
+                               form.channel.data or None, _user_id(form.operator.data),
+                               _user_id(form.helper.data))
+
+
+@routes.route("/commissions")
+@role_required("operator")
+def commissions() -> tuple[str, int]:
+    form = PeriodForm(request.args)
+    rows = report.rows(_filter(form))
+    totals = report.totals(rows)
+    return render_template("operators/commissions.html", form=form, rows=rows, totals=totals,
+                           bars=report.chart_bars(totals.weekly),
+                           query=request.query_string.decode()), (400 if form.errors else 200)
+
+
+@routes.route("/commissions.csv")
+@role_required("operator")
+def commissions_csv() -> Response:
+    form = PeriodForm(request.args)
+    body = report.to_csv(report.rows(_filter(form)))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=commissions.csv"})
+
+

@@ -1,0 +1,87 @@
+"""Helper payout setup and history, and the Stripe webhook endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from marketplace.accounts.models import User
+from marketplace.core.auth import role_required
+from marketplace.core.routing import Routes
+from marketplace.extensions import csrf
+from marketplace.missions.forms import ConfirmForm
+from marketplace.payments import webhooks
+from marketplace.payments.services import bank_payouts, onboarding, reports
+
+routes = Routes()
+
+
+@routes.route("/helper/payouts/setup")
+@role_required("helper")
+def payout_settings() -> str:
+    return render_template("payments/payout_settings.html",
+                           profile=current_user.helper_profile, form=ConfirmForm())
+
+
+@routes.route("/helper/payouts/setup/start", methods=["POST", "GET"])
+@role_required("helper")
+def start_onboarding() -> Response:
+    """POST from our button, or GET when Stripe sends the helper back via refresh_url."""
+    if request.method == "POST" and not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _to_stripe(onboarding.onboarding_link)
+
+
+@routes.route("/helper/payouts/bank", methods=["POST"])
+@role_required("helper")
+def bank_details() -> Response:
+    """The helper's button next to a failed bank payout: off to Stripe to fix the account."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _to_stripe(onboarding.bank_details_link)
+
+
+def _to_stripe(link_for: Callable[[User, str, str], str]) -> Response:
+    """Send the helper to a Stripe-hosted page; Stripe sends them back to our two URLs."""
+    if current_user.helper_profile is None:
+        flash("Tell us your skills and where you live first.", "info")
+        return redirect(url_for("accounts.helper_profile"))
+    url = link_for(current_user,
+                   url_for("payments.start_onboarding", _external=True),
+                   url_for("payments.onboarding_return", _external=True))
+    return redirect(url, code=303)
+
+
+@routes.route("/helper/payouts/setup/return")
+@role_required("helper")
+def onboarding_return() -> Response:
+    profile = onboarding.refresh_account(current_user)
+    if profile is not None and profile.payouts_enabled:
+        flash("Your payout account is ready: you can accept paid missions.", "success")
+    else:
+        flash("Stripe still needs some information before you can be paid.", "warning")
+    return redirect(url_for("payments.payout_settings"))
+
+
+@routes.route("/helper/payouts")
+@role_required("helper")
+def my_payouts() -> str:
+    return render_template("payments/payouts.html",
+                           rows=reports.payouts_of_helper(current_user.id),
+                           bank_rows=bank_payouts.bank_payouts_of_helper(current_user.id),
+                           form=ConfirmForm())
+
+
+@routes.route("/stripe/webhook", methods=["POST"])
+@csrf.exempt
+def stripe_webhook() -> tuple[Response, int]:
+    try:
+        event, created = webhooks.receive(request.get_data(),
+                                          request.headers.get("Stripe-Signature"))
+    except webhooks.BadSignature as exc:
+        return jsonify(error="invalid_signature", message=str(exc)), 400
+    return jsonify(received=True, duplicate=not created,
+                   id=event.event_id if event else None), 200
