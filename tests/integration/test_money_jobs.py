@@ -7,8 +7,8 @@ from flask import Flask
 
 from marketplace.core import outbox
 from marketplace.extensions import db
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.reconcile import latest_run
+from stripe_emulator import StripeEmulator
 from tests.support.servers import Worker, wait_until
 
 pytestmark = pytest.mark.integration

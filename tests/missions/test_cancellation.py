@@ -15,10 +15,10 @@ from marketplace.missions import services as missions
 from marketplace.missions.models import Assignment, Mission
 from marketplace.missions.status import MissionStatus
 from marketplace.payments import ledger
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import LedgerTransaction, Payment, Payout
 from marketplace.payments.reconcile import run_check
 from marketplace.payments.status import PaymentStatus
+from stripe_emulator import StripeEmulator
 from tests.support.factories import Factories
 from tests.support.forms import login, post_form
 from tests.support.money import authorized_mission, onboarded_helper

@@ -10,7 +10,7 @@ from marketplace.missions import cancellation
 from marketplace.missions import services as missions
 from marketplace.notifications.models import Notification
 from marketplace.payments import disputes
-from marketplace.payments.emulator import StripeEmulator
+from stripe_emulator import StripeEmulator
 from tests.support.factories import Factories
 from tests.support.money import authorized_mission, done_mission, onboarded_helper
 

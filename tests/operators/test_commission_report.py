@@ -8,9 +8,9 @@ from marketplace.accounts import services as accounts
 from marketplace.extensions import db
 from marketplace.missions import services as missions
 from marketplace.missions.status import Channel
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payout
 from marketplace.payments.refunds import RefundRequest, refund
+from stripe_emulator import StripeEmulator
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login
 from tests.support.money import done_mission, release_now

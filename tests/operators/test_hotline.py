@@ -12,7 +12,7 @@ from marketplace.extensions import db
 from marketplace.missions.models import Mission
 from marketplace.missions.status import Channel, MissionStatus
 from marketplace.payments import checkout
-from marketplace.payments.emulator import StripeEmulator
+from stripe_emulator import StripeEmulator
 from tests.missions.test_posting import valid_form
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form

@@ -15,9 +15,9 @@ from marketplace.missions import services as missions
 from marketplace.notifications.models import Notification
 from marketplace.payments import ledger, webhooks
 from marketplace.payments.bank_payouts import BankPayout
-from marketplace.payments.emulator import StripeEmulator, sign_webhook
 from marketplace.payments.models import Payout, StripeEvent
 from marketplace.payments.reconcile import run_check
+from stripe_emulator import StripeEmulator, sign_webhook
 from tests.conftest import WEBHOOK_SECRET
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form

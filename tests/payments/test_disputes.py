@@ -17,10 +17,10 @@ from marketplace.missions import services as missions
 from marketplace.missions.models import Mission
 from marketplace.missions.status import MissionStatus
 from marketplace.payments import disputes, ledger, payout_queue, webhooks
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payment, Payout, StripeEvent
 from marketplace.payments.reconcile import run_check
 from marketplace.payments.status import PayoutStatus
+from stripe_emulator import StripeEmulator
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form
 from tests.support.money import done_mission, release_now

@@ -12,9 +12,9 @@ from marketplace.missions import services as missions
 from marketplace.missions.models import Mission
 from marketplace.missions.status import MissionStatus
 from marketplace.payments import checkout, holds
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payment
 from marketplace.payments.status import PaymentStatus
+from stripe_emulator import StripeEmulator
 from tests.support.factories import Factories
 from tests.support.forms import login, post_form
 from tests.support.money import onboarded_helper

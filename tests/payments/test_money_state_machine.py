@@ -37,13 +37,13 @@ from marketplace.missions import cancellation, completion
 from marketplace.missions import services as missions
 from marketplace.missions.models import Mission
 from marketplace.payments import disputes, ledger, receivables, webhooks
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.gateway import GatewayError
 from marketplace.payments.models import LedgerEntry, LedgerTransaction, Payment, Payout
 from marketplace.payments.receivables import ClientReceivable
 from marketplace.payments.reconcile import run_check
 from marketplace.payments.refunds import RefundRequest, refund
 from marketplace.payments.status import PaymentStatus, PayoutStatus
+from stripe_emulator import StripeEmulator
 from tests.support.factories import PASSWORD, Factories
 from tests.support.money import (
     authorized_mission,

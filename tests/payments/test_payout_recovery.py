@@ -8,11 +8,11 @@ import pytest
 from flask import Flask
 
 from marketplace.extensions import db
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payout
 from marketplace.payments.payouts import release_payout
 from marketplace.payments.provider import gateway
 from marketplace.payments.status import PayoutStatus
+from stripe_emulator import StripeEmulator
 from tests.support.seed import seed_due_payouts
 
 

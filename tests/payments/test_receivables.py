@@ -15,10 +15,10 @@ from marketplace.missions import cancellation
 from marketplace.missions import services as missions
 from marketplace.missions.models import Mission
 from marketplace.payments import checkout, ledger, receivables
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payout
 from marketplace.payments.reconcile import run_check
 from marketplace.payments.status import PaymentStatus, PayoutStatus
+from stripe_emulator import StripeEmulator
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form
 from tests.support.money import onboarded_helper, release_now, saved_card_mission

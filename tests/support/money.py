@@ -12,11 +12,11 @@ from marketplace.extensions import db
 from marketplace.missions import services as missions
 from marketplace.missions.models import Mission
 from marketplace.payments import checkout
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payout
 from marketplace.payments.payouts import release_payout
 from marketplace.payments.provider import gateway
 from marketplace.payments.status import PayoutStatus
+from stripe_emulator import StripeEmulator
 from tests.support.factories import Factories
 
 

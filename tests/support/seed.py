@@ -12,11 +12,11 @@ from marketplace.missions.models import Mission
 from marketplace.missions.status import MissionStatus
 from marketplace.notifications.models import NotificationSettings
 from marketplace.payments import ledger
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.ledger import Line
 from marketplace.payments.models import Payment, Payout
 from marketplace.payments.provider import gateway
 from marketplace.payments.status import PaymentStatus
+from stripe_emulator import StripeEmulator
 
 PRICE, COMMISSION = 4500, 675
 
