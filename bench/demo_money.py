@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main() -> None:
-    from marketplace.payments.emulator import StripeEmulator
+    from stripe_emulator import StripeEmulator
 
     tmp = tempfile.mkdtemp(prefix="entraide-demo-")
     emu = StripeEmulator()

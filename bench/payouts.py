@@ -84,7 +84,7 @@ def time_payouts(app, payout_ids: list[int]) -> float:  # type: ignore[no-untype
 
 def main() -> None:
     args = parse_args()
-    from marketplace.payments.emulator import StripeEmulator
+    from stripe_emulator import StripeEmulator
 
     emu = StripeEmulator()
     base = emu.start()

@@ -35,7 +35,7 @@ $BIN/flask db upgrade
 $BIN/flask seed-demo
 
 if [[ $USE_EMULATOR == 1 ]]; then
-  $BIN/python -m marketplace.payments.emulator --host 127.0.0.1 --port "$EMULATOR_PORT" \
+  $BIN/python -m stripe_emulator --host 127.0.0.1 --port "$EMULATOR_PORT" \
     --webhook-url "$PUBLIC_BASE_URL/stripe/webhook" --webhook-secret "$STRIPE_WEBHOOK_SECRET" \
     --state-file instance/stripe-emulator.json &
   pids+=($!)

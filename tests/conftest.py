@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from marketplace.payments.emulator import StripeEmulator
+from stripe_emulator import StripeEmulator
 from tests.support import factories
 from tests.support.client import IsolatedClient
 from tests.support.servers import LiveServer, Worker

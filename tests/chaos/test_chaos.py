@@ -23,9 +23,9 @@ from marketplace.core import failpoints as fp
 from marketplace.core.db import db
 from marketplace.notifications.models import Notification
 from marketplace.payments import ledger
-from marketplace.payments.emulator import StripeEmulator, sign_webhook
 from marketplace.payments.models import LedgerTransaction, Payout, StripeEvent
 from marketplace.payments.status import PayoutStatus
+from stripe_emulator import StripeEmulator, sign_webhook
 from tests.chaos.conftest import TALLY
 from tests.conftest import WEBHOOK_SECRET
 from tests.support.seed import seed_due_payouts

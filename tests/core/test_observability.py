@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from marketplace.core.db import db
 from marketplace.core.health import WorkerHeartbeat, beat
 from marketplace.core.observability import JsonFormatter, mission_id_var, request_id_var
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import StripeEvent
 from marketplace.payments.webhooks import backfill
+from stripe_emulator import StripeEmulator
 from tests.support.factories import Factories
 from tests.support.forms import login
 

@@ -26,7 +26,7 @@ _ROOT = str(Path(__file__).resolve().parents[2])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-from marketplace.payments.emulator import StripeEmulator  # noqa: E402
+from stripe_emulator import StripeEmulator  # noqa: E402
 
 WEBHOOK_SECRET = "whsec_test_emulator"
 APP = "http://app.test"

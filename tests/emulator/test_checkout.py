@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import stripe
 
-from marketplace.payments.emulator import StripeEmulator
+from stripe_emulator import StripeEmulator
 
 
 def test_manual_capture_checkout_authorizes_and_redirects(flows, client, emulator):

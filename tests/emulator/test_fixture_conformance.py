@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 import stripe
 
-from marketplace.payments.emulator import assert_matches_fixture
-from marketplace.payments.emulator.conformance import FixtureMismatch
+from stripe_emulator import assert_matches_fixture
+from stripe_emulator.conformance import FixtureMismatch
 
 
 def _check(obj: Any, seen: set[str]) -> None:

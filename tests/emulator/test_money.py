@@ -131,7 +131,7 @@ def test_balance_and_balance_transactions(client, captured):
 
 
 def test_bank_payouts_of_a_connected_account(client, captured, emulator, receiver):
-    from marketplace.payments.emulator import assert_matches_fixture
+    from stripe_emulator import assert_matches_fixture
 
     _pi, charge, acct = captured
     tr = _transfer(client, charge, acct, 3825)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import urllib.request
@@ -12,8 +13,8 @@ from pathlib import Path
 import pytest
 import stripe
 
-from marketplace.payments.emulator import StripeEmulator
-from marketplace.payments.emulator.errors import StripeError
+from stripe_emulator import StripeEmulator
+from stripe_emulator.errors import StripeError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,7 +61,7 @@ def test_dashboard(emulator, base_url, client):
 
 def test_cli_prints_listening_line(tmp_path):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "marketplace.payments.emulator", "--port", "0", "--quiet",
+        [sys.executable, "-m", "stripe_emulator", "--port", "0", "--quiet",
          "--state-file", str(tmp_path / "s.json"), "--webhook-url", "http://127.0.0.1:9/x",
          "--webhook-secret", "whsec_x"],
         cwd=ROOT, stdout=subprocess.PIPE, text=True,
@@ -76,6 +77,18 @@ def test_cli_prints_listening_line(tmp_path):
         proc.wait(10)
         proc.stdout.close()
     assert proc.returncode == 0
+
+
+def test_cli_refused_in_production(tmp_path):
+    env = {**os.environ, "ENTRAIDE_ENV": "production"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "stripe_emulator", "--port", "0", "--quiet",
+         "--state-file", str(tmp_path / "s.json")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=30, check=False,
+    )
+    assert proc.returncode != 0
+    assert "refused with ENTRAIDE_ENV=production" in proc.stderr
+    assert "listening" not in proc.stdout and not (tmp_path / "s.json").exists()
 
 
 def test_shortcut_helpers(emulator, flows, client):

@@ -7,7 +7,7 @@ import time
 import pytest
 import stripe
 
-from marketplace.payments.emulator import sign_webhook
+from stripe_emulator import sign_webhook
 
 WEBHOOK_SECRET = "whsec_test_emulator"  # same as conftest
 

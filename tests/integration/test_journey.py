@@ -19,9 +19,9 @@ from marketplace.core.models import utcnow
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
 from marketplace.payments import ledger
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import LedgerTransaction, Payout
 from marketplace.payments.status import PayoutStatus
+from stripe_emulator import StripeEmulator
 from tests.support.servers import Worker, wait_until
 from tests.support.smtp import Mailbox
 from tests.support.web import Browser

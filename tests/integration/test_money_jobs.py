@@ -7,8 +7,8 @@ from flask import Flask
 
 from marketplace.core import outbox
 from marketplace.core.db import db
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.services.reconcile import latest_run
+from stripe_emulator import StripeEmulator
 from tests.support.servers import Worker, wait_until
 
 pytestmark = pytest.mark.integration

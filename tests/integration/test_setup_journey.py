@@ -16,9 +16,9 @@ from flask import Flask
 from marketplace.core import outbox
 from marketplace.core.db import db
 from marketplace.missions.models import Mission
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payment
 from marketplace.payments.status import PaymentStatus
+from stripe_emulator import StripeEmulator
 from tests.integration.test_journey import complete_hosted_form, mission_form
 from tests.support.servers import Worker, wait_until
 

@@ -11,10 +11,10 @@ from marketplace.accounts.models import HelperProfile
 from marketplace.core.db import db
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payment, StripeEvent
 from marketplace.payments.services.onboarding import onboarding_link
 from marketplace.payments.status import PaymentStatus
+from stripe_emulator import StripeEmulator
 from tests.integration.test_journey import complete_hosted_form, mission_form
 from tests.support.factories import Factories
 from tests.support.servers import Worker, wait_until

@@ -16,10 +16,10 @@ from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Assignment, Mission
 from marketplace.missions.services import cancellation
 from marketplace.payments import ledger
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import LedgerTransaction, Payment, Payout
 from marketplace.payments.services.reconcile import run_check
 from marketplace.payments.status import PaymentStatus
+from stripe_emulator import StripeEmulator
 from tests.support.factories import Factories
 from tests.support.forms import login, post_form
 from tests.support.money import authorized_mission, onboarded_helper

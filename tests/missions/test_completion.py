@@ -15,11 +15,11 @@ from marketplace.flows.completion import confirm_completion
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
 from marketplace.missions.services import completion
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payment, Payout
 from marketplace.payments.services.payouts import release_payout
 from marketplace.payments.services.reconcile import run_check
 from marketplace.payments.status import PayoutStatus
+from stripe_emulator import StripeEmulator
 from tests.support.factories import Factories
 from tests.support.forms import login, post_form
 from tests.support.money import done_mission, release_now

@@ -11,9 +11,9 @@ from marketplace.flows import booking
 from marketplace.flows.expiry import expire_due
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.notifications.models import Notification
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payment
 from marketplace.payments.status import PaymentStatus
+from stripe_emulator import StripeEmulator
 from tests.support.factories import Factories
 from tests.support.money import authorized_mission, onboarded_helper
 

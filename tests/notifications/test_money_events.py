@@ -10,8 +10,8 @@ from marketplace.flows import booking
 from marketplace.flows import cancellation as cancellation_flow
 from marketplace.flows import disputes as dispute_flow
 from marketplace.notifications.models import Notification
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.services import disputes
+from stripe_emulator import StripeEmulator
 from tests.support.factories import Factories
 from tests.support.money import authorized_mission, done_mission, onboarded_helper
 

@@ -9,9 +9,9 @@ from marketplace.core.db import db
 from marketplace.flows.completion import confirm_completion
 from marketplace.flows.refunds import refund
 from marketplace.missions.lifecycle import Channel
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payout
 from marketplace.payments.services.refunds import RefundRequest
+from stripe_emulator import StripeEmulator
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login
 from tests.support.money import done_mission, release_now

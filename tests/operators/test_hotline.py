@@ -11,8 +11,8 @@ from marketplace.accounts.services import make_operator
 from marketplace.core.db import db
 from marketplace.missions.lifecycle import Channel, MissionStatus
 from marketplace.missions.models import Mission
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.services import checkout
+from stripe_emulator import StripeEmulator
 from tests.missions.test_posting import valid_form
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form

@@ -14,9 +14,9 @@ from marketplace.core.db import db
 from marketplace.flows.completion import confirm_completion
 from marketplace.notifications.models import Notification
 from marketplace.payments import ledger, webhooks
-from marketplace.payments.emulator import StripeEmulator, sign_webhook
 from marketplace.payments.models import BankPayout, Payout, StripeEvent
 from marketplace.payments.services.reconcile import run_check
+from stripe_emulator import StripeEmulator, sign_webhook
 from tests.conftest import WEBHOOK_SECRET
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form

@@ -18,11 +18,11 @@ from marketplace.flows.completion import confirm_completion
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
 from marketplace.payments import ledger, webhooks
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payment, Payout, StripeEvent
 from marketplace.payments.services import disputes, payout_queue
 from marketplace.payments.services.reconcile import run_check
 from marketplace.payments.status import PayoutStatus
+from stripe_emulator import StripeEmulator
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form
 from tests.support.money import done_mission, release_now

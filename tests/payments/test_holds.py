@@ -14,10 +14,10 @@ from marketplace.flows.completion import confirm_completion
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
 from marketplace.missions.services import missions
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payment
 from marketplace.payments.services import checkout, holds
 from marketplace.payments.status import PaymentStatus
+from stripe_emulator import StripeEmulator
 from tests.support.factories import Factories
 from tests.support.forms import login, post_form
 from tests.support.money import onboarded_helper

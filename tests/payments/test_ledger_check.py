@@ -10,10 +10,10 @@ from sqlalchemy.exc import DBAPIError
 from marketplace.core.db import db
 from marketplace.flows.completion import confirm_completion
 from marketplace.payments import ledger
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.ledger import Line, UnbalancedTransaction
 from marketplace.payments.models import LedgerTransaction, Payout
 from marketplace.payments.services.reconcile import latest_run
+from stripe_emulator import StripeEmulator
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form
 from tests.support.money import done_mission, release_now

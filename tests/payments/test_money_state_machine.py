@@ -41,7 +41,6 @@ from marketplace.flows.refunds import refund
 from marketplace.missions.models import Mission
 from marketplace.missions.services import completion, missions
 from marketplace.payments import ledger, webhooks
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.gateway import GatewayError
 from marketplace.payments.models import (
     ClientReceivable,
@@ -54,6 +53,7 @@ from marketplace.payments.services import disputes, receivables
 from marketplace.payments.services.reconcile import run_check
 from marketplace.payments.services.refunds import RefundRequest
 from marketplace.payments.status import PaymentStatus, PayoutStatus
+from stripe_emulator import StripeEmulator
 from tests.support.factories import PASSWORD, Factories
 from tests.support.money import (
     authorized_mission,

@@ -8,11 +8,11 @@ import pytest
 from flask import Flask
 
 from marketplace.core.db import db
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.models import Payout
 from marketplace.payments.services.payouts import release_payout
 from marketplace.payments.status import PayoutStatus
+from stripe_emulator import StripeEmulator
 from tests.support.seed import seed_due_payouts
 
 

@@ -15,11 +15,11 @@ from marketplace.flows import booking
 from marketplace.flows import cancellation as cancellation_flow
 from marketplace.missions.models import Mission
 from marketplace.payments import ledger
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payout
 from marketplace.payments.services import checkout, receivables
 from marketplace.payments.services.reconcile import run_check
 from marketplace.payments.status import PaymentStatus, PayoutStatus
+from stripe_emulator import StripeEmulator
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form
 from tests.support.money import onboarded_helper, release_now, saved_card_mission

@@ -15,11 +15,11 @@ from marketplace.flows.refunds import refund
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
 from marketplace.payments import ledger
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.models import Payment, Payout
 from marketplace.payments.services.reconcile import run_check
 from marketplace.payments.services.refunds import RefundRequest
 from marketplace.payments.status import PaymentStatus, PayoutStatus
+from stripe_emulator import StripeEmulator
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form
 from tests.support.money import authorized_mission, done_mission, release_now

@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 
 from marketplace.core.db import db
 from marketplace.core.outbox import OutboxMessage
-from marketplace.payments.emulator import sign_webhook
 from marketplace.payments.models import StripeEvent
+from stripe_emulator import sign_webhook
 from tests.conftest import WEBHOOK_SECRET
 
 

@@ -12,12 +12,12 @@ from marketplace.core.models import utcnow
 from marketplace.flows import booking
 from marketplace.missions.models import Mission
 from marketplace.missions.services import missions
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.models import Payout
 from marketplace.payments.services import checkout
 from marketplace.payments.services.payouts import release_payout
 from marketplace.payments.status import PayoutStatus
+from stripe_emulator import StripeEmulator
 from tests.support.factories import Factories
 
 

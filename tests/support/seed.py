@@ -12,11 +12,11 @@ from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
 from marketplace.notifications.models import NotificationSettings
 from marketplace.payments import ledger
-from marketplace.payments.emulator import StripeEmulator
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.ledger import Line
 from marketplace.payments.models import Payment, Payout
 from marketplace.payments.status import PaymentStatus
+from stripe_emulator import StripeEmulator
 
 PRICE, COMMISSION = 4500, 675
 

@@ -1,12 +1,14 @@
-"""CLI: ``python -m marketplace.payments.emulator --port 12111 --webhook-url ...``.
+"""CLI: ``python -m stripe_emulator --port 12111 --webhook-url ...``.
 
-Used by ``make run`` so the whole app works offline against a local "Stripe".
+Used by ``make run`` so the whole app works offline against a local "Stripe"; refused when
+``ENTRAIDE_ENV=production`` (a test and demo tool, never beside the real app).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -15,8 +17,8 @@ from .server import StripeEmulator
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse flags, start the emulator, block until SIGINT/SIGTERM."""
-    parser = argparse.ArgumentParser(prog="python -m marketplace.payments.emulator",
+    """Parse flags, refuse production, start the emulator, block until SIGINT/SIGTERM."""
+    parser = argparse.ArgumentParser(prog="python -m stripe_emulator",
                                      description="Stateful Stripe API emulator")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=12111)
@@ -28,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="JSON file loaded at start and rewritten after each change")
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
     args = parser.parse_args(argv)
+    if os.environ.get("ENTRAIDE_ENV") == "production":
+        print("stripe-emulator: refused with ENTRAIDE_ENV=production "
+              "(a test and demo tool; production talks to Stripe itself)", file=sys.stderr)
+        return 2
     if len(args.webhook_secret) != len(args.webhook_url):
         parser.error("give one --webhook-secret per --webhook-url")
     emulator = StripeEmulator(

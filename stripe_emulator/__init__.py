@@ -1,7 +1,7 @@
 """Stateful Stripe API emulator (standalone: no dependency on the marketplace app).
 
 Start it in-process with :class:`StripeEmulator` or as a CLI with
-``python -m marketplace.payments.emulator``; point ``stripe.StripeClient`` at its base URL.
+``python -m stripe_emulator``; point ``stripe.StripeClient`` at its base URL.
 """
 
 from .conformance import assert_matches_fixture
