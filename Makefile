@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test install migrate seed lint worker emulator clean
+.PHONY: run test install migrate seed lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,11 @@ run: install
 test: install
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+## Style, types and the dependency rule (shared/DESIGN.md §2): ruff, mypy, import-linter.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf instance/*.sqlite* instance/stripe-emulator.json instance/celerybeat-schedule*

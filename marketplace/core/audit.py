@@ -7,13 +7,15 @@ its audit line are committed (or rolled back) together.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.accounts.models import User
 from marketplace.core.db import db
+
+if TYPE_CHECKING:  # the actor is a user; core only names it, accounts sits above core
+    from marketplace.accounts.models import User
 from marketplace.core.models import TimestampMixin
 
 
@@ -29,7 +31,7 @@ class AuditEntry(TimestampMixin, db.Model):
     after_json: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(String(500))
 
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped[User | None] = relationship("User")
 
     @property
     def before(self) -> Any:

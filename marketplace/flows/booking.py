@@ -14,6 +14,7 @@ from marketplace.core.db import db
 from marketplace.missions import signals as missions_signals
 from marketplace.missions.errors import MissionNotOpenError
 from marketplace.missions.lifecycle import Channel, MissionStatus
+from marketplace.missions.matching import services as matching
 from marketplace.missions.matching.engine import start_matching
 from marketplace.missions.models import Assignment, Mission
 from marketplace.missions.services import missions
@@ -47,7 +48,7 @@ def post_mission(client: User, draft: MissionDraft, channel: Channel = Channel.W
 def accept_mission(mission_id: int, helper: User) -> Mission:
     """First eligible helper to accept wins; everyone else gets MissionNotOpenError."""
     mission = missions.get_visible_mission(helper, mission_id)
-    missions.check_can_take(helper, mission)
+    matching.check_can_accept(helper, mission)
     missions.move_mission(mission, MissionStatus.ASSIGNED, helper_id=helper.id)
     fee_rules.apply_on_assign(mission, helper.id)
     assignment = Assignment(mission_id=mission.id, helper_id=helper.id)

@@ -35,7 +35,7 @@ from marketplace.missions.services.cancellation import (
     reason_text,
     release_assignment,
 )
-from marketplace.missions.services.missions import move_mission
+from marketplace.missions.transitions import move_mission
 from marketplace.payments.fees import FeeFormula, fee_of
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.models import ClientReceivable, Payment

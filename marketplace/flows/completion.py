@@ -13,7 +13,8 @@ from marketplace.core.models import utcnow
 from marketplace.missions import signals as missions_signals
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
-from marketplace.missions.services.missions import get_visible_mission, move_mission
+from marketplace.missions.services.missions import get_visible_mission
+from marketplace.missions.transitions import move_mission
 from marketplace.payments.services import capture
 
 

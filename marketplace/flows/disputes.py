@@ -15,7 +15,7 @@ from marketplace.core.models import utcnow
 from marketplace.flows.cancellation import release_and_cancel
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
-from marketplace.missions.services.missions import move_mission
+from marketplace.missions.transitions import move_mission
 from marketplace.payments import ledger
 from marketplace.payments import signals as payments_signals
 from marketplace.payments.ledger import Line

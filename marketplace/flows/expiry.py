@@ -15,7 +15,7 @@ from marketplace.flows import cancellation
 from marketplace.missions import signals as missions_signals
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
-from marketplace.missions.services.missions import move_mission
+from marketplace.missions.transitions import move_mission
 from marketplace.payments.gateway import GatewayError
 from marketplace.payments.models import Payment
 from marketplace.payments.status import PaymentStatus, payment_transition

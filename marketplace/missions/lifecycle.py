@@ -38,3 +38,8 @@ class Channel(StrEnum):
     WEB = "web"
     API = "api"
     HOTLINE = "hotline"
+
+class MatchingMode(StrEnum):
+    CHOOSE = "choose"  # invited helpers apply, the client picks one
+    INSTANT = "instant"  # waves of widening radius, first accept wins
+    OPERATOR = "operator"  # an operator assigns

@@ -14,10 +14,10 @@ from marketplace.accounts.models import User
 from marketplace.core.db import db
 from marketplace.core.models import utcnow
 from marketplace.flows import cancellation as cancellation_flow
-from marketplace.missions.lifecycle import MissionStatus
+from marketplace.missions.lifecycle import MatchingMode, MissionStatus
 from marketplace.missions.matching import engine as matching_engine
 from marketplace.missions.matching import services as matching
-from marketplace.missions.matching.models import MatchingMode, MissionMatching, MissionOffer
+from marketplace.missions.matching.models import MissionMatching, MissionOffer
 from marketplace.missions.models import Assignment, Mission
 from tests.support.factories import ASNIERES, Factories
 from tests.support.forms import login, post_form

@@ -22,9 +22,9 @@ from marketplace.core.errors import Forbidden
 from marketplace.core.models import utcnow
 from marketplace.flows import booking
 from marketplace.flows import cancellation as cancellation_flow
-from marketplace.missions.lifecycle import MissionStatus
+from marketplace.missions.lifecycle import MatchingMode, MissionStatus
 from marketplace.missions.matching import engine as matching_engine
-from marketplace.missions.matching.models import MatchingMode, MissionMatching, MissionOffer
+from marketplace.missions.matching.models import MissionMatching, MissionOffer
 from marketplace.missions.models import Mission
 from tests.support.factories import ASNIERES, PASSWORD, Factories
 from tests.support.forms import login, post_form

@@ -7,7 +7,7 @@ import random
 from flask.testing import FlaskClient
 
 from marketplace.core.geo import haversine_km
-from marketplace.missions.matching.models import MatchingMode
+from marketplace.missions.lifecycle import MatchingMode
 from marketplace.missions.matching.nearby import open_missions_near
 from tests.support.factories import Factories
 from tests.support.forms import login

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Flask
 
 from marketplace.core.db import db
+from marketplace.missions.lifecycle import MatchingMode
 from marketplace.missions.matching import engine as matching_engine
 from marketplace.missions.matching import services as matching
-from marketplace.missions.matching.models import MatchingMode
 from marketplace.notifications.models import Notification
 from tests.support.factories import ASNIERES, Factories
 

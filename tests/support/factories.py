@@ -9,11 +9,11 @@ from marketplace.accounts.models import User
 from marketplace.core.db import db
 from marketplace.core.models import utcnow
 from marketplace.flows import booking
-from marketplace.missions.lifecycle import MissionStatus
-from marketplace.missions.matching.models import MatchingMode
+from marketplace.missions.lifecycle import MatchingMode, MissionStatus
 from marketplace.missions.models import Mission
 from marketplace.missions.services import missions
 from marketplace.payments.models import Payment
+from marketplace.payments.services import holds
 from marketplace.payments.status import PaymentStatus
 
 ASNIERES = (48.9146, 2.2874)
@@ -60,6 +60,6 @@ class Factories:
             db.session.add(Payment(mission_id=mission.id, amount_cents=mission.total_cents,
                                    currency=mission.currency, status=PaymentStatus.AUTHORIZED,
                                    payment_intent_id=f"pi_test{mission.id}"))
-            missions.move_mission(mission, MissionStatus.OPEN)
+            holds.open_mission(mission)  # what a held card does: open, first wave
             db.session.commit()
         return mission

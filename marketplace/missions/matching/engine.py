@@ -29,9 +29,9 @@ from marketplace.accounts.models import HelperProfile
 from marketplace.core.db import db
 from marketplace.core.models import utcnow
 from marketplace.missions import signals as missions_signals
-from marketplace.missions.lifecycle import MissionStatus
+from marketplace.missions.lifecycle import MatchingMode, MissionStatus
 from marketplace.missions.matching import eligibility
-from marketplace.missions.matching.models import MatchingMode, MissionMatching, MissionOffer
+from marketplace.missions.matching.models import MissionMatching, MissionOffer
 from marketplace.missions.models import Mission
 
 INVITATIONS = 20

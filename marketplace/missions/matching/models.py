@@ -9,7 +9,6 @@ they applied.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,12 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import User
 from marketplace.core.db import db
 from marketplace.core.models import TimestampMixin
-
-
-class MatchingMode(StrEnum):
-    CHOOSE = "choose"  # invited helpers apply, the client picks one
-    INSTANT = "instant"  # waves of widening radius, first accept wins
-    OPERATOR = "operator"  # an operator assigns
+from marketplace.missions.lifecycle import MatchingMode
 
 
 class MissionMatching(TimestampMixin, db.Model):

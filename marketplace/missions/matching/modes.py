@@ -11,7 +11,8 @@ from __future__ import annotations
 from marketplace.accounts.models import User
 from marketplace.core.db import db
 from marketplace.core.geo import haversine_km
-from marketplace.missions.matching.models import MatchingMode, MissionMatching
+from marketplace.missions.lifecycle import MatchingMode
+from marketplace.missions.matching.models import MissionMatching
 from marketplace.missions.models import Mission
 
 

@@ -13,9 +13,9 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import HelperProfile
 from marketplace.core.db import db
-from marketplace.missions.lifecycle import MissionStatus
+from marketplace.missions.lifecycle import MatchingMode, MissionStatus
 from marketplace.missions.matching import geo
-from marketplace.missions.matching.models import MatchingMode, MissionMatching
+from marketplace.missions.matching.models import MissionMatching
 from marketplace.missions.models import Mission
 
 # How far from an instant mission its current wave reaches (-1 before the first wave);

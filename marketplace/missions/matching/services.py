@@ -16,12 +16,12 @@ from marketplace.core.geo import haversine_km
 from marketplace.core.models import utcnow
 from marketplace.missions import signals as missions_signals
 from marketplace.missions.errors import MissionNotOpenError
-from marketplace.missions.lifecycle import MissionStatus
+from marketplace.missions.lifecycle import MatchingMode, MissionStatus
 from marketplace.missions.matching import eligibility, modes, nearby, ranking
 from marketplace.missions.matching import engine as matching_engine
-from marketplace.missions.matching.models import MatchingMode, MissionMatching, MissionOffer
+from marketplace.missions.matching.models import MissionMatching, MissionOffer
 from marketplace.missions.models import Assignment, Mission
-from marketplace.missions.services.missions import move_mission
+from marketplace.missions.transitions import move_mission
 
 
 def _mission_for_matcher(user: User, mission_id: int) -> Mission:
@@ -150,3 +150,12 @@ def after_helper_withdrew(mission: Mission, helper: User) -> None:
         MissionOffer.mission_id == mission.id, MissionOffer.helper_id == helper.id
     ).values(withdrawn_at=utcnow()))
     matching_engine.restart_matching(mission)
+
+
+def check_can_accept(helper: User, mission: Mission) -> None:
+    reasons = eligibility.reasons_not_eligible(helper, mission)
+    refusal = None if reasons else modes.accept_refusal(mission, helper)
+    if reasons or refusal:
+        raise Forbidden(reasons[0] if reasons else str(refusal))
+    if mission.status != MissionStatus.OPEN:
+        raise MissionNotOpenError("This mission is no longer open.")

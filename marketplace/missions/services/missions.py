@@ -6,20 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import update
 
 from marketplace.accounts.models import User
 from marketplace.core.categories import get_category
 from marketplace.core.db import db
-from marketplace.core.errors import DomainError, Forbidden, NotFound
+from marketplace.core.errors import DomainError, NotFound
 from marketplace.core.models import utcnow
 from marketplace.missions import signals as missions_signals
-from marketplace.missions.errors import MissionNotOpenError
-from marketplace.missions.lifecycle import MissionStatus, mission_transition
-from marketplace.missions.matching import eligibility, modes
-from marketplace.missions.matching.engine import open_first_wave
-from marketplace.missions.matching.models import MatchingMode
+from marketplace.missions.lifecycle import MatchingMode, MissionStatus
 from marketplace.missions.models import Mission
+from marketplace.missions.transitions import move_mission
 
 
 @dataclass(frozen=True)
@@ -58,19 +54,6 @@ def validate_draft(draft: MissionDraft) -> None:
 
 
 
-def move_mission(mission: Mission, target: MissionStatus, **values: object) -> None:
-    """Change status with a conditional UPDATE, so two concurrent changes cannot both win."""
-    current = mission.status
-    mission_transition(current, target)
-    result = db.session.execute(
-        update(Mission).where(Mission.id == mission.id, Mission.status == current)
-        .values(status=target, **values).execution_options(synchronize_session="fetch")
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise MissionNotOpenError("This mission changed meanwhile; please reload.")
-    if target == MissionStatus.OPEN:
-        open_first_wave(mission)
 
 
 def can_view(user: User, mission: Mission) -> bool:
@@ -101,13 +84,6 @@ def missions_of_helper(helper: User) -> list[Mission]:
 
 
 
-def check_can_take(helper: User, mission: Mission) -> None:
-    reasons = eligibility.reasons_not_eligible(helper, mission)
-    refusal = None if reasons else modes.accept_refusal(mission, helper)
-    if reasons or refusal:
-        raise Forbidden(reasons[0] if reasons else str(refusal))
-    if mission.status != MissionStatus.OPEN:
-        raise MissionNotOpenError("This mission is no longer open.")
 
 
 def mark_done(mission_id: int, helper: User) -> Mission:

@@ -14,8 +14,8 @@ from marketplace.core.routing import Routes
 from marketplace.flows import booking
 from marketplace.flows import completion as completion_flow
 from marketplace.missions.forms import ApplyForm, ConfirmForm, MissionForm
+from marketplace.missions.lifecycle import MatchingMode
 from marketplace.missions.matching import modes, nearby
-from marketplace.missions.matching.models import MatchingMode
 from marketplace.missions.services import missions as services
 from marketplace.missions.services.missions import MissionDraft
 from marketplace.missions.views.detail import detail_context

@@ -11,7 +11,7 @@ from marketplace.core.db import db
 from marketplace.core.errors import DomainError
 from marketplace.core.routing import Routes
 from marketplace.missions.forms import ConfirmForm
-from marketplace.missions.matching.models import MatchingMode
+from marketplace.missions.lifecycle import MatchingMode
 from marketplace.missions.models import Mission
 from marketplace.missions.services.missions import MissionDraft
 from marketplace.operators.forms import CallLogForm, HotlineForm

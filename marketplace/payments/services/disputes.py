@@ -19,7 +19,7 @@ from marketplace.core.errors import Conflict, DomainError, NotFound
 from marketplace.core.money import format_cents
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
-from marketplace.missions.services.missions import move_mission
+from marketplace.missions.transitions import move_mission
 from marketplace.payments import ledger
 from marketplace.payments import signals as payments_signals
 from marketplace.payments.gateway.provider import gateway

@@ -19,8 +19,9 @@ from marketplace.core.db import db
 from marketplace.core.models import utcnow
 from marketplace.core.money import format_cents
 from marketplace.missions.lifecycle import MissionStatus
+from marketplace.missions.matching.engine import open_first_wave
 from marketplace.missions.models import Mission
-from marketplace.missions.services.missions import move_mission
+from marketplace.missions.transitions import move_mission
 from marketplace.payments import signals as payments_signals
 from marketplace.payments.gateway import CardDeclined, GatewayError, PaymentIntentInfo
 from marketplace.payments.gateway.provider import gateway
@@ -143,3 +144,4 @@ def open_mission(mission: Mission) -> None:
     """A mission waiting for its card opens once the card is held or saved (caller commits)."""
     if mission.status == MissionStatus.PENDING_PAYMENT:
         move_mission(mission, MissionStatus.OPEN)
+        open_first_wave(mission)  # instant missions reach their first wave at once
