@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.core.categories import get_category
@@ -64,7 +65,9 @@ def can_view(user: User, mission: Mission) -> bool:
 
 
 def get_visible_mission(user: User, mission_id: int) -> Mission:
-    mission = db.session.get(Mission, mission_id)
+    """The mission with both people loaded (its pages show them), if `user` may see it."""
+    mission = db.session.get(Mission, mission_id, options=[
+        selectinload(Mission.client), selectinload(Mission.helper)])
     if mission is None or not can_view(user, mission):
         raise NotFound("No such mission.")
     return mission
