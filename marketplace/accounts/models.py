@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.core.db import db
+from marketplace.core.db import Model
 from marketplace.core.models import TimestampMixin
 
 
-class User(TimestampMixin, db.Model):
+class User(TimestampMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,7 +44,7 @@ class User(TimestampMixin, db.Model):
         return str(self.id)
 
 
-class HelperProfile(TimestampMixin, db.Model):
+class HelperProfile(TimestampMixin, Model):
     __tablename__ = "helper_profiles"
     __table_args__ = (
         CheckConstraint("lat BETWEEN -90 AND 90", name="lat_range"),
@@ -74,7 +74,7 @@ class HelperProfile(TimestampMixin, db.Model):
         return [s.category for s in self.skills]
 
 
-class HelperSkill(db.Model):
+class HelperSkill(Model):
     __tablename__ = "helper_skills"
     __table_args__ = (UniqueConstraint("helper_profile_id", "category", name="uq_helper_skill"),)
 
@@ -83,7 +83,7 @@ class HelperSkill(db.Model):
     category: Mapped[str] = mapped_column(String(40), index=True)
 
 
-class AvailabilitySlot(db.Model):
+class AvailabilitySlot(Model):
     """Weekly window: weekday 0 = Monday, minutes since local midnight, end exclusive."""
 
     __tablename__ = "helper_availability_slots"
@@ -100,7 +100,7 @@ class AvailabilitySlot(db.Model):
     end_minute: Mapped[int]
 
 
-class TimeOff(db.Model):
+class TimeOff(Model):
     __tablename__ = "helper_time_off"
     __table_args__ = (CheckConstraint("starts_at < ends_at", name="period_order"),)
 

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.core.db import db
+from marketplace.core.db import Model, db
 
 if TYPE_CHECKING:  # the actor is a user; core only names it, accounts sits above core
     from marketplace.accounts.models import User
 from marketplace.core.models import TimestampMixin
 
 
-class AuditEntry(TimestampMixin, db.Model):
+class AuditEntry(TimestampMixin, Model):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,7 +10,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 from wtforms.fields.choices import SelectChoice
 
-from marketplace.core.db import db
+from marketplace.core.db import Model, db
 
 FREE_HELP = "coup-de-main"
 
@@ -29,7 +29,7 @@ CATEGORIES: dict[str, tuple[str, str]] = {
 }
 
 
-class Category(db.Model):
+class Category(Model):
     """A kind of help; free categories have price 0 and skip every payment step."""
 
     __tablename__ = "categories"

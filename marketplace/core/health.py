@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.core.db import db
+from marketplace.core.db import Model, db
 from marketplace.core.models import utcnow
 
 STALE_AFTER = timedelta(minutes=2)
 
 
-class WorkerHeartbeat(db.Model):
+class WorkerHeartbeat(Model):
     __tablename__ = "worker_heartbeats"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import Text, event, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from marketplace.core.db import db
+from marketplace.core.db import Model, db
 from marketplace.core.models import TimestampMixin, utcnow
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ _PENDING_KEY = "outbox_pending"
 _FLUSHED_KEY = "outbox_flushed"
 
 
-class OutboxMessage(TimestampMixin, db.Model):
+class OutboxMessage(TimestampMixin, Model):
     __tablename__ = "outbox_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
-from marketplace.core.db import db
+from marketplace.core.db import Model, db
 from marketplace.core.models import TimestampMixin, str_enum
 from marketplace.missions.lifecycle import Channel, MissionStatus
 
@@ -18,7 +18,7 @@ MAX_CHARS = 2000
 MAX_COMMENT = 2000
 
 
-class Mission(TimestampMixin, db.Model):
+class Mission(TimestampMixin, Model):
     __tablename__ = "missions"
     __table_args__ = (
         CheckConstraint("price_cents >= 0", name="price_non_negative"),
@@ -70,7 +70,7 @@ class Mission(TimestampMixin, db.Model):
         return self.price_cents + self.service_fee_cents
 
 
-class Assignment(TimestampMixin, db.Model):
+class Assignment(TimestampMixin, Model):
     """Who took a mission, when; an active row per mission at most (partial unique index)."""
 
     __tablename__ = "assignments"
@@ -86,7 +86,7 @@ class Assignment(TimestampMixin, db.Model):
     released_at: Mapped[datetime | None]
 
 
-class MissionCancellation(TimestampMixin, db.Model):
+class MissionCancellation(TimestampMixin, Model):
     """Who cancelled, why, and the late fee charged (0 when free)."""
 
     __tablename__ = "mission_cancellations"
@@ -99,7 +99,7 @@ class MissionCancellation(TimestampMixin, db.Model):
     late_fee_cents: Mapped[int] = mapped_column(default=0)
 
 
-class FinalPriceProposal(TimestampMixin, db.Model):
+class FinalPriceProposal(TimestampMixin, Model):
     __tablename__ = "final_price_proposals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,7 +110,7 @@ class FinalPriceProposal(TimestampMixin, db.Model):
     decided_at: Mapped[datetime | None]
 
 
-class Message(TimestampMixin, db.Model):
+class Message(TimestampMixin, Model):
     __tablename__ = "mission_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -122,7 +122,7 @@ class Message(TimestampMixin, db.Model):
     author: Mapped[User] = relationship()
 
 
-class Review(TimestampMixin, db.Model):
+class Review(TimestampMixin, Model):
     __tablename__ = "reviews"
     __table_args__ = (
         UniqueConstraint("mission_id", "author_id", name="uq_review_once"),

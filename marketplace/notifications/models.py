@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.core.db import db
+from marketplace.core.db import Model
 from marketplace.core.models import TimestampMixin, str_enum
 
 
@@ -25,7 +25,7 @@ class DeliveryStatus(StrEnum):
     SKIPPED = "skipped"  # no address, or the channel is switched off
 
 
-class Notification(TimestampMixin, db.Model):
+class Notification(TimestampMixin, Model):
     """The in-app copy; `dedupe_key` makes a replayed cause notify once."""
 
     __tablename__ = "notifications"
@@ -45,7 +45,7 @@ class Notification(TimestampMixin, db.Model):
         back_populates="notification", cascade="all, delete-orphan")
 
 
-class NotificationDelivery(TimestampMixin, db.Model):
+class NotificationDelivery(TimestampMixin, Model):
     __tablename__ = "notification_deliveries"
     __table_args__ = (UniqueConstraint("notification_id", "channel", name="uq_delivery_channel"),)
 
@@ -62,7 +62,7 @@ class NotificationDelivery(TimestampMixin, db.Model):
     notification: Mapped[Notification] = relationship(back_populates="deliveries")
 
 
-class NotificationSettings(db.Model):
+class NotificationSettings(Model):
     """Per-person choices: language and which channels besides in-app."""
 
     __tablename__ = "notification_settings"

@@ -6,11 +6,11 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
-from marketplace.core.db import db
+from marketplace.core.db import Model
 from marketplace.core.models import TimestampMixin
 
 
-class CallLog(TimestampMixin, db.Model):
+class CallLog(TimestampMixin, Model):
     __tablename__ = "call_logs"
 
     id: Mapped[int] = mapped_column(primary_key=True)

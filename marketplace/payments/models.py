@@ -10,14 +10,14 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
-from marketplace.core.db import db
+from marketplace.core.db import Model
 from marketplace.core.models import TimestampMixin, str_enum
 from marketplace.missions.models import Mission
 from marketplace.payments.fees import FeeFormula
 from marketplace.payments.status import PaymentStatus, PayoutStatus, ReceivableStatus
 
 
-class Payment(TimestampMixin, db.Model):
+class Payment(TimestampMixin, Model):
     """The client's card payment for a mission: one manual-capture PaymentIntent."""
 
     __tablename__ = "payments"
@@ -50,7 +50,7 @@ class Payment(TimestampMixin, db.Model):
     mission: Mapped[Mission] = relationship()
 
 
-class Payout(TimestampMixin, db.Model):
+class Payout(TimestampMixin, Model):
     """The helper's share of a captured payment, sent as one Stripe Transfer."""
 
     __tablename__ = "payouts"
@@ -79,7 +79,7 @@ class Payout(TimestampMixin, db.Model):
     helper: Mapped[User] = relationship()
 
 
-class LedgerTransaction(TimestampMixin, db.Model):
+class LedgerTransaction(TimestampMixin, Model):
     """One balanced movement of money; external_id (a Stripe object id) makes replays no-ops."""
 
     __tablename__ = "ledger_transactions"
@@ -100,7 +100,7 @@ class LedgerTransaction(TimestampMixin, db.Model):
     )
 
 
-class LedgerCheckRun(db.Model):
+class LedgerCheckRun(Model):
     """The outcome of one `ledger check` (CLI or the daily job), shown to operators."""
 
     __tablename__ = "ledger_check_runs"
@@ -117,7 +117,7 @@ class LedgerCheckRun(db.Model):
         return self.unbalanced == 0 and self.unmatched == 0 and not self.problems
 
 
-class LedgerEntry(db.Model):
+class LedgerEntry(Model):
     """A signed line: debits positive, credits negative; a transaction's lines sum to 0."""
 
     __tablename__ = "ledger_entries"
@@ -135,7 +135,7 @@ class LedgerEntry(db.Model):
     transaction: Mapped[LedgerTransaction] = relationship(back_populates="entries")
 
 
-class StripeEvent(db.Model):
+class StripeEvent(Model):
     """A webhook event, stored once by its Stripe id before anything acts on it."""
 
     __tablename__ = "stripe_events"
@@ -150,7 +150,7 @@ class StripeEvent(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(500))
 
 
-class BankPayout(TimestampMixin, db.Model):
+class BankPayout(TimestampMixin, Model):
     """One Stripe Payout from a helper's connected account to their bank."""
 
     __tablename__ = "bank_payouts"
@@ -175,7 +175,7 @@ class BankPayout(TimestampMixin, db.Model):
         return self.status == "failed"
 
 
-class Dispute(TimestampMixin, db.Model):
+class Dispute(TimestampMixin, Model):
     __tablename__ = "disputes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -193,7 +193,7 @@ class Dispute(TimestampMixin, db.Model):
     resolved_at: Mapped[datetime | None]
 
 
-class Refund(TimestampMixin, db.Model):
+class Refund(TimestampMixin, Model):
     __tablename__ = "refunds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -208,7 +208,7 @@ class Refund(TimestampMixin, db.Model):
     note: Mapped[str] = mapped_column(String(500))
 
 
-class ClientReceivable(TimestampMixin, db.Model):
+class ClientReceivable(TimestampMixin, Model):
     """A fee the client owes (booked when it became due), and how it was collected."""
 
     __tablename__ = "client_receivables"
@@ -243,7 +243,7 @@ class FeeKind(StrEnum):
     COMMISSION = "commission"  # kept from the price before the helper is paid
 
 
-class FeeRule(TimestampMixin, db.Model):
+class FeeRule(TimestampMixin, Model):
     """One formula for one scope; `scope_key` makes each scope unique (NULLs included)."""
 
     __tablename__ = "fee_rules"
@@ -288,7 +288,7 @@ class FeeRule(TimestampMixin, db.Model):
                 "min_cents": self.min_cents, "cap_cents": self.cap_cents}
 
 
-class MissionFeeLine(TimestampMixin, db.Model):
+class MissionFeeLine(TimestampMixin, Model):
     """A fee as booked: never recomputed when rules change later.
 
     The service fee and the default commission are taken at booking (helper_id NULL); a

@@ -14,12 +14,12 @@ from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
-from marketplace.core.db import db
+from marketplace.core.db import Model
 from marketplace.core.models import TimestampMixin
 from marketplace.missions.lifecycle import MatchingMode
 
 
-class MissionMatching(TimestampMixin, db.Model):
+class MissionMatching(TimestampMixin, Model):
     __tablename__ = "mission_matching"
     __table_args__ = (Index("ix_mission_matching_due", "next_wave_at"),)
 
@@ -36,7 +36,7 @@ class MissionMatching(TimestampMixin, db.Model):
     escalation_reason: Mapped[str | None] = mapped_column(String(200))
 
 
-class MissionOffer(TimestampMixin, db.Model):
+class MissionOffer(TimestampMixin, Model):
     __tablename__ = "mission_offers"
     __table_args__ = (UniqueConstraint("mission_id", "helper_id", name="uq_mission_offer"),)
 
