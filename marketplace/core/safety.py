@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TypeGuard
 from urllib.parse import urlsplit
 
 from flask import Flask, Response
@@ -12,7 +13,7 @@ CSP = (
 )
 
 
-def is_safe_next(target: str | None) -> bool:
+def is_safe_next(target: str | None) -> TypeGuard[str]:
     """Allow only relative paths on our own host ('/x', not '//evil' or 'https://evil')."""
     if not target:
         return False

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any, cast
 
 from flask import render_template
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 
 from marketplace.accounts.models import User
 from marketplace.core.db import db
@@ -51,12 +52,12 @@ def _claim(delivery_id: int) -> NotificationDelivery | None:
     claimable = (NotificationDelivery.status == DeliveryStatus.PENDING) | (
         (NotificationDelivery.status == DeliveryStatus.SENDING)
         & (NotificationDelivery.claimed_at <= now - CLAIM_TIMEOUT))
-    result = db.session.execute(
+    result = cast("CursorResult[Any]", db.session.execute(
         update(NotificationDelivery)
         .where(NotificationDelivery.id == delivery_id, claimable)
         .values(status=DeliveryStatus.SENDING, claimed_at=now,
                 attempts=NotificationDelivery.attempts + 1)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)))
     db.session.commit()
     if result.rowcount != 1:
         return None

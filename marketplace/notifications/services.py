@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
 from jinja2 import Template
 from jinja2.sandbox import SandboxedEnvironment
-from sqlalchemy import func, update
+from sqlalchemy import CursorResult, func, update
 
 from marketplace.accounts.models import User
 from marketplace.core import outbox
@@ -120,9 +120,9 @@ def recent(user_id: int, limit: int = 50) -> list[Notification]:
 
 
 def mark_all_read(user_id: int) -> int:
-    result = db.session.execute(
+    result = cast("CursorResult[Any]", db.session.execute(
         update(Notification).where(Notification.user_id == user_id,
-                                   Notification.read_at.is_(None)).values(read_at=utcnow()))
+                                   Notification.read_at.is_(None)).values(read_at=utcnow())))
     db.session.commit()
     return int(result.rowcount or 0)
 

@@ -25,9 +25,9 @@ class FeeRuleForm(FlaskForm):
     helper_email = StringField("Helper override (email)", validators=[Optional(), Email()])
     percent = DecimalField("Percentage", places=2,
                            validators=[NumberRange(min=0, max=100)], default=0)
-    fixed = DecimalField("Fixed part (€)", **_MONEY)  # type: ignore[arg-type]
-    minimum = DecimalField("Minimum (€)", **_MONEY)  # type: ignore[arg-type]
-    cap = DecimalField("Cap (€)", **_MONEY)  # type: ignore[arg-type]
+    fixed = DecimalField("Fixed part (€)", **_MONEY)
+    minimum = DecimalField("Minimum (€)", **_MONEY)
+    cap = DecimalField("Cap (€)", **_MONEY)
 
 
 class RefundForm(FlaskForm):

@@ -40,7 +40,7 @@ def _paris_to_utc(local: datetime | None) -> datetime:
 def _profile() -> availability.HelperProfile:
     if current_user.helper_profile is None:
         abort(404)
-    return current_user.helper_profile  # type: ignore[no-any-return]
+    return current_user.helper_profile
 
 
 @routes.route("/helper/availability", methods=["GET", "POST"])

@@ -21,9 +21,10 @@ sweeps (or a `matching.advance` task) can never both run the same wave.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 
 from marketplace.accounts.models import HelperProfile
 from marketplace.core.db import db
@@ -92,10 +93,10 @@ def advance(mission_id: int, now: datetime | None = None) -> str:
 def _claim(state: MissionMatching, now: datetime, rollback: bool = True) -> bool:
     """Move to the next step only if nobody else did meanwhile (`rollback`: our own
     transaction, else the caller's, which must survive a lost claim)."""
-    result = db.session.execute(
+    result = cast("CursorResult[Any]", db.session.execute(
         update(MissionMatching).where(MissionMatching.mission_id == state.mission_id,
                                       MissionMatching.wave == state.wave)
-        .values(wave=state.wave + 1).execution_options(synchronize_session="fetch"))
+        .values(wave=state.wave + 1).execution_options(synchronize_session="fetch")))
     if result.rowcount != 1:
         if rollback:
             db.session.rollback()

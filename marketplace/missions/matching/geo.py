@@ -20,11 +20,14 @@ real matches.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import (
+    ColumnClause,
     ColumnElement,
+    CompoundSelect,
     Float,
     Integer,
     Select,
@@ -50,6 +53,8 @@ MAX_HELPER_RADIUS_KM = 100.0
 NEAR_FIRST_KM = 5.0
 Row = tuple[int, float]
 Filters = tuple[ColumnElement[bool], ...]
+# A search statement selects (id, km): one SELECT, or the two-step UNION ALL.
+Search = Select[int, float] | CompoundSelect[int, float]
 # Must match the expression of the GiST index ix_helper_profiles_area word for word.
 HELPER_AREA = "ST_Expand(helper_profiles.geom, helper_profiles.radius_km * 1010.0)"
 LAT, LNG = bindparam("geo_lat", type_=Float), bindparam("geo_lng", type_=Float)
@@ -57,7 +62,7 @@ RADIUS, LIMIT = bindparam("geo_radius_km", type_=Float), bindparam("geo_limit", 
 BOX = [bindparam(f"geo_{k}", type_=Float) for k in ("min_lat", "max_lat", "min_lng", "max_lng")]
 # Statements are built once per (search, cache key, dialect) and reused with new values:
 # building and hashing a SQLAlchemy statement costs more than the indexed search itself.
-_STATEMENTS: dict[tuple[str, str, str], Select[Any]] = {}
+_STATEMENTS: dict[tuple[str, str, str], Search] = {}
 
 
 @event.listens_for(Engine, "connect")
@@ -80,9 +85,10 @@ def distance_to(model: Any) -> ColumnElement[float]:
     return func.haversine_km(model.lat, model.lng, LAT, LNG)
 
 
-def _cached(kind: str, key: str | None, build: Any, filters: Filters) -> Select[Any]:
+def _cached(kind: str, key: str | None, build: Callable[[Filters, str], Search],
+            filters: Filters) -> Search:
     if key is None:
-        return build(filters, _dialect())  # type: ignore[no-any-return]
+        return build(filters, _dialect())
     slot = (kind, key, _dialect())
     if slot not in _STATEMENTS:
         _STATEMENTS[slot] = build(filters, slot[2])
@@ -107,10 +113,11 @@ def missions_near(lat: float, lng: float, radius_km: float, filters: Filters, li
     return _run(query, _values(lat, lng, radius_km, limit, params))
 
 
-def missions_near_query(filters: Filters, dialect: str) -> Select[Any]:
+def missions_near_query(filters: Filters, dialect: str) -> Select[int, float]:
     distance = distance_to(Mission)
     query = select(Mission.id, distance).where(distance <= RADIUS, *filters).limit(LIMIT)
     if dialect == "postgresql":
+        geom: ColumnClause[Any]
         geom, point = literal_column("missions.geom"), _point()
         box = func.ST_Expand(point, RADIUS * literal_column("1010.0"))
         return query.where(geom.op("&&")(box)).order_by(geom.op("<->")(point))
@@ -133,21 +140,22 @@ def helpers_covering(lat: float, lng: float, filters: Filters, limit: int = 20,
     return _run(query, _values(lat, lng, MAX_HELPER_RADIUS_KM, limit, params))
 
 
-def _helpers_base(filters: Filters) -> tuple[Select[Any], ColumnElement[float]]:
+def _helpers_base(filters: Filters) -> tuple[Select[int, float], ColumnElement[float]]:
     distance = distance_to(HelperProfile)
     return (select(HelperProfile.id, distance).join(User, User.id == HelperProfile.user_id)
             .where(distance <= HelperProfile.radius_km, *filters).limit(LIMIT)), distance
 
 
-def helpers_near_first_query(filters: Filters, dialect: str) -> Select[Any]:
+def helpers_near_first_query(filters: Filters, dialect: str) -> Select[int, float]:
     """PostgreSQL: KNN over helpers' homes within NEAR_FIRST_KM (dense areas)."""
     query, distance = _helpers_base(filters)
+    geom: ColumnClause[Any]
     geom, point = literal_column("helper_profiles.geom"), _point()
     box = func.ST_Expand(point, RADIUS * literal_column("1010.0"))
     return query.where(geom.op("&&")(box), distance <= RADIUS).order_by(geom.op("<->")(point))
 
 
-def helpers_two_step_query(filters: Filters, dialect: str) -> Any:
+def helpers_two_step_query(filters: Filters, dialect: str) -> CompoundSelect[int, float]:
     """PostgreSQL: near-first KNN, then the area search only if it found too few."""
     near = helpers_near_first_query(filters, dialect).cte("near_first")
     found = select(func.count()).select_from(near).scalar_subquery()
@@ -155,7 +163,7 @@ def helpers_two_step_query(filters: Filters, dialect: str) -> Any:
     return union_all(select(*near.c), select(*area.c))
 
 
-def helpers_covering_query(filters: Filters, dialect: str) -> Select[Any]:
+def helpers_covering_query(filters: Filters, dialect: str) -> Select[int, float]:
     query, distance = _helpers_base(filters)
     if dialect == "postgresql":
         return query.where(literal_column(HELPER_AREA).op("&&")(_point())).order_by(distance)
@@ -176,7 +184,7 @@ GENERIC_PLANS = ("SELECT current_setting('plan_cache_mode'),"
 RESTORE_PLANS = "SELECT set_config('plan_cache_mode', %(mode)s, true)"
 
 
-def _run(query: Any, values: dict[str, Any], generic: bool = False) -> list[Row]:
+def _run(query: Search, values: dict[str, Any], generic: bool = False) -> list[Row]:
     """Distinct rows sorted by exact km (the projection's KNN order may swap near-ties)."""
     if generic and _dialect() == "postgresql":
         connection = db.session.connection()
@@ -189,7 +197,7 @@ def _run(query: Any, values: dict[str, Any], generic: bool = False) -> list[Row]
     return sorted(rows.items(), key=lambda row: (row[1], row[0]))
 
 
-def explain(query: Select[Any], lat: float, lng: float, radius_km: float, limit: int = 20,
+def explain(query: Search, lat: float, lng: float, radius_km: float, limit: int = 20,
             params: dict[str, Any] | None = None) -> str:
     """The plan of a search, for the tests that keep it on its index (PostgreSQL)."""
     bound = query.params(_values(lat, lng, radius_km, limit, params))

@@ -52,11 +52,11 @@ def stats_for(user_ids: list[int]) -> dict[int, HelperStats]:
     """Ratings, completed missions and assignments per helper: three grouped statements."""
     if not user_ids:
         return {}
-    completed: dict[int, int] = dict(db.session.execute(  # type: ignore[arg-type]
+    completed: dict[int, int] = dict(db.session.execute(
         db.select(Mission.helper_id, func.count()).where(
             Mission.helper_id.in_(user_ids), Mission.status == MissionStatus.COMPLETED)
         .group_by(Mission.helper_id)).all())
-    taken: dict[int, int] = dict(db.session.execute(  # type: ignore[arg-type]
+    taken: dict[int, int] = dict(db.session.execute(
         db.select(Assignment.helper_id, func.count()).where(Assignment.helper_id.in_(user_ids))
         .group_by(Assignment.helper_id)).all())
     ratings = reviews.ratings_of(user_ids)

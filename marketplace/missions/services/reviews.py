@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
@@ -58,7 +58,7 @@ def _publish_if_both(mission_id: int, review: Review, now: datetime) -> None:
         review.published_at = other.published_at = now
 
 
-def _visible(now: datetime) -> list[object]:
+def _visible(now: datetime) -> list[ColumnElement[bool]]:
     """Published (both sides in, or the window closed) and not hidden."""
     closed = Mission.completed_at <= now - timedelta(days=REVIEW_WINDOW_DAYS)
     return [Review.hidden_at.is_(None), or_(Review.published_at.is_not(None), closed)]
@@ -68,7 +68,7 @@ def reviews_of(user_id: int, now: datetime | None = None) -> list[Review]:
     """Reviews about a user that anyone may read, newest first."""
     return list(db.session.execute(
         db.select(Review).join(Mission, Mission.id == Review.mission_id)
-        .where(Review.subject_id == user_id, *_visible(now or utcnow()))  # type: ignore[arg-type]
+        .where(Review.subject_id == user_id, *_visible(now or utcnow()))
         .order_by(Review.id.desc())).scalars())
 
 
@@ -80,7 +80,7 @@ def ratings_of(user_ids: list[int], now: datetime | None = None
     rows = db.session.execute(
         db.select(Review.subject_id, func.avg(Review.stars), func.count())
         .join(Mission, Mission.id == Review.mission_id)
-        .where(Review.subject_id.in_(user_ids), *_visible(now or utcnow()))  # type: ignore[arg-type]
+        .where(Review.subject_id.in_(user_ids), *_visible(now or utcnow()))
         .group_by(Review.subject_id)).all()
     return {uid: (float(avg), int(count)) for uid, avg, count in rows}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import Flask, current_app
 
 from marketplace.payments.gateway import PaymentGateway
@@ -18,4 +20,4 @@ def init_gateway(app: Flask) -> None:
 
 
 def gateway() -> PaymentGateway:
-    return current_app.extensions["payment_gateway"]
+    return cast(PaymentGateway, current_app.extensions["payment_gateway"])

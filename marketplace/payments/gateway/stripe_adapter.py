@@ -276,7 +276,7 @@ class StripeGateway:
                            amount_cents=int(t["amount"]), fee_cents=int(t["fee"]),
                            net_cents=int(t["net"]), currency=t["currency"]) for t in rows]
 
-    def parse_webhook(self, payload: bytes, signature: str) -> dict:
+    def parse_webhook(self, payload: bytes, signature: str) -> dict[str, Any]:
         """Verify the signature on the raw body against the platform endpoint's secret, then
         the Connect endpoint's (if configured); raise ValueError when neither holds."""
         failure: Exception = ValueError("No webhook signing secret is configured.")
@@ -290,5 +290,5 @@ class StripeGateway:
             raise ValueError(str(failure)) from failure
         # The verified body itself, as Stripe sent it: the SDK's object would hydrate
         # decimal strings (e.g. `fx_rate`) into Decimals that JSON cannot store.
-        event: dict = json.loads(payload)
+        event: dict[str, Any] = json.loads(payload)
         return event

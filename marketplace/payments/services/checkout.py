@@ -6,7 +6,9 @@ call `apply_payment_intent`, which only moves state forward, so either may come 
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, update
 
 from marketplace.accounts.models import User
 from marketplace.core.db import db
@@ -142,10 +144,10 @@ def _move_payment(payment: Payment, sources: tuple[PaymentStatus, ...],
     """Forward-only status change, applied only if the row is still in one of `sources`."""
     for source in sources:
         payment_transition(source, target)
-    result = db.session.execute(
+    result = cast("CursorResult[Any]", db.session.execute(
         update(Payment).where(Payment.id == payment.id, Payment.status.in_(sources))
         .values(status=target, **values)
-        .execution_options(synchronize_session="fetch"))
+        .execution_options(synchronize_session="fetch")))
     return result.rowcount == 1
 
 
