@@ -7,6 +7,7 @@ slots is offered only missions that start inside one. Time off always wins.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 from marketplace.accounts.models import AvailabilitySlot, HelperProfile, TimeOff
 from marketplace.core.dates import PARIS
@@ -64,8 +65,10 @@ def remove_time_off(profile: HelperProfile, period_id: int) -> None:
     _remove(TimeOff, profile, period_id)
 
 
-def _remove(model: type[AvailabilitySlot] | type[TimeOff], profile: HelperProfile,
-            row_id: int) -> None:
+_HelperRow = TypeVar("_HelperRow", AvailabilitySlot, TimeOff)
+
+
+def _remove(model: type[_HelperRow], profile: HelperProfile, row_id: int) -> None:
     row = db.session.get(model, row_id)
     if row is None or row.helper_profile_id != profile.id:
         raise NotFound("No such entry.")

@@ -102,7 +102,8 @@ def _channels(user: User, settings: NotificationSettings) -> list[Channel]:
 
 def public_url(path: str) -> str:
     """An absolute link for emails and SMS (workers have no request to take a host from)."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+    base: str = current_app.config["PUBLIC_BASE_URL"]
+    return base.rstrip("/") + path
 
 
 def unread_count(user_id: int) -> int:

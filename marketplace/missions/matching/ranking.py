@@ -52,7 +52,7 @@ def stats_for(user_ids: list[int]) -> dict[int, HelperStats]:
     """Ratings, completed missions and assignments per helper: three grouped statements."""
     if not user_ids:
         return {}
-    completed: dict[int, int] = dict(db.session.execute(
+    completed: dict[int | None, int] = dict(db.session.execute(
         db.select(Mission.helper_id, func.count()).where(
             Mission.helper_id.in_(user_ids), Mission.status == MissionStatus.COMPLETED)
         .group_by(Mission.helper_id)).all())

@@ -39,7 +39,7 @@ def my_missions() -> str:
 
 @routes.route("/missions/new", methods=["GET", "POST"])
 @login_required
-def new_mission() -> str | Response:
+def new_mission() -> str | Response | tuple[str, int]:
     form = MissionForm()
     if form.validate_on_submit():
         draft = MissionDraft(

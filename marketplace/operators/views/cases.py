@@ -17,7 +17,7 @@ from marketplace.flows import refunds as refund_flow
 from marketplace.missions.forms import ConfirmForm
 from marketplace.missions.models import Mission
 from marketplace.operators.money_forms import RefundForm, ResolveForm, WriteOffForm
-from marketplace.payments.models import LedgerTransaction
+from marketplace.payments.models import Dispute, LedgerTransaction
 from marketplace.payments.services import bank_payouts, disputes, payout_queue, receivables, refunds
 
 routes = Routes()
@@ -70,7 +70,7 @@ def refund(mission_id: int) -> tuple[str, int] | Response:
 @routes.route("/disputes/<int:dispute_id>/resolve", methods=["POST"])
 @role_required("operator")
 def resolve(dispute_id: int) -> tuple[str, int] | Response:
-    dispute = db.get_or_404(disputes.Dispute, dispute_id)
+    dispute = db.get_or_404(Dispute, dispute_id)
     mission = db.get_or_404(Mission, dispute.mission_id)
     form = ResolveForm()
     if form.validate_on_submit():

@@ -13,6 +13,7 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from sqlalchemy import func
 
@@ -99,7 +100,7 @@ def rows(f: ReportFilter) -> list[Row]:
         .group_by(LedgerTransaction.mission_id, LedgerEntry.account)).all()
     for mission_id, account, total in sums:
         name, sign = ACCOUNTS[account]
-        row = by_id[mission_id]
+        row = by_id[cast(int, mission_id)]  # the WHERE keeps missions' transactions only
         setattr(row, name, getattr(row, name) + sign * int(total))
     return found
 

@@ -11,6 +11,7 @@ already withdrew the disputed funds and the bank gave them back to the client).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from marketplace.accounts.models import User
 from marketplace.core import outbox
@@ -50,7 +51,7 @@ def open_by_client(mission_id: int, client: User, reason: str) -> Dispute:
     return dispute
 
 
-def open_from_stripe(obj: dict) -> Dispute | None:
+def open_from_stripe(obj: dict[str, Any]) -> Dispute | None:
     """`charge.dispute.created`: record the withdrawal, hold the payout; once per dispute."""
     existing = _by_stripe_id(obj["id"])
     payment = db.session.execute(
@@ -91,7 +92,7 @@ def payout_for_update(mission_id: int) -> Payout | None:
     ).scalar_one_or_none()
 
 
-def _record_withdrawal(mission: Mission, payment: Payment, obj: dict) -> None:
+def _record_withdrawal(mission: Mission, payment: Payment, obj: dict[str, Any]) -> None:
     """Stripe takes the disputed amount (and its dispute fee) from our balance at once."""
     amount = int(obj["amount"])
     fee = sum(int(t.get("fee") or 0) for t in obj.get("balance_transactions") or []
@@ -104,7 +105,7 @@ def _record_withdrawal(mission: Mission, payment: Payment, obj: dict) -> None:
         stripe_source_id=obj["id"])
 
 
-def closed_from_stripe(obj: dict) -> None:
+def closed_from_stripe(obj: dict[str, Any]) -> None:
     """`charge.dispute.closed`: won disputes give the funds back (the fee stays)."""
     dispute = _by_stripe_id(obj["id"])
     if dispute is None or dispute.bank_status in ("won", "lost"):
