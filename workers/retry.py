@@ -19,7 +19,7 @@ MAX_DELAY_S = 600
 
 def backoff(retries: int) -> float:
     """Delay before attempt `retries + 1`: 2, 4, 8 ... seconds, capped, with full jitter."""
-    ceiling = min(MAX_DELAY_S, BASE_DELAY_S * 2 ** retries)
+    ceiling: float = min(MAX_DELAY_S, BASE_DELAY_S * 2 ** retries)
     return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 

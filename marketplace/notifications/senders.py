@@ -9,7 +9,7 @@ import smtplib
 import urllib.parse
 import urllib.request
 from email.message import EmailMessage
-from typing import Protocol
+from typing import Protocol, cast
 
 from flask import Flask, current_app
 
@@ -91,4 +91,4 @@ def init_sms(app: Flask) -> None:
 
 
 def sms_provider() -> SmsProvider:
-    return current_app.extensions["sms_provider"]
+    return cast(SmsProvider, current_app.extensions["sms_provider"])

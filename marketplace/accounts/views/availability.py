@@ -13,7 +13,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from marketplace.accounts import availability
+from marketplace.accounts.models import HelperProfile
 from marketplace.core.auth import role_required
+from marketplace.core.dates import PARIS
 from marketplace.core.errors import DomainError
 from marketplace.core.routing import Routes
 
@@ -34,10 +36,10 @@ class TimeOffForm(FlaskForm):
 
 def _paris_to_utc(local: datetime | None) -> datetime:
     assert local is not None
-    return local.replace(tzinfo=availability.PARIS).astimezone(UTC)
+    return local.replace(tzinfo=PARIS).astimezone(UTC)
 
 
-def _profile() -> availability.HelperProfile:
+def _profile() -> HelperProfile:
     if current_user.helper_profile is None:
         abort(404)
     return current_user.helper_profile
