@@ -19,6 +19,7 @@ from marketplace.missions.matching.engine import start_matching
 from marketplace.missions.models import Assignment, Mission
 from marketplace.missions.services import missions
 from marketplace.missions.services.missions import MissionDraft
+from marketplace.missions.transitions import move_mission
 from marketplace.payments.services import fee_rules
 
 
@@ -49,7 +50,7 @@ def accept_mission(mission_id: int, helper: User) -> Mission:
     """First eligible helper to accept wins; everyone else gets MissionNotOpenError."""
     mission = missions.get_visible_mission(helper, mission_id)
     matching.check_can_accept(helper, mission)
-    missions.move_mission(mission, MissionStatus.ASSIGNED, helper_id=helper.id)
+    move_mission(mission, MissionStatus.ASSIGNED, helper_id=helper.id)
     fee_rules.apply_on_assign(mission, helper.id)
     assignment = Assignment(mission_id=mission.id, helper_id=helper.id)
     db.session.add(assignment)

@@ -3,7 +3,9 @@ conditional UPDATE so that two concurrent changes cannot both win."""
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, update
 
 from marketplace.core.db import db
 from marketplace.missions.errors import MissionNotOpenError
@@ -15,10 +17,10 @@ def move_mission(mission: Mission, target: MissionStatus, **values: object) -> N
     """Change status with a conditional UPDATE, so two concurrent changes cannot both win."""
     current = mission.status
     mission_transition(current, target)
-    result = db.session.execute(
+    result = cast("CursorResult[Any]", db.session.execute(
         update(Mission).where(Mission.id == mission.id, Mission.status == current)
         .values(status=target, **values).execution_options(synchronize_session="fetch")
-    )
+    ))
     if result.rowcount != 1:
         db.session.rollback()
         raise MissionNotOpenError("This mission changed meanwhile; please reload.")
