@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime, Enum, MetaData
+from sqlalchemy import DateTime, Enum, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -56,3 +57,22 @@ def str_enum(cls: type) -> Enum:
     """A status column stored as its string values with a CHECK (no native database enum)."""
     return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e],
                 validate_strings=True, create_constraint=True, name=cls.__name__.lower())
+
+
+class StrEnumString(TypeDecorator[StrEnum]):
+    """A status column kept as a plain VARCHAR (no CHECK, so no migration) that reads back as
+    its StrEnum: an unknown value is refused on write, and a loaded row carries the enum."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum_cls: type[StrEnum], length: int) -> None:
+        super().__init__(length)
+        self.enum_cls = enum_cls
+        self.length = length
+
+    def process_bind_param(self, value: str | None, dialect: object) -> str | None:
+        return None if value is None else self.enum_cls(value).value
+
+    def process_result_value(self, value: str | None, dialect: object) -> StrEnum | None:
+        return None if value is None else self.enum_cls(value)

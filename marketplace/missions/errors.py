@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from marketplace.core.errors import Conflict
+from marketplace.core.errors import Conflict, InvalidTransition
 
 
-class MissionNotOpenError(Conflict):
+class MissionNotOpenError(Conflict, InvalidTransition):
     """Somebody else took the mission, or it is no longer open."""

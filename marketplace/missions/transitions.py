@@ -3,24 +3,18 @@ conditional UPDATE so that two concurrent changes cannot both win."""
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from sqlalchemy import CursorResult, update
-
 from marketplace.core.db import db
+from marketplace.core.state import require_transition
 from marketplace.missions.errors import MissionNotOpenError
-from marketplace.missions.lifecycle import MissionStatus, mission_transition
+from marketplace.missions.lifecycle import MISSION_TRANSITIONS, MissionStatus
 from marketplace.missions.models import Mission
 
 
 def move_mission(mission: Mission, target: MissionStatus, **values: object) -> None:
-    """Change status with a conditional UPDATE, so two concurrent changes cannot both win."""
-    current = mission.status
-    mission_transition(current, target)
-    result = cast("CursorResult[Any]", db.session.execute(
-        update(Mission).where(Mission.id == mission.id, Mission.status == current)
-        .values(status=target, **values).execution_options(synchronize_session="fetch")
-    ))
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise MissionNotOpenError("This mission changed meanwhile; please reload.")
+    """Change status with a conditional UPDATE, so two concurrent changes cannot both win.
+
+    A lost race raises MissionNotOpenError and leaves the transaction to the caller (who
+    rolls it back, or lets the error handler do it)."""
+    require_transition(db.session, mission, MISSION_TRANSITIONS, target,
+                       error=MissionNotOpenError("This mission changed meanwhile; please reload."),
+                       **values)

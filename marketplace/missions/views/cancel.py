@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from marketplace.core.db import db
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.core.money import MoneyFormatError, format_cents, parse_major_to_cents
 from marketplace.core.routing import Routes
@@ -34,6 +35,7 @@ def _attempt(action: Callable[[], object], success: str) -> bool:
     except NotFound:
         raise
     except DomainError as exc:
+        db.session.rollback()  # a lost race leaves the transaction to us
         flash(str(exc), "error")
         return False
     flash(success, "success")
@@ -59,6 +61,7 @@ def cancel(mission_id: int) -> Response:
         except NotFound:
             raise
         except DomainError as exc:
+            db.session.rollback()
             flash(str(exc), "error")
         else:
             flash("Mission cancelled. " + ("Nothing is charged; the card hold is released."

@@ -60,6 +60,7 @@ def refund(mission_id: int) -> tuple[str, int] | Response:
                 mission.id, _cents(form.amount.data), _cents(form.helper_part.data),
                 form.note.data or ""))
         except DomainError as exc:
+            db.session.rollback()  # nothing half-done shows on the page rendered below
             form.form_errors.append(str(exc))
         else:
             flash("Refund done.", "success")
@@ -79,6 +80,7 @@ def resolve(dispute_id: int) -> tuple[str, int] | Response:
                              _optional_cents(form.helper_amount.data), form.note.data or "",
                              client_cents=_optional_cents(form.client_amount.data))
         except DomainError as exc:
+            db.session.rollback()  # nothing half-done shows on the page rendered below
             form.form_errors.append(str(exc))
         else:
             flash("Dispute resolved.", "success")

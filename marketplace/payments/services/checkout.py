@@ -6,15 +6,12 @@ call `apply_payment_intent`, which only moves state forward, so either may come 
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from sqlalchemy import CursorResult, update
-
 from marketplace.accounts.models import User
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError
 from marketplace.core.models import utcnow
 from marketplace.core.money import format_cents
+from marketplace.core.state import transition
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
 from marketplace.payments import signals as payments_signals
@@ -22,7 +19,7 @@ from marketplace.payments.gateway import CheckoutRequest, PaymentIntentInfo
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.models import Payment
 from marketplace.payments.services import holds
-from marketplace.payments.status import PaymentStatus, payment_transition
+from marketplace.payments.status import PAYMENT_TRANSITIONS, PaymentStatus
 
 
 def ensure_customer(user: User) -> str:
@@ -142,13 +139,8 @@ def apply_payment_intent(payment: Payment, pi: PaymentIntentInfo) -> None:
 def _move_payment(payment: Payment, sources: tuple[PaymentStatus, ...],
                   target: PaymentStatus, **values: object) -> bool:
     """Forward-only status change, applied only if the row is still in one of `sources`."""
-    for source in sources:
-        payment_transition(source, target)
-    result = cast("CursorResult[Any]", db.session.execute(
-        update(Payment).where(Payment.id == payment.id, Payment.status.in_(sources))
-        .values(status=target, **values)
-        .execution_options(synchronize_session="fetch")))
-    return result.rowcount == 1
+    return transition(db.session, payment, PAYMENT_TRANSITIONS, target, sources=sources,
+                      **values)
 
 
 
