@@ -22,7 +22,12 @@ from marketplace.payments.ledger import Line
 from marketplace.payments.models import Dispute, Refund
 from marketplace.payments.services import capture, disputes
 from marketplace.payments.services.disputes import SplitBounds
-from marketplace.payments.status import PayoutStatus
+from marketplace.payments.status import (
+    DisputeStatus,
+    PayoutStatus,
+    RefundStage,
+    dispute_transition,
+)
 
 
 def resolve(operator: User, dispute_id: int, resolution: str, helper_cents: int | None,
@@ -32,7 +37,7 @@ def resolve(operator: User, dispute_id: int, resolution: str, helper_cents: int 
     dispute = db.session.get(Dispute, dispute_id, with_for_update=True)
     if dispute is None:
         raise NotFound("No such dispute.")
-    if dispute.status != "open":
+    if dispute.status != DisputeStatus.OPEN:
         raise Conflict("This dispute is already resolved.")
     if resolution not in disputes.RESOLUTIONS or len((note or "").strip()) < 3:
         raise DomainError("Choose a resolution and write a note.")
@@ -40,12 +45,14 @@ def resolve(operator: User, dispute_id: int, resolution: str, helper_cents: int 
     assert mission is not None
     bounds = disputes.split_bounds(dispute)
     to_helper, to_client = disputes.amounts(bounds, resolution, helper_cents, client_cents)
+    # the claim: the dispute is locked above and resolved before any money moves at Stripe
+    dispute.status = dispute_transition(dispute.status, DisputeStatus.RESOLVED)
     if dispute.opened_by == "client":
         refund_cents = _settle_client_dispute(operator, mission, bounds, to_helper, to_client,
                                               note)
     else:
         refund_cents = _settle_bank_dispute(mission, to_helper)
-    dispute.status, dispute.resolution, dispute.note = "resolved", resolution, note.strip()[:500]
+    dispute.resolution, dispute.note = resolution, note.strip()[:500]
     dispute.helper_cents, dispute.refund_cents = to_helper, refund_cents
     dispute.resolved_by_id, dispute.resolved_at = operator.id, utcnow()
     audit.record(operator, "dispute.resolve", "dispute", dispute.id, note=dispute.note,
@@ -72,7 +79,7 @@ def _settle_client_dispute(operator: User, mission: Mission, bounds: SplitBounds
         db.session.add(Refund(mission_id=mission.id, payment_id=payment.id,
                               amount_cents=to_client,
                               helper_cents=bounds.helper_max - to_helper,
-                              stage="before_capture", operator_id=operator.id,
+                              stage=RefundStage.BEFORE_CAPTURE, operator_id=operator.id,
                               note=f"Dispute split: {note.strip()}"[:500]))
         db.session.flush()
     move_mission(mission, MissionStatus.COMPLETED, completed_at=utcnow())  # claimed first

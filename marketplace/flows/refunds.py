@@ -12,7 +12,7 @@ from marketplace.missions.models import Mission
 from marketplace.payments.models import Payment, Payout, Refund
 from marketplace.payments.services import refunds
 from marketplace.payments.services.refunds import RefundRequest
-from marketplace.payments.status import PaymentStatus
+from marketplace.payments.status import RefundStage
 
 
 def refund(operator: User, req: RefundRequest) -> Refund:
@@ -27,10 +27,10 @@ def refund(operator: User, req: RefundRequest) -> Refund:
     refunds.validate(req, mission, payment, payout)
     row = Refund(mission_id=mission.id, payment_id=payment.id, amount_cents=req.amount_cents,
                  helper_cents=req.helper_cents, operator_id=operator.id,
-                 note=req.note.strip()[:500], stage="before_capture")
+                 note=req.note.strip()[:500], stage=refunds.stage_of(payment, payout))
     db.session.add(row)
     db.session.flush()
-    if payment.status == PaymentStatus.AUTHORIZED:
+    if row.stage == RefundStage.BEFORE_CAPTURE:
         _release_if_whole(mission, payment, row)
     else:
         refunds.refund_after_capture(mission, payment, row, payout)

@@ -1,4 +1,4 @@
-"""The mission lifecycle, as one table of allowed transitions."""
+"""The mission lifecycle, as one table of allowed transitions (and a final-price proposal's)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,25 @@ MISSION_TRANSITIONS: dict[MissionStatus, frozenset[MissionStatus]] = {
 def mission_transition(current: MissionStatus, target: MissionStatus) -> MissionStatus:
     """Validate a mission status change against the table."""
     return check_transition(MISSION_TRANSITIONS, current, target)
+
+
+class ProposalStatus(StrEnum):
+    """A lower final price proposed by the helper, answered once by the client."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+PROPOSAL_TRANSITIONS: dict[ProposalStatus, frozenset[ProposalStatus]] = {
+    ProposalStatus.PROPOSED: frozenset({ProposalStatus.ACCEPTED, ProposalStatus.DECLINED}),
+    ProposalStatus.ACCEPTED: frozenset(),
+    ProposalStatus.DECLINED: frozenset(),
+}
+
+
+def proposal_transition(current: ProposalStatus, target: ProposalStatus) -> ProposalStatus:
+    return check_transition(PROPOSAL_TRANSITIONS, current, target)
 
 
 class Channel(StrEnum):

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
 from marketplace.core.db import Model, db
-from marketplace.core.models import TimestampMixin, str_enum
-from marketplace.missions.lifecycle import Channel, MissionStatus
+from marketplace.core.models import StrEnumString, TimestampMixin, str_enum
+from marketplace.missions.lifecycle import Channel, MissionStatus, ProposalStatus
 
 MAX_CHARS = 2000
 
@@ -106,7 +106,8 @@ class FinalPriceProposal(TimestampMixin, Model):
     mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id"), index=True)
     helper_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     price_cents: Mapped[int]
-    status: Mapped[str] = mapped_column(String(10), default="proposed")  # accepted|declined
+    status: Mapped[ProposalStatus] = mapped_column(StrEnumString(ProposalStatus, 10),
+                                                   default=ProposalStatus.PROPOSED)
     decided_at: Mapped[datetime | None]
 
 

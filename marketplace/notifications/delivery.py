@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import Any, cast
 
 from flask import render_template
-from sqlalchemy import CursorResult, update
 
 from marketplace.accounts.models import User
 from marketplace.core.db import db
 from marketplace.core.models import utcnow
-from marketplace.notifications.models import Channel, DeliveryStatus, NotificationDelivery
+from marketplace.core.state import transition
+from marketplace.notifications.models import (
+    DELIVERY_TRANSITIONS,
+    Channel,
+    DeliveryStatus,
+    NotificationDelivery,
+    delivery_transition,
+)
 from marketplace.notifications.senders import (
     PermanentSendError,
     TransientSendError,
@@ -47,21 +52,18 @@ def deliver(delivery_id: int) -> DeliveryStatus | None:
 
 
 def _claim(delivery_id: int) -> NotificationDelivery | None:
-    """Take the delivery with one conditional UPDATE, so two workers never both send it."""
+    """Take the delivery with one conditional UPDATE, so two workers never both send it:
+    a pending one, or one whose claim is older than CLAIM_TIMEOUT."""
     now = utcnow()
-    claimable = (NotificationDelivery.status == DeliveryStatus.PENDING) | (
-        (NotificationDelivery.status == DeliveryStatus.SENDING)
-        & (NotificationDelivery.claimed_at <= now - CLAIM_TIMEOUT))
-    result = cast("CursorResult[Any]", db.session.execute(
-        update(NotificationDelivery)
-        .where(NotificationDelivery.id == delivery_id, claimable)
-        .values(status=DeliveryStatus.SENDING, claimed_at=now,
-                attempts=NotificationDelivery.attempts + 1)
-        .execution_options(synchronize_session=False)))
+    delivery = db.session.get(NotificationDelivery, delivery_id)
+    won = delivery is not None and transition(
+        db.session, delivery, DELIVERY_TRANSITIONS, DeliveryStatus.SENDING,
+        sources=(DeliveryStatus.PENDING, DeliveryStatus.SENDING),
+        where=[(NotificationDelivery.status == DeliveryStatus.PENDING)
+               | (NotificationDelivery.claimed_at <= now - CLAIM_TIMEOUT)],
+        claimed_at=now, attempts=NotificationDelivery.attempts + 1)
     db.session.commit()
-    if result.rowcount != 1:
-        return None
-    return db.session.get(NotificationDelivery, delivery_id)
+    return delivery if won else None
 
 
 def _send(delivery: NotificationDelivery) -> None:
@@ -84,7 +86,8 @@ def _send(delivery: NotificationDelivery) -> None:
 
 def _finish(delivery: NotificationDelivery, status: DeliveryStatus,
             error: str | None) -> DeliveryStatus:
-    delivery.status, delivery.last_error = status, (error or "")[:500] or None
+    delivery.status = delivery_transition(delivery.status, status)  # ours: claimed
+    delivery.last_error = (error or "")[:500] or None
     if status == DeliveryStatus.SENT:
         delivery.sent_at = utcnow()
     db.session.commit()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.db import Model
 from marketplace.core.models import TimestampMixin, str_enum
+from marketplace.core.state import check_transition
 
 
 class Channel(StrEnum):
@@ -23,6 +24,21 @@ class DeliveryStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # gave up after the attempt cap
     SKIPPED = "skipped"  # no address, or the channel is switched off
+
+
+T = DeliveryStatus
+DELIVERY_TRANSITIONS: dict[DeliveryStatus, frozenset[DeliveryStatus]] = {
+    T.PENDING: frozenset({T.SENDING, T.SKIPPED}),
+    # SENDING -> SENDING: a claim older than the timeout is taken over by another worker
+    T.SENDING: frozenset({T.SENDING, T.SENT, T.PENDING, T.FAILED}),  # PENDING: retry later
+    T.FAILED: frozenset({T.PENDING}),  # an operator sends it again
+    T.SENT: frozenset(),
+    T.SKIPPED: frozenset(),
+}
+
+
+def delivery_transition(current: DeliveryStatus, target: DeliveryStatus) -> DeliveryStatus:
+    return check_transition(DELIVERY_TRANSITIONS, current, target)
 
 
 class Notification(TimestampMixin, Model):

@@ -23,6 +23,7 @@ from marketplace.notifications.models import (
     Notification,
     NotificationDelivery,
     NotificationSettings,
+    delivery_transition,
 )
 
 _text = SandboxedEnvironment(autoescape=False)
@@ -150,6 +151,7 @@ def retry_delivery(delivery_id: int) -> None:
     delivery = db.session.get(NotificationDelivery, delivery_id)
     if delivery is None or delivery.status != DeliveryStatus.FAILED:
         raise DomainError("Only a failed delivery can be retried.")
-    delivery.status, delivery.attempts, delivery.last_error = DeliveryStatus.PENDING, 0, None
+    delivery.status = delivery_transition(delivery.status, DeliveryStatus.PENDING)
+    delivery.attempts, delivery.last_error = 0, None
     outbox.enqueue("notifications.deliver", delivery.id)
     db.session.commit()

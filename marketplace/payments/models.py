@@ -11,10 +11,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
 from marketplace.core.db import Model
-from marketplace.core.models import TimestampMixin, str_enum
+from marketplace.core.models import StrEnumString, TimestampMixin, str_enum
 from marketplace.missions.models import Mission
 from marketplace.payments.fees import FeeFormula
-from marketplace.payments.status import PaymentStatus, PayoutStatus, ReceivableStatus
+from marketplace.payments.status import (
+    BankPayoutStatus,
+    DisputeStatus,
+    PaymentStatus,
+    PayoutStatus,
+    ReceivableStatus,
+    RefundStage,
+)
 
 
 class Payment(TimestampMixin, Model):
@@ -165,14 +172,14 @@ class BankPayout(TimestampMixin, Model):
     helper_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     amount_cents: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[BankPayoutStatus] = mapped_column(StrEnumString(BankPayoutStatus, 20))
     arrival_date: Mapped[datetime | None]
     failure_code: Mapped[str | None] = mapped_column(String(80))
     failure_message: Mapped[str | None] = mapped_column(String(255))
 
     @property
     def failed(self) -> bool:
-        return self.status == "failed"
+        return self.status == BankPayoutStatus.FAILED
 
 
 class Dispute(TimestampMixin, Model):
@@ -183,7 +190,8 @@ class Dispute(TimestampMixin, Model):
     opened_by: Mapped[str] = mapped_column(String(10))  # client | bank
     reason: Mapped[str] = mapped_column(String(500))
     stripe_dispute_id: Mapped[str | None] = mapped_column(String(80), unique=True)
-    status: Mapped[str] = mapped_column(String(10), default="open")  # open | resolved
+    status: Mapped[DisputeStatus] = mapped_column(StrEnumString(DisputeStatus, 10),
+                                                  default=DisputeStatus.OPEN)
     bank_status: Mapped[str | None] = mapped_column(String(30))  # Stripe's, for chargebacks
     resolution: Mapped[str | None] = mapped_column(String(10))
     helper_cents: Mapped[int | None]
@@ -201,7 +209,7 @@ class Refund(TimestampMixin, Model):
     payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
     amount_cents: Mapped[int]
     helper_cents: Mapped[int] = mapped_column(default=0)
-    stage: Mapped[str] = mapped_column(String(20))  # before_capture|before_transfer|after_transfer
+    stage: Mapped[RefundStage] = mapped_column(StrEnumString(RefundStage, 20))
     stripe_refund_id: Mapped[str | None] = mapped_column(String(80), unique=True)
     stripe_reversal_id: Mapped[str | None] = mapped_column(String(80), unique=True)
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -228,8 +236,9 @@ class ClientReceivable(TimestampMixin, Model):
     currency: Mapped[str] = mapped_column(String(3))
     reason: Mapped[str] = mapped_column(String(40))  # late_cancellation
     payment_method_id: Mapped[str | None] = mapped_column(String(80))
-    status: Mapped[str] = mapped_column(String(20), default=ReceivableStatus.OUTSTANDING,
-                                        index=True)
+    status: Mapped[ReceivableStatus] = mapped_column(StrEnumString(ReceivableStatus, 20),
+                                                     default=ReceivableStatus.OUTSTANDING,
+                                                     index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), unique=True)
     failure_message: Mapped[str | None] = mapped_column(String(255))

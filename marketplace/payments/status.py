@@ -1,4 +1,5 @@
-"""Payment and payout lifecycles, each as a table of allowed transitions."""
+"""The payments domain's lifecycles (payment, payout, dispute, receivable, bank payout),
+each an enum with a table of allowed transitions; and the refund stage, a fact set once."""
 
 from __future__ import annotations
 
@@ -31,6 +32,30 @@ class ReceivableStatus(StrEnum):
     WRITTEN_OFF = "written_off"
 
 
+class DisputeStatus(StrEnum):
+    OPEN = "open"  # the helper's money is held until an operator decides
+    RESOLVED = "resolved"
+
+
+class BankPayoutStatus(StrEnum):
+    """Stripe's own payout lifecycle (a connected account's balance to the helper's bank)."""
+
+    PENDING = "pending"
+    IN_TRANSIT = "in_transit"
+    PAID = "paid"  # may still turn failed within a few business days (the bank returns it)
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+
+class RefundStage(StrEnum):
+    """Where the mission's money was when a refund was granted: decided once, when the
+    refund row is written, and never changed (a stage, not a lifecycle: no transitions)."""
+
+    BEFORE_CAPTURE = "before_capture"  # the capture takes that much less
+    BEFORE_TRANSFER = "before_transfer"  # Stripe refund; the helper's payout shrinks
+    AFTER_TRANSFER = "after_transfer"  # Stripe refund plus a transfer reversal
+
+
 P, Q = PaymentStatus, PayoutStatus
 PAYMENT_TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
     P.CREATED: frozenset({P.AUTHORIZED, P.SAVED, P.FAILED, P.CANCELED}),
@@ -49,9 +74,45 @@ PAYOUT_TRANSITIONS: dict[PayoutStatus, frozenset[PayoutStatus]] = {
 }
 
 
+R, D, B = ReceivableStatus, DisputeStatus, BankPayoutStatus
+RECEIVABLE_TRANSITIONS: dict[ReceivableStatus, frozenset[ReceivableStatus]] = {
+    R.OUTSTANDING: frozenset({R.COLLECTED, R.FAILED}),
+    R.FAILED: frozenset({R.OUTSTANDING, R.WRITTEN_OFF}),  # an operator retries or writes off
+    R.COLLECTED: frozenset(),
+    R.WRITTEN_OFF: frozenset(),
+}
+DISPUTE_TRANSITIONS: dict[DisputeStatus, frozenset[DisputeStatus]] = {
+    D.OPEN: frozenset({D.RESOLVED}),
+    D.RESOLVED: frozenset(),
+}
+# Stripe's documented order; a status not allowed here is an older snapshot arriving late
+# (or a replay) and is ignored, so events applied in any order only move a payout forward.
+BANK_PAYOUT_TRANSITIONS: dict[BankPayoutStatus, frozenset[BankPayoutStatus]] = {
+    B.PENDING: frozenset({B.IN_TRANSIT, B.PAID, B.FAILED, B.CANCELED}),
+    B.IN_TRANSIT: frozenset({B.PAID, B.FAILED, B.CANCELED}),
+    B.PAID: frozenset({B.FAILED}),
+    B.FAILED: frozenset(),
+    B.CANCELED: frozenset(),
+}
+
+
 def payment_transition(current: PaymentStatus, target: PaymentStatus) -> PaymentStatus:
     return check_transition(PAYMENT_TRANSITIONS, current, target)
 
 
 def payout_transition(current: PayoutStatus, target: PayoutStatus) -> PayoutStatus:
     return check_transition(PAYOUT_TRANSITIONS, current, target)
+
+
+def receivable_transition(current: ReceivableStatus,
+                          target: ReceivableStatus) -> ReceivableStatus:
+    return check_transition(RECEIVABLE_TRANSITIONS, current, target)
+
+
+def dispute_transition(current: DisputeStatus, target: DisputeStatus) -> DisputeStatus:
+    return check_transition(DISPUTE_TRANSITIONS, current, target)
+
+
+def bank_payout_transition(current: BankPayoutStatus,
+                           target: BankPayoutStatus) -> BankPayoutStatus:
+    return check_transition(BANK_PAYOUT_TRANSITIONS, current, target)

@@ -13,7 +13,7 @@ from marketplace.accounts.models import User
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, NotFound
 from marketplace.core.models import utcnow
-from marketplace.missions.lifecycle import MissionStatus
+from marketplace.missions.lifecycle import MissionStatus, ProposalStatus, proposal_transition
 from marketplace.missions.models import FinalPriceProposal, Mission
 
 
@@ -24,7 +24,7 @@ def _scaled(amount: int, new_price: int, old_price: int) -> int:
 def pending_proposal(mission_id: int) -> FinalPriceProposal | None:
     return db.session.execute(
         db.select(FinalPriceProposal).where(FinalPriceProposal.mission_id == mission_id,
-                                            FinalPriceProposal.status == "proposed")
+                                            FinalPriceProposal.status == ProposalStatus.PROPOSED)
     ).scalar_one_or_none()
 
 
@@ -54,7 +54,9 @@ def answer_final_price(mission_id: int, client: User, accept: bool) -> Mission:
     proposal = pending_proposal(mission.id)
     if proposal is None or mission.status not in (MissionStatus.ASSIGNED, MissionStatus.DONE):
         raise Conflict("There is no price proposal to answer.")
-    proposal.status, proposal.decided_at = ("accepted" if accept else "declined"), utcnow()
+    proposal.status = proposal_transition(  # under the mission's lock
+        proposal.status, ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED)
+    proposal.decided_at = utcnow()
     if accept:
         old = mission.price_cents
         mission.commission_cents = _scaled(mission.commission_cents, proposal.price_cents, old)

@@ -25,17 +25,13 @@ from marketplace.accounts.models import HelperProfile
 from marketplace.core.db import db
 from marketplace.payments import signals as payments_signals
 from marketplace.payments.models import BankPayout
+from marketplace.payments.status import (
+    BANK_PAYOUT_TRANSITIONS,
+    BankPayoutStatus,
+    bank_payout_transition,
+)
 
-# Which statuses may follow each one (Stripe's documented lifecycle; anything else is an
-# older snapshot arriving late, and is ignored).
-NEXT: dict[str, frozenset[str]] = {
-    "pending": frozenset({"in_transit", "paid", "failed", "canceled"}),
-    "in_transit": frozenset({"paid", "failed", "canceled"}),
-    "paid": frozenset({"failed"}),
-    "failed": frozenset(),
-    "canceled": frozenset(),
-}
-STATUSES = tuple(NEXT)
+STATUSES = tuple(BankPayoutStatus)
 
 
 def apply_stripe_payout(obj: dict[str, Any], account_id: str | None) -> BankPayout | None:
@@ -44,9 +40,13 @@ def apply_stripe_payout(obj: dict[str, Any], account_id: str | None) -> BankPayo
         return None  # a payout of the platform's own balance: not a helper's
     row = _locked(obj["id"]) or _insert(obj, account_id)
     row.helper_id = row.helper_id or _helper_of(account_id)  # onboarded after the first event
-    if row.status != obj["status"] and obj["status"] not in NEXT.get(row.status, frozenset()):
-        return row  # an older snapshot, or a replay: forward only
+    incoming = _status(obj["status"])
+    if incoming is None or (incoming != row.status
+                            and incoming not in BANK_PAYOUT_TRANSITIONS[row.status]):
+        return row  # an older snapshot, an unknown status, or a replay: forward only
     was_failed = row.failed
+    if incoming != row.status:  # the locked assignment (row locked or just inserted)
+        row.status = bank_payout_transition(row.status, incoming)
     _copy(row, obj)
     if row.failed and not was_failed and row.helper_id is not None:
         payments_signals.bank_payout_failed.send(row)
@@ -63,7 +63,7 @@ def _insert(obj: dict[str, Any], account_id: str) -> BankPayout:
     """First event about this payout: insert it; a concurrent worker may have won the race."""
     row = BankPayout(stripe_payout_id=obj["id"], stripe_account_id=account_id,
                      helper_id=_helper_of(account_id), amount_cents=int(obj["amount"]),
-                     currency=obj["currency"], status="pending")
+                     currency=obj["currency"], status=BankPayoutStatus.PENDING)
     try:
         with db.session.begin_nested():
             db.session.add(row)
@@ -80,8 +80,12 @@ def _helper_of(account_id: str) -> int | None:
     ).scalar_one_or_none()
 
 
+def _status(value: object) -> BankPayoutStatus | None:
+    """Stripe's status as ours; None for one we do not know (ignored, like a stale one)."""
+    return BankPayoutStatus(value) if value in STATUSES else None
+
+
 def _copy(row: BankPayout, obj: dict[str, Any]) -> None:
-    row.status = obj["status"] if obj["status"] in STATUSES else row.status
     row.amount_cents, row.currency = int(obj["amount"]), obj["currency"]
     if obj.get("arrival_date"):
         row.arrival_date = datetime.fromtimestamp(int(obj["arrival_date"]), UTC)
@@ -99,5 +103,5 @@ def bank_payouts_of_helper(helper_id: int, limit: int = 50) -> list[BankPayout]:
 def failed_bank_payouts(limit: int = 100) -> list[BankPayout]:
     """Failed bank payouts, for the operators' payout queue (the helper must fix the bank)."""
     return list(db.session.execute(
-        db.select(BankPayout).where(BankPayout.status == "failed")
+        db.select(BankPayout).where(BankPayout.status == BankPayoutStatus.FAILED)
         .order_by(BankPayout.id.desc()).limit(limit)).scalars())

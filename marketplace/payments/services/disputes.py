@@ -27,7 +27,7 @@ from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.ledger import Line
 from marketplace.payments.models import Dispute, Payment, Payout
 from marketplace.payments.services.refunds import pending_capture_reduction
-from marketplace.payments.status import PayoutStatus, payout_transition
+from marketplace.payments.status import DisputeStatus, PayoutStatus, payout_transition
 
 RESOLUTIONS = ("release", "refund", "split")
 
@@ -122,7 +122,8 @@ def closed_from_stripe(obj: dict[str, Any]) -> None:
 
 def open_disputes() -> list[Dispute]:
     return list(db.session.execute(
-        db.select(Dispute).where(Dispute.status == "open").order_by(Dispute.id)).scalars())
+        db.select(Dispute).where(Dispute.status == DisputeStatus.OPEN).order_by(Dispute.id)
+    ).scalars())
 
 
 def disputes_of(mission_id: int) -> list[Dispute]:

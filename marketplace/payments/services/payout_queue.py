@@ -10,7 +10,7 @@ from marketplace.core.db import db
 from marketplace.core.errors import Conflict, NotFound
 from marketplace.payments.models import Payout
 from marketplace.payments.services.disputes import disputes_of
-from marketplace.payments.status import PayoutStatus, payout_transition
+from marketplace.payments.status import DisputeStatus, PayoutStatus, payout_transition
 
 OPEN = (PayoutStatus.SCHEDULED, PayoutStatus.HELD, PayoutStatus.FAILED)
 
@@ -33,7 +33,7 @@ def retry(operator: User, payout_id: int) -> Payout:
         raise NotFound("No such payout.")
     if payout.status not in (PayoutStatus.FAILED, PayoutStatus.HELD):
         raise Conflict("Only a failed or held payout can be retried.")
-    if any(d.status == "open" for d in disputes_of(payout.mission_id)):
+    if any(d.status == DisputeStatus.OPEN for d in disputes_of(payout.mission_id)):
         raise Conflict("Resolve the open dispute first: it holds this payout.")
     before = payout.status.value
     payout.status = payout_transition(payout.status, PayoutStatus.SCHEDULED)

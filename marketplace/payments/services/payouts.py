@@ -25,7 +25,7 @@ from marketplace.payments.gateway import GatewayError, TransferInfo
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.ledger import Line
 from marketplace.payments.models import Dispute, Payment, Payout
-from marketplace.payments.status import PayoutStatus, payout_transition
+from marketplace.payments.status import DisputeStatus, PayoutStatus, payout_transition
 
 log = logging.getLogger(__name__)
 KEY_LIFETIME_HOURS = 24
@@ -70,7 +70,8 @@ def _load_for_release(payout_id: int) -> _Due:
     and mission (for the transfer and the helper's notification), the helper's Stripe
     account, and whether a dispute is open. Payouts run by the thousand; round trips count."""
     open_dispute = (db.select(Dispute.id)
-                    .where(Dispute.mission_id == Payout.mission_id, Dispute.status == "open")
+                    .where(Dispute.mission_id == Payout.mission_id,
+                           Dispute.status == DisputeStatus.OPEN)
                     .exists())
     row = db.session.execute(
         db.select(Payout, HelperProfile.stripe_account_id, HelperProfile.payouts_enabled,

@@ -24,9 +24,11 @@ from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.ledger import Line
 from marketplace.payments.models import ClientReceivable, LedgerTransaction, Payment
 from marketplace.payments.services import capture
-from marketplace.payments.status import PaymentStatus
+from marketplace.payments.status import PaymentStatus, ReceivableStatus, receivable_transition
 
-OUTSTANDING, COLLECTED, FAILED, WRITTEN_OFF = "outstanding", "collected", "failed", "written_off"
+OUTSTANDING, COLLECTED, FAILED, WRITTEN_OFF = (
+    ReceivableStatus.OUTSTANDING, ReceivableStatus.COLLECTED, ReceivableStatus.FAILED,
+    ReceivableStatus.WRITTEN_OFF)
 
 
 def saved_card(mission: Mission) -> str | None:
@@ -53,13 +55,14 @@ def book_late_fee(mission: Mission, helper_id: int, amount_cents: int, helper_ce
     ], currency=row.currency, mission_id=mission.id,
         description=f"Late-cancellation fee owed by the client of mission #{mission.id}")
     if row.payment_method_id is None:
-        row.status, row.failure_message = FAILED, "No saved card to charge."
+        row.status = receivable_transition(row.status, FAILED)
+        row.failure_message = "No saved card to charge."
     else:
         outbox.enqueue("receivables.collect", row.id)
     return row
 
 
-def collect(receivable_id: int) -> str:
+def collect(receivable_id: int) -> ReceivableStatus:
     """Charge the saved card off-session once; safe to call again (keyed by our row)."""
     row = db.session.get(ClientReceivable, receivable_id, with_for_update=True)
     if row is None:
@@ -106,7 +109,8 @@ def _settle(row: ClientReceivable, pi: PaymentIntentInfo) -> None:
                       stripe_fee_cents=pi.stripe_fee_cents or 0, authorized_at=utcnow())
     db.session.add(payment)
     db.session.flush()
-    row.status, row.payment_id, row.collected_at = COLLECTED, payment.id, utcnow()
+    row.status = receivable_transition(row.status, COLLECTED)  # locked by collect()
+    row.payment_id, row.collected_at = payment.id, utcnow()
     row.failure_message = None
     ledger.record("late_fee_collected", f"capture:{pi.id}", [
         Line(ledger.STRIPE_BALANCE, pi.amount_received_cents),
@@ -120,8 +124,9 @@ def _settle(row: ClientReceivable, pi: PaymentIntentInfo) -> None:
     db.session.commit()
 
 
-def _failed(row: ClientReceivable, message: str) -> str:
-    row.status, row.failure_message = FAILED, message[:255]
+def _failed(row: ClientReceivable, message: str) -> ReceivableStatus:
+    row.status = receivable_transition(row.status, FAILED)
+    row.failure_message = message[:255]
     db.session.commit()
     return row.status
 
@@ -140,7 +145,7 @@ def retry(operator: User, receivable_id: int) -> ClientReceivable:
         row.payment_method_id = saved_card(row.mission)
     if row.payment_method_id is None:
         raise Conflict("The client has no saved card to charge.")
-    row.status = OUTSTANDING
+    row.status = receivable_transition(row.status, OUTSTANDING)
     outbox.enqueue("receivables.collect", row.id)
     audit.record(operator, "receivable.retry", "client_receivable", row.id,
                  before={"status": FAILED}, after={"status": OUTSTANDING})
@@ -154,7 +159,7 @@ def write_off(operator: User, receivable_id: int, note: str) -> ClientReceivable
     booked = db.session.execute(db.select(LedgerTransaction).where(
         LedgerTransaction.external_id == f"receivable:{row.id}")).scalar_one()
     ledger.reverse(booked, f"late fee written off: {note}")
-    row.status = WRITTEN_OFF
+    row.status = receivable_transition(row.status, WRITTEN_OFF)
     audit.record(operator, "receivable.write_off", "client_receivable", row.id, note=note,
                  before={"status": FAILED}, after={"status": WRITTEN_OFF})
     db.session.commit()

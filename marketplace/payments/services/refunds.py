@@ -21,7 +21,12 @@ from marketplace.payments import ledger
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.ledger import Line
 from marketplace.payments.models import Payment, Payout, Refund
-from marketplace.payments.status import PaymentStatus, PayoutStatus, payout_transition
+from marketplace.payments.status import (
+    PaymentStatus,
+    PayoutStatus,
+    RefundStage,
+    payout_transition,
+)
 
 
 @dataclass(frozen=True)
@@ -90,14 +95,21 @@ def _check_charge_covers_helper(req: RefundRequest, left_on_charge: int, helper_
 
 
 
+def stage_of(payment: Payment, payout: Payout | None) -> RefundStage:
+    """Where the money is now (the payout locked by the caller): the refund's stage, for good."""
+    if payment.status == PaymentStatus.AUTHORIZED:
+        return RefundStage.BEFORE_CAPTURE
+    if payout is not None and payout.status == PayoutStatus.PAID:
+        return RefundStage.AFTER_TRANSFER
+    return RefundStage.BEFORE_TRANSFER
+
+
 def refund_after_capture(mission: Mission, payment: Payment, row: Refund,
                    payout: Payout | None) -> None:
-    if payout is not None and payout.status == PayoutStatus.PAID:
-        row.stage = "after_transfer"
-        if row.helper_cents:
+    if row.stage == RefundStage.AFTER_TRANSFER:
+        if row.helper_cents and payout is not None:
             _reverse(payout, row)
     else:
-        row.stage = "before_transfer"
         _shrink_payout(payout, row.helper_cents)
     row.stripe_refund_id = gateway().create_refund(
         payment.charge_id or "", row.amount_cents, {"refund_id": str(row.id)},
@@ -143,7 +155,8 @@ def pending_capture_reduction(mission_id: int) -> tuple[int, int]:
     total, helper = db.session.execute(
         db.select(func.coalesce(func.sum(Refund.amount_cents), 0),
                   func.coalesce(func.sum(Refund.helper_cents), 0))
-        .where(Refund.mission_id == mission_id, Refund.stage == "before_capture")).one()
+        .where(Refund.mission_id == mission_id, Refund.stage == RefundStage.BEFORE_CAPTURE)
+    ).one()
     return int(total), int(helper)
 
 
