@@ -100,6 +100,13 @@ def app(test_env: dict[str, str], stripe_emulator: StripeEmulator) -> Iterator[F
     yield app
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`postgres` tests need row locks and real concurrency: skipped on SQLite."""
+    if item.get_closest_marker("postgres") is not None and not os.environ.get(
+            "DATABASE_URL", "").startswith("postgresql"):
+        pytest.skip("needs PostgreSQL (DATABASE_URL=postgresql+psycopg://...)")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run tests with a live worker last: before it starts, queued jobs stay queued."""
     def needs_worker(item: pytest.Item) -> bool:
