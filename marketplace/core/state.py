@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -31,9 +31,9 @@ def check_transition(table: Mapping[S, frozenset[S]], current: S, target: S) -> 
     return target
 
 
-def transition(session: Session | scoped_session[Session], row: Any,
+def transition(session: Session | scoped_session[Any], row: Any,
                table: Mapping[S, frozenset[S]], target: S, *, sources: Iterable[S] | None = None,
-               where: Iterable[ColumnElement[bool]] = (), **values: object) -> bool:
+               where: Iterable[ColumnElement[bool]] = (), **values: Any) -> bool:
     """Move `row` to `target` with one conditional UPDATE; True if this call won.
 
     `sources` are the states the change may start from (default: the status the caller
@@ -48,18 +48,18 @@ def transition(session: Session | scoped_session[Session], row: Any,
     for source in froms:
         check_transition(table, source, target)
     model = type(row)
-    result = session.execute(
+    result = cast("CursorResult[Any]", session.execute(
         update(model).where(model.id == row.id, model.status.in_(froms), *where)
         .values(status=target, **values)
-        .execution_options(synchronize_session="fetch"))
+        .execution_options(synchronize_session="fetch")))
     return bool(result.rowcount == 1)
 
 
-def require_transition(session: Session | scoped_session[Session], row: Any,
+def require_transition(session: Session | scoped_session[Any], row: Any,
                        table: Mapping[S, frozenset[S]], target: S, *,
                        sources: Iterable[S] | None = None,
                        where: Iterable[ColumnElement[bool]] = (),
-                       error: InvalidTransition | None = None, **values: object) -> None:
+                       error: InvalidTransition | None = None, **values: Any) -> None:
     """`transition`, raising `error` (an InvalidTransition) if the row moved meanwhile."""
     if not transition(session, row, table, target, sources=sources, where=where, **values):
         raise error or InvalidTransition(

@@ -3,6 +3,8 @@ conditional UPDATE so that two concurrent changes cannot both win."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from marketplace.core.db import db
 from marketplace.core.state import require_transition
 from marketplace.missions.errors import MissionNotOpenError
@@ -10,7 +12,7 @@ from marketplace.missions.lifecycle import MISSION_TRANSITIONS, MissionStatus
 from marketplace.missions.models import Mission
 
 
-def move_mission(mission: Mission, target: MissionStatus, **values: object) -> None:
+def move_mission(mission: Mission, target: MissionStatus, **values: Any) -> None:
     """Change status with a conditional UPDATE, so two concurrent changes cannot both win.
 
     A lost race raises MissionNotOpenError and leaves the transaction to the caller (who

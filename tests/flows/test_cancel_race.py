@@ -94,11 +94,15 @@ def test_late_cancel_racing_done_never_leaves_a_fee_on_an_uncancelled_mission(
         db.session.remove()
         # vary who gets a head start (a few ms), so both orders are exercised
         head_start = [0.0, random.uniform(0, 0.02)] if n % 2 else [random.uniform(0, 0.02), 0.0]
-        cancel, done = _race(ctx, [
-            (client_id, lambda u, m=mission_id: cancellation_flow.cancel_by_client(
-                m, u, "Sick today")),
-            (helper_id, lambda u, m=mission_id: missions.mark_done(m, u)),
-        ], head_start)
+
+        def client_cancels(client: User, m: int = mission_id) -> object:
+            return cancellation_flow.cancel_by_client(m, client, "Sick today")
+
+        def helper_is_done(helper: User, m: int = mission_id) -> object:
+            return missions.mark_done(m, helper)
+
+        cancel, done = _race(ctx, [(client_id, client_cancels), (helper_id, helper_is_done)],
+                             head_start)
 
         mission = db.session.get(Mission, mission_id)
         assert mission is not None

@@ -80,7 +80,7 @@ def _helper_of(account_id: str) -> int | None:
     ).scalar_one_or_none()
 
 
-def _status(value: object) -> BankPayoutStatus | None:
+def _status(value: str) -> BankPayoutStatus | None:
     """Stripe's status as ours; None for one we do not know (ignored, like a stale one)."""
     return BankPayoutStatus(value) if value in STATUSES else None
 

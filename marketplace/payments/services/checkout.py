@@ -6,6 +6,8 @@ call `apply_payment_intent`, which only moves state forward, so either may come 
 
 from __future__ import annotations
 
+from typing import Any
+
 from marketplace.accounts.models import User
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError
@@ -137,7 +139,7 @@ def apply_payment_intent(payment: Payment, pi: PaymentIntentInfo) -> None:
 
 
 def _move_payment(payment: Payment, sources: tuple[PaymentStatus, ...],
-                  target: PaymentStatus, **values: object) -> bool:
+                  target: PaymentStatus, **values: Any) -> bool:
     """Forward-only status change, applied only if the row is still in one of `sources`."""
     return transition(db.session, payment, PAYMENT_TRANSITIONS, target, sources=sources,
                       **values)
