@@ -1,0 +1,36 @@
+"""Every payments table, by theme: `money` (payments, payouts, refunds, disputes,
+receivables, bank payouts), `ledger` (the books and stored Stripe events), `fees`."""
+
+from __future__ import annotations
+
+from marketplace.payments.models.fees import FeeKind, FeeRule, MissionFeeLine
+from marketplace.payments.models.ledger import (
+    LedgerCheckRun,
+    LedgerEntry,
+    LedgerTransaction,
+    StripeEvent,
+)
+from marketplace.payments.models.money import (
+    BankPayout,
+    ClientReceivable,
+    Dispute,
+    Payment,
+    Payout,
+    Refund,
+)
+
+__all__ = [
+    "BankPayout",
+    "ClientReceivable",
+    "Dispute",
+    "FeeKind",
+    "FeeRule",
+    "LedgerCheckRun",
+    "LedgerEntry",
+    "LedgerTransaction",
+    "MissionFeeLine",
+    "Payment",
+    "Payout",
+    "Refund",
+    "StripeEvent",
+]
