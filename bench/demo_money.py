@@ -53,8 +53,8 @@ def main() -> None:
 
 def _flows(emu) -> None:  # type: ignore[no-untyped-def]
     from marketplace.accounts import services as accounts
+    from marketplace.core.base import utcnow
     from marketplace.core.db import db
-    from marketplace.core.models import utcnow
     from marketplace.flows.refunds import refund
     from marketplace.payments import webhooks
     from marketplace.payments.services import disputes
@@ -93,8 +93,8 @@ def _flows(emu) -> None:  # type: ignore[no-untyped-def]
 
 
 def _late_with_saved_card(make, emu) -> None:  # type: ignore[no-untyped-def]
+    from marketplace.core.base import utcnow
     from marketplace.core.db import db
-    from marketplace.core.models import utcnow
     from marketplace.payments.services import receivables
     from tests.support.money import onboarded_helper, saved_card_mission
     from tests.support.money import release_now as pay
@@ -113,8 +113,8 @@ def _bank_payouts(emu, paid_missions) -> None:  # type: ignore[no-untyped-def]
     """Stripe pays the helpers' balances to their banks; their events reach the app."""
     import json
 
+    from marketplace.core.base import utcnow
     from marketplace.core.db import db
-    from marketplace.core.models import utcnow
     from marketplace.payments import webhooks
     from marketplace.payments.models import StripeEvent
 

@@ -1,10 +1,7 @@
 """Import every model so the metadata (and Alembic) sees the whole schema."""
 
 from marketplace.accounts.models import AvailabilitySlot, HelperProfile, HelperSkill, TimeOff, User
-from marketplace.core.audit import AuditEntry
-from marketplace.core.categories import Category
-from marketplace.core.health import WorkerHeartbeat
-from marketplace.core.outbox import OutboxMessage
+from marketplace.core.models import AuditEntry, Category, OutboxMessage, WorkerHeartbeat
 from marketplace.missions.matching.models import MissionMatching, MissionOffer
 from marketplace.missions.models import (
     Assignment,

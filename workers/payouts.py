@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from celery import Task, shared_task
 
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
-from marketplace.core.models import utcnow
 from marketplace.payments.gateway import GatewayError
 from marketplace.payments.models import Payout
 from marketplace.payments.services.payouts import release_payout

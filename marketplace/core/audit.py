@@ -9,37 +9,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
-
-from marketplace.core.db import Model, db
+from marketplace.core.db import db
+from marketplace.core.models import AuditEntry
 
 if TYPE_CHECKING:  # the actor is a user; core only names it, accounts sits above core
     from marketplace.accounts.models import User
-from marketplace.core.models import TimestampMixin
-
-
-class AuditEntry(TimestampMixin, Model):
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    action: Mapped[str] = mapped_column(String(60), index=True)
-    object_type: Mapped[str] = mapped_column(String(40))
-    object_id: Mapped[str] = mapped_column(String(40))
-    before_json: Mapped[str | None] = mapped_column(Text)
-    after_json: Mapped[str | None] = mapped_column(Text)
-    note: Mapped[str | None] = mapped_column(String(500))
-
-    actor: Mapped[User | None] = relationship("User")
-
-    @property
-    def before(self) -> Any:
-        return json.loads(self.before_json) if self.before_json else None
-
-    @property
-    def after(self) -> Any:
-        return json.loads(self.after_json) if self.after_json else None
 
 
 def record(actor: User | None, action: str, object_type: str, object_id: object, *,

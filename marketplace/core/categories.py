@@ -6,11 +6,10 @@ what the rules read (is it free help?), so an operator-edited name needs no depl
 
 from __future__ import annotations
 
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
 from wtforms.fields.choices import SelectChoice
 
-from marketplace.core.db import Model, db
+from marketplace.core.db import db
+from marketplace.core.models import Category
 
 FREE_HELP = "coup-de-main"
 
@@ -27,18 +26,6 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "informatique": ("Informatique", "Computer help"),
     FREE_HELP: ("Coup de main (gratuit)", "Free help"),
 }
-
-
-class Category(Model):
-    """A kind of help; free categories have price 0 and skip every payment step."""
-
-    __tablename__ = "categories"
-
-    slug: Mapped[str] = mapped_column(String(40), primary_key=True)
-    name_fr: Mapped[str] = mapped_column(String(80))
-    name_en: Mapped[str] = mapped_column(String(80))
-    is_free: Mapped[bool] = mapped_column(default=False)
-    position: Mapped[int] = mapped_column(default=0)
 
 
 def get_category(slug: str) -> Category | None:

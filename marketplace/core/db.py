@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_sqlalchemy import SQLAlchemy
 
-from marketplace.core.models import Base
+from marketplace.core.base import Base
 
 if TYPE_CHECKING:
     import sqlalchemy

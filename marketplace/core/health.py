@@ -2,27 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
-
-from marketplace.core.db import Model, db
-from marketplace.core.models import utcnow
-
-STALE_AFTER = timedelta(minutes=2)
-
-
-class WorkerHeartbeat(Model):
-    __tablename__ = "worker_heartbeats"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    hostname: Mapped[str] = mapped_column(String(200), unique=True)
-    last_seen: Mapped[datetime]
-
-    @property
-    def stale(self) -> bool:
-        return utcnow() - self.last_seen > STALE_AFTER
+from marketplace.core.base import utcnow
+from marketplace.core.db import db
+from marketplace.core.models import WorkerHeartbeat
 
 
 def beat(hostname: str) -> None:

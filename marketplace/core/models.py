@@ -1,78 +1,90 @@
-"""Declarative base with a naming convention so Alembic names constraints predictably."""
+"""The tables of the building blocks every domain shares: the audit trail, the outbox, the
+workers' heartbeats and the categories of help. (Their column types and base: `base.py`.)"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from enum import StrEnum
+import json
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import DateTime, Enum, MetaData, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from marketplace.core.base import NAMING_CONVENTION, TimestampMixin, UTCDateTime, utcnow
+from marketplace.core.db import Model
 
+if TYPE_CHECKING:  # the actor is a user; core only names it, accounts sits above core
+    from marketplace.accounts.models import User
 
-def utcnow() -> datetime:
-    """Aware UTC now: every timestamp we store is UTC."""
-    return datetime.now(UTC)
+STALE_AFTER = timedelta(minutes=2)  # a worker silent this long is shown as stale
 
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Store UTC, always hand back aware datetimes (SQLite forgets the zone)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime refused: store aware UTC datetimes")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+__all__ = [
+    "NAMING_CONVENTION",
+    "AuditEntry",
+    "Category",
+    "OutboxMessage",
+    "UTCDateTime",
+    "WorkerHeartbeat",
+]  # UTCDateTime: migrations name it as marketplace.core.models
 
 
-class Base(DeclarativeBase):
-    registry = registry(
-        metadata=MetaData(naming_convention=NAMING_CONVENTION),
-        type_annotation_map={datetime: UTCDateTime()},
-    )
+class AuditEntry(TimestampMixin, Model):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str] = mapped_column(String(40))
+    before_json: Mapped[str | None] = mapped_column(Text)
+    after_json: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(String(500))
+
+    actor: Mapped[User | None] = relationship("User")
+
+    @property
+    def before(self) -> Any:
+        return json.loads(self.before_json) if self.before_json else None
+
+    @property
+    def after(self) -> Any:
+        return json.loads(self.after_json) if self.after_json else None
 
 
-class TimestampMixin:
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+class OutboxMessage(TimestampMixin, Model):
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_name: Mapped[str] = mapped_column(String(120))
+    args_json: Mapped[str] = mapped_column(Text, default="[]")
+    eta: Mapped[datetime | None]
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def args(self) -> list[Any]:
+        return list(json.loads(self.args_json))
 
 
-def str_enum(cls: type) -> Enum:
-    """A status column stored as its string values with a CHECK (no native database enum)."""
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True, create_constraint=True, name=cls.__name__.lower())
+class WorkerHeartbeat(Model):
+    __tablename__ = "worker_heartbeats"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hostname: Mapped[str] = mapped_column(String(200), unique=True)
+    last_seen: Mapped[datetime]
+
+    @property
+    def stale(self) -> bool:
+        return utcnow() - self.last_seen > STALE_AFTER
 
 
-class StrEnumString(TypeDecorator[StrEnum]):
-    """A status column kept as a plain VARCHAR (no CHECK, so no migration) that reads back as
-    its StrEnum: an unknown value is refused on write, and a loaded row carries the enum."""
+class Category(Model):
+    """A kind of help; free categories have price 0 and skip every payment step."""
 
-    impl = String
-    cache_ok = True
+    __tablename__ = "categories"
 
-    def __init__(self, enum_cls: type[StrEnum], length: int) -> None:
-        super().__init__(length)
-        self.enum_cls = enum_cls
-        self.length = length
-
-    def process_bind_param(self, value: str | None, dialect: object) -> str | None:
-        return None if value is None else self.enum_cls(value).value
-
-    def process_result_value(self, value: str | None, dialect: object) -> StrEnum | None:
-        return None if value is None else self.enum_cls(value)
+    slug: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name_fr: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80))
+    is_free: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)

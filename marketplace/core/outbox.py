@@ -13,30 +13,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Text, event, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session
 
-from marketplace.core.db import Model, db
-from marketplace.core.models import TimestampMixin, utcnow
+from marketplace.core.base import utcnow
+from marketplace.core.db import db
+from marketplace.core.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 _PENDING_KEY = "outbox_pending"
 _FLUSHED_KEY = "outbox_flushed"
-
-
-class OutboxMessage(TimestampMixin, Model):
-    __tablename__ = "outbox_messages"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    task_name: Mapped[str] = mapped_column(db.String(120))
-    args_json: Mapped[str] = mapped_column(Text, default="[]")
-    eta: Mapped[datetime | None]
-    published_at: Mapped[datetime | None] = mapped_column(index=True)
-    attempts: Mapped[int] = mapped_column(default=0)
-
-    @property
-    def args(self) -> list[Any]:
-        return list(json.loads(self.args_json))
 
 
 def enqueue(task_name: str, *args: Any, eta: datetime | None = None) -> OutboxMessage:

@@ -23,9 +23,9 @@ from datetime import timedelta
 from flask import current_app
 
 from marketplace.accounts.models import User
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, NotFound
-from marketplace.core.models import utcnow
 from marketplace.missions import signals as missions_signals
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.matching.services import after_helper_withdrew

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from marketplace.accounts.models import User
 from marketplace.core import audit
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, NotFound
-from marketplace.core.models import utcnow
 from marketplace.flows.cancellation import release_and_cancel
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
@@ -22,12 +22,7 @@ from marketplace.payments.ledger import Line
 from marketplace.payments.models import Dispute, Refund
 from marketplace.payments.services import capture, disputes
 from marketplace.payments.services.disputes import SplitBounds
-from marketplace.payments.status import (
-    DisputeStatus,
-    PayoutStatus,
-    RefundStage,
-    dispute_transition,
-)
+from marketplace.payments.status import DisputeStatus, PayoutStatus, RefundStage, dispute_transition
 
 
 def resolve(operator: User, dispute_id: int, resolution: str, helper_cents: int | None,

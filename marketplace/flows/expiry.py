@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
-from marketplace.core.models import utcnow
 from marketplace.flows import cancellation
 from marketplace.missions import signals as missions_signals
 from marketplace.missions.lifecycle import MissionStatus

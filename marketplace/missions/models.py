@@ -8,8 +8,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
+from marketplace.core.base import StrEnumString, TimestampMixin, str_enum
 from marketplace.core.db import Model, db
-from marketplace.core.models import StrEnumString, TimestampMixin, str_enum
 from marketplace.missions.lifecycle import Channel, MissionStatus, ProposalStatus
 
 MAX_CHARS = 2000

@@ -12,8 +12,8 @@ from datetime import timedelta
 from flask import render_template
 
 from marketplace.accounts.models import User
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
-from marketplace.core.models import utcnow
 from marketplace.core.state import transition
 from marketplace.notifications.models import (
     DELIVERY_TRANSITIONS,

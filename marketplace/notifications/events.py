@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from marketplace.accounts.models import User
+from marketplace.core.base import utcnow
 from marketplace.core.dates import paris_time
 from marketplace.core.db import db
-from marketplace.core.models import utcnow
 from marketplace.core.money import format_cents
 from marketplace.notifications.services import notify, public_url
 

@@ -8,8 +8,8 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.core.base import TimestampMixin, str_enum
 from marketplace.core.db import Model
-from marketplace.core.models import TimestampMixin, str_enum
 from marketplace.core.state import check_transition
 
 

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import selectinload
 
+from marketplace.core.base import utcnow
 from marketplace.core.dates import paris_time
 from marketplace.core.db import db
-from marketplace.core.models import utcnow
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
 from marketplace.notifications.events import mission_link

@@ -13,9 +13,9 @@ from sqlalchemy import CursorResult, func, update
 
 from marketplace.accounts.models import User
 from marketplace.core import outbox
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
-from marketplace.core.models import utcnow
 from marketplace.notifications.catalog import message_for
 from marketplace.notifications.models import (
     Channel,

@@ -6,8 +6,8 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
+from marketplace.core.base import TimestampMixin
 from marketplace.core.db import Model
-from marketplace.core.models import TimestampMixin
 
 
 class CallLog(TimestampMixin, Model):

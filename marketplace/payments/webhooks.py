@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.core import outbox
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.failpoints import WEBHOOK_AFTER_HANDLER, failpoint
-from marketplace.core.models import utcnow
 from marketplace.payments.gateway import account_from_dict, payment_intent_from_dict
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.models import StripeEvent

@@ -10,7 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from marketplace.core.db import db
-from marketplace.core.health import WorkerHeartbeat, beat
+from marketplace.core.health import beat
+from marketplace.core.models import WorkerHeartbeat
 from marketplace.core.observability import JsonFormatter, mission_id_var, request_id_var
 from marketplace.payments.models import StripeEvent
 from marketplace.payments.webhooks import backfill

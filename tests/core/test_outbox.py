@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 
 from marketplace.core import outbox
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
-from marketplace.core.models import utcnow
-from marketplace.core.outbox import OutboxMessage
+from marketplace.core.models import OutboxMessage
 
 
 def messages() -> list[OutboxMessage]:

@@ -18,9 +18,9 @@ import pytest
 from flask import Flask
 
 from marketplace.accounts.models import User
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
-from marketplace.core.models import utcnow
 from marketplace.flows import booking
 from marketplace.flows import cancellation as cancellation_flow
 from marketplace.missions.lifecycle import MissionStatus

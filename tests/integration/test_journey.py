@@ -14,8 +14,8 @@ import pytest
 from flask import Flask
 
 from marketplace.accounts import services as accounts
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
-from marketplace.core.models import utcnow
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
 from marketplace.payments import ledger

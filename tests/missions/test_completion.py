@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError
-from marketplace.core.models import utcnow
 from marketplace.flows import completion as completion_flow
 from marketplace.flows.completion import confirm_completion
 from marketplace.missions.lifecycle import MissionStatus

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from marketplace.core.categories import Category
 from marketplace.core.db import db
+from marketplace.core.models import Category
 from marketplace.flows import booking
 from marketplace.flows.completion import confirm_completion
 from marketplace.missions.lifecycle import MissionStatus

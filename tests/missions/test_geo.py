@@ -12,9 +12,9 @@ from flask import Flask
 from sqlalchemy import text
 
 from marketplace.accounts.models import HelperProfile, User
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.geo import haversine_km
-from marketplace.core.models import utcnow
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.matching import geo
 from marketplace.missions.matching.eligibility import Needs, helper_filters, helper_params

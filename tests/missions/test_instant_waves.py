@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from marketplace.accounts.models import User
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
-from marketplace.core.models import utcnow
 from marketplace.flows import cancellation as cancellation_flow
 from marketplace.missions.lifecycle import MatchingMode, MissionStatus
 from marketplace.missions.matching import engine as matching_engine

@@ -11,9 +11,9 @@ from flask.testing import FlaskClient
 
 from marketplace.accounts.models import User
 from marketplace.accounts.services import make_operator
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, Forbidden
-from marketplace.core.models import utcnow
 from marketplace.flows import booking
 from marketplace.flows.completion import confirm_completion
 from marketplace.missions.models import Message, Mission, Review

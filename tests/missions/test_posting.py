@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from flask.testing import FlaskClient
 
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
-from marketplace.core.models import utcnow
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
 from tests.support.factories import Factories

@@ -9,10 +9,10 @@ from flask import Flask
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
-from marketplace.core.audit import AuditEntry
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError
-from marketplace.core.models import utcnow
+from marketplace.core.models import AuditEntry
 from marketplace.flows import disputes as dispute_flow
 from marketplace.flows.completion import confirm_completion
 from marketplace.missions.lifecycle import MissionStatus

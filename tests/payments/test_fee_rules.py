@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from marketplace.accounts import services as accounts
-from marketplace.core.audit import AuditEntry
 from marketplace.core.db import db
+from marketplace.core.models import AuditEntry
 from marketplace.flows import booking
 from marketplace.payments.fees import FeeFormula
 from marketplace.payments.models import FeeKind, FeeRule

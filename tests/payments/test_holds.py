@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from flask import Flask
 
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
-from marketplace.core.models import utcnow
 from marketplace.flows import booking
 from marketplace.flows import cancellation as cancellation_flow
 from marketplace.flows.completion import confirm_completion

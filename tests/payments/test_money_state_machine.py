@@ -30,9 +30,9 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import func
 
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
-from marketplace.core.models import utcnow
 from marketplace.flows import booking
 from marketplace.flows import cancellation as cancellation_flow
 from marketplace.flows import completion as completion_flow

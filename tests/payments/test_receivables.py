@@ -7,10 +7,9 @@ from datetime import timedelta
 from flask import Flask
 
 from marketplace.accounts import services as accounts
-from marketplace.core.audit import AuditEntry
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
-from marketplace.core.models import utcnow
-from marketplace.core.outbox import OutboxMessage
+from marketplace.core.models import AuditEntry, OutboxMessage
 from marketplace.flows import booking
 from marketplace.flows import cancellation as cancellation_flow
 from marketplace.missions.models import Mission

@@ -7,9 +7,9 @@ from flask import Flask
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
-from marketplace.core.audit import AuditEntry
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
+from marketplace.core.models import AuditEntry
 from marketplace.flows.completion import confirm_completion
 from marketplace.flows.refunds import refund
 from marketplace.missions.lifecycle import MissionStatus

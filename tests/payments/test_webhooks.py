@@ -8,7 +8,7 @@ import time
 from flask.testing import FlaskClient
 
 from marketplace.core.db import db
-from marketplace.core.outbox import OutboxMessage
+from marketplace.core.models import OutboxMessage
 from marketplace.payments.models import StripeEvent
 from stripe_emulator import sign_webhook
 from tests.conftest import WEBHOOK_SECRET

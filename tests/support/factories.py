@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
-from marketplace.core.models import utcnow
 from marketplace.flows import booking
 from marketplace.missions.lifecycle import MatchingMode, MissionStatus
 from marketplace.missions.models import Mission

@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from marketplace.accounts.models import User
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
-from marketplace.core.models import utcnow
 from marketplace.flows import booking
 from marketplace.missions.models import Mission
 from marketplace.missions.services import missions

@@ -6,8 +6,8 @@ import time
 from datetime import timedelta
 
 from marketplace.accounts.models import HelperProfile, HelperSkill, User
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
-from marketplace.core.models import utcnow
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
 from marketplace.notifications.models import NotificationSettings

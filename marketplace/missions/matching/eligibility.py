@@ -18,9 +18,9 @@ from sqlalchemy import ColumnElement, Float, Integer, String, bindparam, exists,
 
 from marketplace.accounts.availability import local_weekday_minute
 from marketplace.accounts.models import AvailabilitySlot, HelperProfile, HelperSkill, TimeOff, User
+from marketplace.core.base import UTCDateTime
 from marketplace.core.db import db
 from marketplace.core.geo import haversine_km
-from marketplace.core.models import UTCDateTime
 from marketplace.missions.matching import geo
 from marketplace.missions.models import Mission
 

@@ -27,8 +27,8 @@ from flask import current_app
 from sqlalchemy import CursorResult, update
 
 from marketplace.accounts.models import HelperProfile
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
-from marketplace.core.models import utcnow
 from marketplace.missions import signals as missions_signals
 from marketplace.missions.lifecycle import MatchingMode, MissionStatus
 from marketplace.missions.matching import eligibility

@@ -14,8 +14,8 @@ from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
+from marketplace.core.base import TimestampMixin
 from marketplace.core.db import Model
-from marketplace.core.models import TimestampMixin
 from marketplace.missions.lifecycle import MatchingMode
 
 

@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.core.geo import haversine_km
-from marketplace.core.models import utcnow
 from marketplace.missions import signals as missions_signals
 from marketplace.missions.errors import MissionNotOpenError
 from marketplace.missions.lifecycle import MatchingMode, MissionStatus

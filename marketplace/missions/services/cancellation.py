@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, update
 
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
-from marketplace.core.models import utcnow
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Assignment, Mission, MissionCancellation
 

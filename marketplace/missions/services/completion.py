@@ -10,9 +10,9 @@ AUTO_CONFIRM_SECONDS is confirmed automatically by a worker.
 from __future__ import annotations
 
 from marketplace.accounts.models import User
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, NotFound
-from marketplace.core.models import utcnow
 from marketplace.missions.lifecycle import MissionStatus, ProposalStatus, proposal_transition
 from marketplace.missions.models import FinalPriceProposal, Mission
 

@@ -9,10 +9,10 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
+from marketplace.core.base import utcnow
 from marketplace.core.categories import get_category
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError, NotFound
-from marketplace.core.models import utcnow
 from marketplace.missions import signals as missions_signals
 from marketplace.missions.lifecycle import MatchingMode, MissionStatus
 from marketplace.missions.models import Mission

@@ -14,9 +14,9 @@ from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, Forbidden, NotFound
-from marketplace.core.models import utcnow
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import MAX_COMMENT, Mission, Review
 

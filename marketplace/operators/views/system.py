@@ -9,8 +9,7 @@ from werkzeug.wrappers import Response
 
 from marketplace.core.auth import role_required
 from marketplace.core.db import db
-from marketplace.core.health import WorkerHeartbeat
-from marketplace.core.outbox import OutboxMessage
+from marketplace.core.models import OutboxMessage, WorkerHeartbeat
 from marketplace.core.routing import Routes
 from marketplace.missions.forms import HideReviewForm
 from marketplace.missions.matching import engine as matching_engine

@@ -8,8 +8,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
+from marketplace.core.base import TimestampMixin, str_enum
 from marketplace.core.db import Model
-from marketplace.core.models import TimestampMixin, str_enum
 from marketplace.missions.models import Mission
 from marketplace.payments.fees import FeeFormula
 

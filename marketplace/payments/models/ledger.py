@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from marketplace.core.base import TimestampMixin
 from marketplace.core.db import Model
-from marketplace.core.models import TimestampMixin
 
 
 class LedgerTransaction(TimestampMixin, Model):

@@ -9,8 +9,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
+from marketplace.core.base import StrEnumString, TimestampMixin, str_enum
 from marketplace.core.db import Model
-from marketplace.core.models import StrEnumString, TimestampMixin, str_enum
 from marketplace.missions.models import Mission
 from marketplace.payments.status import (
     BankPayoutStatus,

@@ -11,9 +11,9 @@ from datetime import timedelta
 from flask import current_app
 
 from marketplace.core import outbox
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict
-from marketplace.core.models import utcnow
 from marketplace.missions.models import Mission
 from marketplace.payments import ledger
 from marketplace.payments.gateway import GatewayError, PaymentIntentInfo

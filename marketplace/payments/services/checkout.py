@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from marketplace.accounts.models import User
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError
-from marketplace.core.models import utcnow
 from marketplace.core.money import format_cents
 from marketplace.core.state import transition
 from marketplace.missions.lifecycle import MissionStatus

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
+from marketplace.core.base import utcnow
 from marketplace.core.dates import paris_time
 from marketplace.core.db import db
-from marketplace.core.models import utcnow
 from marketplace.core.money import format_cents
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.matching.engine import open_first_wave

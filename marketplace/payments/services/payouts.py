@@ -14,10 +14,10 @@ from sqlalchemy.orm import joinedload
 
 from marketplace.accounts.models import HelperProfile, User
 from marketplace.core import failpoints as fp
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import NotFound
 from marketplace.core.failpoints import failpoint
-from marketplace.core.models import utcnow
 from marketplace.missions.models import Mission
 from marketplace.payments import ledger
 from marketplace.payments import signals as payments_signals

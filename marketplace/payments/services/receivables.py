@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from marketplace.accounts.models import User
 from marketplace.core import audit, outbox
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, NotFound
-from marketplace.core.models import utcnow
 from marketplace.missions.models import Mission
 from marketplace.payments import ledger
 from marketplace.payments.gateway import CardDeclined, GatewayError, PaymentIntentInfo

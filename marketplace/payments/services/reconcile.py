@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func
 
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
-from marketplace.core.models import utcnow
 from marketplace.payments import ledger
 from marketplace.payments.gateway import GatewayError
 from marketplace.payments.gateway.provider import gateway

@@ -21,12 +21,7 @@ from marketplace.payments import ledger
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.ledger import Line
 from marketplace.payments.models import Payment, Payout, Refund
-from marketplace.payments.status import (
-    PaymentStatus,
-    PayoutStatus,
-    RefundStage,
-    payout_transition,
-)
+from marketplace.payments.status import PaymentStatus, PayoutStatus, RefundStage, payout_transition
 
 
 @dataclass(frozen=True)
