@@ -15,7 +15,6 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from marketplace.core.auth import role_required
 from marketplace.core.routing import Routes
 from marketplace.missions.forms import ConfirmForm
 from marketplace.notifications import services
@@ -59,19 +58,3 @@ def settings() -> str | Response:
         return redirect(url_for("notifications.settings"))
     return render_template("notifications/settings.html", form=form)
 
-
-@routes.route("/ops/notifications/failed")
-@role_required("operator")
-def failed() -> str:
-    return render_template("notifications/failed.html",
-                           deliveries=services.failed_deliveries(), form=ConfirmForm())
-
-
-@routes.route("/ops/notifications/<int:delivery_id>/retry", methods=["POST"])
-@role_required("operator")
-def retry(delivery_id: int) -> Response:
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    services.retry_delivery(delivery_id)
-    flash("Sent to the queue again.", "success")
-    return redirect(url_for("notifications.failed"))

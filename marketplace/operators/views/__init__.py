@@ -1,14 +1,14 @@
-"""Every /ops page: commissions and the hotline (`operators`), fee rules and the ledger
-(`ops_money`), money cases and queues (`ops_cases`), system pages (`operators`)."""
+"""Every /ops page: commissions, the hotline, system pages and failed notifications
+(`operators`), fee rules and the ledger (`ops_money`), money cases and queues (`ops_cases`)."""
 
 from __future__ import annotations
 
 from flask import Blueprint
 
-from marketplace.operators.views import cases, commissions, hotline, money, system
+from marketplace.operators.views import cases, commissions, hotline, money, notifications, system
 
 bp = Blueprint("operators", __name__, url_prefix="/ops", template_folder="../templates")
-for module in (commissions, hotline, system):
+for module in (commissions, hotline, notifications, system):
     module.routes.register(bp)
 
 money_bp = Blueprint("ops_money", __name__, url_prefix="/ops")
