@@ -70,7 +70,10 @@ def save_helper_profile(
         raise DomainError("Choose at least one known skill.")
     profile = user.helper_profile or HelperProfile(user=user, lat=lat, lng=lng)
     profile.lat, profile.lng, profile.radius_km, profile.bio = lat, lng, radius_km, bio
-    profile.skills = [HelperSkill(category=slug) for slug in chosen]
+    # Keep the rows of skills still chosen: replacing them all would insert a (profile,
+    # skill) pair before its old row is deleted, and uq_helper_skill refuses that.
+    kept = {skill.category: skill for skill in profile.skills}
+    profile.skills = [kept.get(slug) or HelperSkill(category=slug) for slug in chosen]
     user.is_helper = True
     db.session.add(profile)
     db.session.commit()
