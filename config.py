@@ -12,6 +12,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 STRIPE_API_VERSION = "2026-10-28.endive"
 EMULATOR_SECRET_KEY = "sk_test_emulator"  # noqa: S105  (a public placeholder, not a secret)
+EMULATOR_WEBHOOK_SECRET = "whsec_entraide_emulator"  # noqa: S105  (public, like the key)
 
 
 def instance_dir() -> Path:
@@ -49,7 +50,7 @@ class Config:
         self.CELERY_BROKER_URL = _env("CELERY_BROKER_URL", f"sqla+sqlite:///{inst}/broker.sqlite")
         self.STRIPE_SECRET_KEY = _env("STRIPE_SECRET_KEY", EMULATOR_SECRET_KEY)
         self.STRIPE_PUBLISHABLE_KEY = _env("STRIPE_PUBLISHABLE_KEY", "pk_test_emulator")
-        self.STRIPE_WEBHOOK_SECRET = _env("STRIPE_WEBHOOK_SECRET", "whsec_entraide_emulator")
+        self.STRIPE_WEBHOOK_SECRET = _env("STRIPE_WEBHOOK_SECRET", EMULATOR_WEBHOOK_SECRET)
         # Stripe signs events of connected accounts (helpers' account.updated, payout.*) with
         # the secret of a separate "Connect" endpoint; optional when one secret covers both.
         self.STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", "")
@@ -121,6 +122,10 @@ class ProductionConfig(Config):
             raise RuntimeError("production config: STRIPE_API_BASE (the emulator) is refused")
         if os.environ["STRIPE_SECRET_KEY"] == EMULATOR_SECRET_KEY:
             raise RuntimeError("production config: STRIPE_SECRET_KEY is the emulator's key")
+        for name in ("STRIPE_WEBHOOK_SECRET", "STRIPE_CONNECT_WEBHOOK_SECRET"):
+            if os.environ.get(name) == EMULATOR_WEBHOOK_SECRET:
+                # Anyone can read it in this repository and sign forged events with it.
+                raise RuntimeError(f"production config: {name} is the emulator's secret")
         super().__init__()
 
 

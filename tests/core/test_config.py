@@ -39,6 +39,14 @@ def test_production_refuses_the_emulator(prod_env: pytest.MonkeyPatch) -> None:
         config_for("production")
 
 
+@pytest.mark.parametrize("name", ["STRIPE_WEBHOOK_SECRET", "STRIPE_CONNECT_WEBHOOK_SECRET"])
+def test_production_refuses_the_emulators_webhook_secret(prod_env: pytest.MonkeyPatch,
+                                                         name: str) -> None:
+    prod_env.setenv(name, "whsec_entraide_emulator")
+    with pytest.raises(RuntimeError, match=f"{name} is the emulator's secret"):
+        config_for("production")
+
+
 def test_defaults_are_embedded(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     for name in ("DATABASE_URL", "CELERY_BROKER_URL", "STRIPE_API_BASE"):
         monkeypatch.delenv(name, raising=False)
