@@ -56,11 +56,12 @@ def register_extensions(app: Flask) -> None:
     celery_init_app(app)
 
 
-def _load_user(user_id: str) -> object:
-    from marketplace.accounts.models import User
-    from marketplace.core.db import db
+def _load_user(session_id: str) -> object:
+    """Session and remember-me cookies count only while the account is not suspended and
+    their session version is current (marketplace/accounts/sessions.py)."""
+    from marketplace.accounts.sessions import user_for_session
 
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user_for_session(session_id)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -63,3 +63,7 @@ class HelperProfileForm(FlaskForm):
     radius_km = DecimalField("Service radius (km)", places=1, default=5,
                              validators=[InputRequired(), NumberRange(0.5, 100)])
     bio = TextAreaField("About you (optional)", validators=[Optional(), Length(max=1000)])
+
+
+class SignOutEverywhereForm(FlaskForm):
+    """No field: the CSRF token alone (sign out of every browser and device)."""

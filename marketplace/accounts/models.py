@@ -24,6 +24,8 @@ class User(TimestampMixin, Model):
     is_operator: Mapped[bool] = mapped_column(default=False)
     is_suspended: Mapped[bool] = mapped_column(default=False)
     stripe_customer_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Part of every session and remember-me cookie (get_id); bumping it ends them all.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     helper_profile: Mapped[HelperProfile | None] = relationship(back_populates="user")
 
@@ -41,7 +43,8 @@ class User(TimestampMixin, Model):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What the session and the remember-me cookie carry: `<id>:<session version>`."""
+        return f"{self.id}:{self.session_version}"
 
 
 class HelperProfile(TimestampMixin, Model):

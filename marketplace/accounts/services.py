@@ -8,6 +8,7 @@ from sqlalchemy import func
 
 from marketplace.accounts.models import HelperProfile, HelperSkill, User
 from marketplace.accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from marketplace.accounts.sessions import bump_session_version
 from marketplace.core.categories import CATEGORIES
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, NotFound
@@ -91,6 +92,7 @@ def make_operator(email: str, password: str | None, full_name: str = "Operator")
         db.session.add(user)
     elif password:
         user.password_hash = hash_password(password)
+        bump_session_version(user)  # a new password ends the sessions opened with the old
     user.is_operator = True
     db.session.commit()
     return user

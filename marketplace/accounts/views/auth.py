@@ -6,8 +6,13 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from marketplace.accounts import services
-from marketplace.accounts.forms import HelperProfileForm, LoginForm, SignupForm
+from marketplace.accounts import services, sessions
+from marketplace.accounts.forms import (
+    HelperProfileForm,
+    LoginForm,
+    SignOutEverywhereForm,
+    SignupForm,
+)
 from marketplace.core.errors import DomainError
 from marketplace.core.routing import Routes
 from marketplace.core.safety import is_safe_next
@@ -57,9 +62,26 @@ def login() -> str | Response:
 @routes.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Response:
+    sessions.end_all_sessions(current_user)  # a copied cookie must not outlive the sign-out
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("missions.home"))
+
+
+@routes.route("/account")
+@login_required
+def account() -> str:
+    return render_template("accounts/account.html", form=SignOutEverywhereForm())
+
+
+@routes.route("/account/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere() -> Response:
+    # CSRFProtect has refused the POST (400) unless it carried the form's token.
+    sessions.end_all_sessions(current_user)
+    logout_user()
+    flash("You are signed out on every browser and device.", "info")
+    return redirect(url_for("accounts.login"))
 
 
 @routes.route("/helper/profile", methods=["GET", "POST"])
