@@ -72,6 +72,14 @@ class Config:
         self.LOG_LEVEL = _env("LOG_LEVEL", "INFO")
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", self.LOGIN_RATE_LIMIT_DEFAULT)
+        # Per account, beside the per-IP limit: this many wrong passwords within the window
+        # lock the account for the cool-down (then it opens again by itself).
+        self.LOGIN_LOCKOUT_ATTEMPTS = _env_int("LOGIN_LOCKOUT_ATTEMPTS", 10)
+        self.LOGIN_LOCKOUT_WINDOW_SECONDS = _env_int("LOGIN_LOCKOUT_WINDOW_SECONDS", 15 * 60)
+        self.LOGIN_LOCKOUT_SECONDS = _env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are believed
+        # (0: none; the client address is the socket's, so forged headers change nothing).
+        self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
         self.MISSION_MIN_PRICE_CENTS = _env_int("MISSION_MIN_PRICE_CENTS", 1_000)
         self.MISSION_MAX_PRICE_CENTS = _env_int("MISSION_MAX_PRICE_CENTS", 500_000)
         self.DEFAULT_COMMISSION_BPS = _env_int("DEFAULT_COMMISSION_BPS", 1_500)

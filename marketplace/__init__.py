@@ -8,6 +8,7 @@ not import the whole web app.
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_for
 from marketplace.core.observability import configure_logging
@@ -19,6 +20,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     app.config.from_object(config_for(config_name))
     app.config.update(overrides)
     configure_logging(app)
+    register_proxy_fix(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_filters(app)
@@ -26,6 +28,15 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     register_cli(app)
     register_subscribers(app)
     return app
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, believe that many X-Forwarded-For/-Proto/-Host
+    hops (so the rate limits see each visitor, not the proxy); none by default."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:

@@ -26,6 +26,10 @@ class User(TimestampMixin, Model):
     stripe_customer_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Part of every session and remember-me cookie (get_id); bumping it ends them all.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Per-account sign-in lockout (marketplace/accounts/lockout.py).
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    failed_logins_since: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]
 
     helper_profile: Mapped[HelperProfile | None] = relationship(back_populates="user")
 

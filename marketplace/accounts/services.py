@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import func
 
+from marketplace.accounts import lockout
 from marketplace.accounts.models import HelperProfile, HelperSkill, User
 from marketplace.accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from marketplace.accounts.sessions import bump_session_version
@@ -47,15 +48,23 @@ def register_user(
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """Return the user if the password matches, taking the same time when it does not."""
+    """Return the user if the password matches, taking the same time when it does not.
+
+    Raises lockout.AccountLocked while the account cools down after too many wrong
+    passwords, the right one included."""
     user = find_user_by_email(email)
     if user is None:
         verify_password(DUMMY_HASH, password)
         return None
+    lockout.check_not_locked(user)
     if not verify_password(user.password_hash, password):
+        lockout.record_failure(user)
         return None
+    changed = lockout.record_success(user)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+        changed = True
+    if changed:
         db.session.commit()
     return user
 

@@ -49,7 +49,11 @@ def _login_limit() -> str:
 def login() -> str | Response:
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data or "", form.password.data or "")
+        try:
+            user = services.authenticate(form.email.data or "", form.password.data or "")
+        except DomainError as exc:  # the account is locked for a while
+            form.password.errors.append(str(exc))
+            return render_template("accounts/login.html", form=form)
         if user is None or not user.is_active:
             form.password.errors.append("Wrong email or password.")
         else:
