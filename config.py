@@ -41,6 +41,7 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
     LOGIN_RATE_LIMIT_DEFAULT = "10 per minute"
+    SIGNUP_RATE_LIMIT_DEFAULT = "5 per minute"
     PAYOUT_DELAY_DEFAULT = 48 * 3600
 
     def __init__(self) -> None:
@@ -72,6 +73,7 @@ class Config:
         self.LOG_LEVEL = _env("LOG_LEVEL", "INFO")
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", self.LOGIN_RATE_LIMIT_DEFAULT)
+        self.SIGNUP_RATE_LIMIT = _env("SIGNUP_RATE_LIMIT", self.SIGNUP_RATE_LIMIT_DEFAULT)
         # Per account, beside the per-IP limit: this many wrong passwords within the window
         # lock the account for the cool-down (then it opens again by itself).
         self.LOGIN_LOCKOUT_ATTEMPTS = _env_int("LOGIN_LOCKOUT_ATTEMPTS", 10)
@@ -113,6 +115,7 @@ class TestingConfig(DevelopmentConfig):
     TESTING = True
     PAYOUT_DELAY_DEFAULT = 0  # end-to-end tests watch the worker pay at once
     LOGIN_RATE_LIMIT_DEFAULT = "1000 per minute"
+    SIGNUP_RATE_LIMIT_DEFAULT = "1000 per minute"
 
 
 class ProductionConfig(Config):

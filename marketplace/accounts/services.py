@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import func
 
-from marketplace.accounts import lockout
+from marketplace.accounts import lockout, signals
 from marketplace.accounts.models import HelperProfile, HelperSkill, User
 from marketplace.accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from marketplace.accounts.sessions import bump_session_version
@@ -16,7 +16,12 @@ from marketplace.core.errors import Conflict, DomainError, NotFound
 
 
 class EmailTaken(Conflict):
-    """Someone already signed up with this email."""
+    """Someone already signed up with this email (its owner has been told, not the visitor)."""
+
+
+# What a visitor reads when the email has an account: it neither confirms nor denies it.
+CHECK_YOUR_EMAIL = ("Check your email to continue: if an account already uses this email, "
+                    "we have sent its owner a message.")
 
 
 def normalise_email(email: str) -> str:
@@ -36,8 +41,11 @@ def register_user(
     """Create an account; a person may be client, helper or both."""
     if not (client or helper):
         raise DomainError("Choose at least one role.")
-    if find_user_by_email(email) is not None:
-        raise EmailTaken("An account already uses this email.")
+    existing = find_user_by_email(email)
+    if existing is not None:
+        signals.signup_with_existing_email.send(existing)  # the owner gets a message
+        db.session.commit()
+        raise EmailTaken(CHECK_YOUR_EMAIL)
     user = User(
         email=normalise_email(email), password_hash=hash_password(password),
         full_name=full_name.strip(), phone=phone, is_client=client, is_helper=helper,

@@ -141,6 +141,16 @@ CATALOG: dict[str, dict[str, Message]] = {
                       "“{{ title }}” {{ distance }} km away{% if more %} and more{% endif %}. "
                       "First come, first served."),
     },
+    "signup_with_existing_email": {
+        "fr": Message("Quelqu'un a voulu créer un compte avec votre adresse",
+                      "Quelqu'un a tenté de créer un compte Entraide avec votre adresse email. "
+                      "Si c'était vous, connectez-vous simplement. Sinon, ignorez ce message : "
+                      "votre compte n'a pas changé."),
+        "en": Message("Someone tried to sign up with your email",
+                      "Someone tried to create an Entraide account with your email address. "
+                      "If it was you, just sign in. If not, ignore this message: your account "
+                      "has not changed."),
+    },
     "reminder": {
         "fr": Message("Demain : « {{ title }} »",
                       "Rappel : la mission « {{ title }} » commence le {{ starts_at }} "

@@ -147,3 +147,10 @@ def new_missions_nearby(mission: Mission, helper_ids_km: list[tuple[int, float]]
             notify(helper, "new_missions_nearby",
                    {"title": mission.title, "distance": f"{km:.1f}", "more": False},
                    key=f"nearby:{helper_id}:{slot}", link=public_url("/helper/missions"))
+
+
+def signup_with_existing_email(user: User) -> None:
+    """Someone tried to sign up with `user`'s email: tell them (at most once an hour)."""
+    hour = int(utcnow().timestamp()) // 3600
+    notify(user, "signup_with_existing_email", {},
+           key=f"signup_existing:{user.id}:{hour}", link=public_url("/login"))

@@ -12,11 +12,13 @@ from typing import Any
 
 from blinker import NamedSignal
 
+from marketplace.accounts import signals as accounts
 from marketplace.missions import signals as missions
 from marketplace.notifications import events
 from marketplace.payments import signals as payments
 
 RECEIVERS: tuple[tuple[NamedSignal, Callable[..., Any]], ...] = (
+    (accounts.signup_with_existing_email, events.signup_with_existing_email),
     (missions.helper_assigned, events.helper_assigned),
     (missions.mission_done, events.mission_done),
     (missions.mission_completed, events.review_request),

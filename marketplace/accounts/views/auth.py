@@ -21,7 +21,12 @@ from marketplace.extensions import limiter
 routes = Routes()
 
 
+def _signup_limit() -> str:
+    return str(current_app.config["SIGNUP_RATE_LIMIT"])
+
+
 @routes.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
 def signup() -> str | Response:
     form = SignupForm()
     if form.validate_on_submit():
