@@ -39,7 +39,7 @@ def register_extensions(app: Flask) -> None:
     from marketplace.notifications.senders import init_sms
     from marketplace.payments.gateway.provider import init_gateway
 
-    converters.install(app)  # before any blueprint: `<int:...>` refuses ids beyond 64 bits
+    converters.install(app)  # before any blueprint: `<int:...>` refuses ids beyond the id column
     refuse_json_bodies(app)  # before CSRF: a JSON body to a form route is 415 either way
     db.init_app(app)
     dbsetup.install(app)

@@ -97,13 +97,15 @@ def test_parse_id(text: object, value: int | None) -> None:
 
 
 @pytest.mark.parametrize("path", [f"/missions/{HUGE}", f"/missions/{MAX_ID + 1}",
-                                  f"/missions/{MAX_ID}", "/missions/\u0661\u0662",
+                                  f"/missions/{MAX_ID}", f"/missions/{2**63 - 1}",
+                                  f"/missions/{2**63}", "/missions/" + "9" * 5000,
+                                  "/missions/\u0661\u0662",
                                   f"/missions/{HUGE}/helpers", f"/missions/{HUGE}/applicants"])
-def test_ids_beyond_64_bits_in_a_path_are_404(signed_in: FlaskClient, path: str) -> None:
+def test_ids_beyond_the_id_column_in_a_path_are_404(signed_in: FlaskClient, path: str) -> None:
     assert signed_in.get(path).status_code == 404
 
 
-def test_ids_beyond_64_bits_on_ops_pages_are_404(operator: FlaskClient) -> None:
+def test_ids_beyond_the_id_column_on_ops_pages_are_404(operator: FlaskClient) -> None:
     for path in (f"/ops/missions/{HUGE}/money", f"/ops/hotline/{HUGE}"):
         assert operator.get(path).status_code == 404, path
     response = post_form(operator, "/ops/fees", action=f"/ops/fees/{HUGE}/delete")
