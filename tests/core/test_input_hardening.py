@@ -413,3 +413,14 @@ def test_every_text_number_date_field_of_every_form_is_a_shared_one(app: Flask) 
                 offenders.append(f"{form.__module__}.{form.__name__}.{name}")
     assert offenders == []
     assert len([f for f in _all_subclasses(Form) if f.__module__.startswith("marketplace.")]) > 15
+
+
+@pytest.mark.parametrize("session_id", ["cs_test\x00", "x" * 5000, "cs_\u0661", "'; --"])
+def test_a_checkout_return_with_a_strange_session_id_is_404(client: FlaskClient,
+                                                            make: Factories,
+                                                            session_id: str) -> None:
+    mission = make.mission(authorized=False)
+    login(client, mission.client.email)
+    response = client.get(f"/missions/{mission.id}/checkout/return",
+                          query_string={"session_id": session_id})
+    assert response.status_code == 404
