@@ -50,9 +50,9 @@ class HelperProfileForm(FlaskForm):
     skills = MultiCheckboxField("Skills", choices=category_choices(),
                                 validators=[InputRequired("Choose at least one skill.")])
     lat = DecimalNumberField("Home latitude", places=6,
-                       validators=[InputRequired(), NumberRange(-90, 90)])
+                             validators=[InputRequired(), NumberRange(-90, 90)])
     lng = DecimalNumberField("Home longitude", places=6,
-                       validators=[InputRequired(), NumberRange(-180, 180)])
+                             validators=[InputRequired(), NumberRange(-180, 180)])
     radius_km = DecimalNumberField("Service radius (km)", places=1, default=5,
-                             validators=[InputRequired(), NumberRange(0.5, 100)])
+                                   validators=[InputRequired(), NumberRange(0.5, 100)])
     bio = TextBlock("About you (optional)", validators=[Optional(), Length(max=1000)])

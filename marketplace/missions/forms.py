@@ -25,7 +25,7 @@ class MissionForm(FlaskForm):
                            validators=[InputRequired()])
     title = TextLine("Title", validators=[InputRequired(), Length(min=3, max=120)])
     description = TextBlock("Description",
-                                validators=[InputRequired(), Length(min=10, max=4000)])
+                            validators=[InputRequired(), Length(min=10, max=4000)])
     address = TextLine("Address", validators=[InputRequired(), Length(max=255)])
     lat = DecimalNumberField("Latitude", places=6, validators=[
         InputRequired("Give the mission's position."), NumberRange(-90, 90)])
