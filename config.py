@@ -84,6 +84,7 @@ class Config:
         self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
         self.MISSION_MIN_PRICE_CENTS = _env_int("MISSION_MIN_PRICE_CENTS", 1_000)
         self.MISSION_MAX_PRICE_CENTS = _env_int("MISSION_MAX_PRICE_CENTS", 500_000)
+        self.MISSION_MAX_AHEAD_DAYS = _env_int("MISSION_MAX_AHEAD_DAYS", 365)
         self.DEFAULT_COMMISSION_BPS = _env_int("DEFAULT_COMMISSION_BPS", 1_500)
         self.DEFAULT_SERVICE_FEE_BPS = _env_int("DEFAULT_SERVICE_FEE_BPS", 0)
         # The refund window: the helper's transfer waits this long after capture.

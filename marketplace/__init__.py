@@ -42,14 +42,16 @@ def register_proxy_fix(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     import marketplace.models  # noqa: F401  (the whole schema, for Alembic)
     from marketplace.celery_setup import celery_init_app
-    from marketplace.core import dbsetup
+    from marketplace.core import converters, dbsetup
     from marketplace.core.db import db
     from marketplace.core.observability import install_request_ids
-    from marketplace.core.safety import install_security_headers
+    from marketplace.core.safety import install_security_headers, refuse_json_bodies
     from marketplace.extensions import csrf, limiter, login_manager, migrate
     from marketplace.notifications.senders import init_sms
     from marketplace.payments.gateway.provider import init_gateway
 
+    converters.install(app)  # before any blueprint: `<int:...>` refuses ids beyond the id column
+    refuse_json_bodies(app)  # before CSRF: a JSON body to a form route is 415 either way
     db.init_app(app)
     dbsetup.install(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))

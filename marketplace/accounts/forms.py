@@ -3,15 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DecimalField,
-    EmailField,
-    PasswordField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, SelectMultipleField
 from wtforms.validators import (
     Email,
     EqualTo,
@@ -24,14 +16,15 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace.core.categories import category_choices
+from marketplace.core.forms import DecimalNumberField, EmailLine, PasswordLine, TextBlock, TextLine
 
 
 class SignupForm(FlaskForm):
-    full_name = StringField("Full name", validators=[InputRequired(), Length(max=120)])
-    email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])
-    phone = StringField("Phone (optional)", validators=[Optional(), Length(max=32)])
-    password = PasswordField("Password", validators=[InputRequired(), Length(min=10, max=128)])
-    confirm = PasswordField(
+    full_name = TextLine("Full name", validators=[InputRequired(), Length(max=120)])
+    email = EmailLine("Email", validators=[InputRequired(), Email(), Length(max=254)])
+    phone = TextLine("Phone (optional)", validators=[Optional(), Length(max=32)])
+    password = PasswordLine("Password", validators=[InputRequired(), Length(min=10, max=128)])
+    confirm = PasswordLine(
         "Repeat password", validators=[InputRequired(), EqualTo("password", "Passwords differ.")]
     )
     as_client = BooleanField("I need help (client)", default=True)
@@ -43,8 +36,8 @@ class SignupForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired(), Email()])
-    password = PasswordField("Password", validators=[InputRequired(), Length(max=128)])
+    email = EmailLine("Email", validators=[InputRequired(), Email(), Length(max=254)])
+    password = PasswordLine("Password", validators=[InputRequired(), Length(max=128)])
     remember = BooleanField("Keep me signed in")
 
 
@@ -56,13 +49,13 @@ class MultiCheckboxField(SelectMultipleField):
 class HelperProfileForm(FlaskForm):
     skills = MultiCheckboxField("Skills", choices=category_choices(),
                                 validators=[InputRequired("Choose at least one skill.")])
-    lat = DecimalField("Home latitude", places=6,
-                       validators=[InputRequired(), NumberRange(-90, 90)])
-    lng = DecimalField("Home longitude", places=6,
-                       validators=[InputRequired(), NumberRange(-180, 180)])
-    radius_km = DecimalField("Service radius (km)", places=1, default=5,
-                             validators=[InputRequired(), NumberRange(0.5, 100)])
-    bio = TextAreaField("About you (optional)", validators=[Optional(), Length(max=1000)])
+    lat = DecimalNumberField("Home latitude", places=6,
+                             validators=[InputRequired(), NumberRange(-90, 90)])
+    lng = DecimalNumberField("Home longitude", places=6,
+                             validators=[InputRequired(), NumberRange(-180, 180)])
+    radius_km = DecimalNumberField("Service radius (km)", places=1, default=5,
+                                   validators=[InputRequired(), NumberRange(0.5, 100)])
+    bio = TextBlock("About you (optional)", validators=[Optional(), Length(max=1000)])
 
 
 class SignOutEverywhereForm(FlaskForm):

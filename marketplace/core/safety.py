@@ -1,11 +1,11 @@
-"""Request-level safety: same-host redirects and security headers."""
+"""Request-level safety: same-host redirects, security headers, no JSON into HTML forms."""
 
 from __future__ import annotations
 
 from typing import TypeGuard
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -20,6 +20,21 @@ def is_safe_next(target: str | None) -> TypeGuard[str]:
     parts = urlsplit(target)
     return (not parts.scheme and not parts.netloc and target.startswith("/")
             and not target.startswith("//") and "\\" not in target)
+
+
+JSON_EXEMPT_PREFIXES = ("/stripe/webhook", "/api/")
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def refuse_json_bodies(app: Flask) -> None:
+    """Answer 415 to a JSON body sent to a form route: Flask-WTF would feed its numbers,
+    lists and objects to fields that expect strings. The webhook and the API read JSON."""
+
+    @app.before_request
+    def _refuse_json() -> None:
+        if (request.method in _BODY_METHODS and request.is_json
+                and not request.path.startswith(JSON_EXEMPT_PREFIXES)):
+            abort(415, "This page takes a form, not JSON.")
 
 
 def install_security_headers(app: Flask) -> None:

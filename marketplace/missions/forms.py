@@ -5,31 +5,37 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from marketplace.core.categories import FREE_HELP, category_choices
 from marketplace.core.dates import PARIS
-from marketplace.core.money import MoneyFormatError, parse_major_to_cents
+from marketplace.core.forms import (
+    DecimalNumberField,
+    LocalDateTimeField,
+    MoneyField,
+    TextBlock,
+    TextLine,
+)
 
 
 class MissionForm(FlaskForm):
     category = SelectField("Category", choices=category_choices(),
                            validators=[InputRequired()])
-    title = StringField("Title", validators=[InputRequired(), Length(min=3, max=120)])
-    description = TextAreaField("Description",
-                                validators=[InputRequired(), Length(min=10, max=4000)])
-    address = StringField("Address", validators=[InputRequired(), Length(max=255)])
-    lat = DecimalField("Latitude", places=6, validators=[
+    title = TextLine("Title", validators=[InputRequired(), Length(min=3, max=120)])
+    description = TextBlock("Description",
+                            validators=[InputRequired(), Length(min=10, max=4000)])
+    address = TextLine("Address", validators=[InputRequired(), Length(max=255)])
+    lat = DecimalNumberField("Latitude", places=6, validators=[
         InputRequired("Give the mission's position."), NumberRange(-90, 90)])
-    lng = DecimalField("Longitude", places=6, validators=[
+    lng = DecimalNumberField("Longitude", places=6, validators=[
         InputRequired("Give the mission's position."), NumberRange(-180, 180)])
-    starts_at = DateTimeLocalField("Start (Paris time)", format="%Y-%m-%dT%H:%M",
+    starts_at = LocalDateTimeField("Start (Paris time)", format="%Y-%m-%dT%H:%M",
                                    validators=[InputRequired()])
-    ends_at = DateTimeLocalField("End (Paris time)", format="%Y-%m-%dT%H:%M",
+    ends_at = LocalDateTimeField("End (Paris time)", format="%Y-%m-%dT%H:%M",
                                  validators=[InputRequired()])
-    price = StringField("Price (€)", validators=[InputRequired(), Length(max=20)])
+    price = MoneyField("Price (€)", validators=[InputRequired(), Length(max=20)])
     matching_mode = SelectField("How to find the helper", default="instant", choices=[
         SelectChoice("instant", "Instant: the first available helper nearby takes it"),
         SelectChoice("choose", "Choose: nearby helpers apply, I pick one"),
@@ -37,11 +43,9 @@ class MissionForm(FlaskForm):
 
     price_cents: int = 0
 
-    def validate_price(self, field: StringField) -> None:
-        try:
-            self.price_cents = parse_major_to_cents(field.data or "")
-        except MoneyFormatError as exc:
-            raise ValidationError(str(exc)) from exc
+    def validate_price(self, field: MoneyField) -> None:
+        """The one money parser already ran (MoneyField); what is left is the category's rule."""
+        self.price_cents = field.cents or 0
         if self.category.data == FREE_HELP:
             if self.price_cents != 0:
                 raise ValidationError("Free help (coup de main) has no price: enter 0.")
@@ -61,22 +65,22 @@ def _as_utc(local: datetime | None) -> datetime:
 
 
 class ApplyForm(FlaskForm):
-    message = TextAreaField("Message to the client",
+    message = TextBlock("Message to the client",
                             validators=[InputRequired(), Length(min=1, max=1000)])
 
 
 class MessageForm(FlaskForm):
-    body = TextAreaField("Message", validators=[InputRequired(), Length(min=1, max=2000)])
+    body = TextBlock("Message", validators=[InputRequired(), Length(min=1, max=2000)])
 
 
 class ReviewForm(FlaskForm):
     stars = SelectField("Stars", coerce=int, validators=[InputRequired()], choices=[
         SelectChoice(n, "★" * n) for n in range(5, 0, -1)])
-    comment = TextAreaField("Comment", validators=[Length(max=2000)])
+    comment = TextBlock("Comment", validators=[Length(max=2000)])
 
 
 class HideReviewForm(FlaskForm):
-    note = StringField("Why hide it", validators=[InputRequired(), Length(min=3, max=500)])
+    note = TextLine("Why hide it", validators=[InputRequired(), Length(min=3, max=500)])
 
 
 class ConfirmForm(FlaskForm):
@@ -84,4 +88,4 @@ class ConfirmForm(FlaskForm):
 
 
 class RadiusForm(FlaskForm):
-    radius_km = DecimalField("Radius", validators=[NumberRange(0.5, 100)])
+    radius_km = DecimalNumberField("Radius", validators=[NumberRange(0.5, 100)])

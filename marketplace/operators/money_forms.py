@@ -1,16 +1,17 @@
-"""Operator forms for the money console (fee rules)."""
+"""Operator forms for the money console: every amount and rate through the one money parser."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, SelectField, StringField, TextAreaField
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from marketplace.core.categories import CATEGORIES
+from marketplace.core.forms import MoneyField, PercentField, TextBlock, TextLine
 from marketplace.payments.models import FeeKind
 
-_MONEY = {"places": 2, "validators": [Optional(), NumberRange(min=0, max=100_000)]}
+_MAX_CENTS = 10_000_000  # 100 000 €
 
 
 class FeeRuleForm(FlaskForm):
@@ -22,20 +23,22 @@ class FeeRuleForm(FlaskForm):
     channel = SelectField("Channel", choices=[SelectChoice(v, v or "any")
                                               for v in ("", "web", "api", "hotline")],
                           default="")
-    helper_email = StringField("Helper override (email)", validators=[Optional(), Email()])
-    percent = DecimalField("Percentage", places=2,
-                           validators=[NumberRange(min=0, max=100)], default=0)
-    fixed = DecimalField("Fixed part (€)", **_MONEY)
-    minimum = DecimalField("Minimum (€)", **_MONEY)
-    cap = DecimalField("Cap (€)", **_MONEY)
+    helper_email = TextLine("Helper override (email)",
+                            validators=[Optional(), Email(), Length(max=254)])
+    percent = PercentField("Percentage", validators=[Optional(), Length(max=20)], default="0")
+    fixed = MoneyField("Fixed part (€)", validators=[Optional(), Length(max=20)],
+                       max_cents=_MAX_CENTS)
+    minimum = MoneyField("Minimum (€)", validators=[Optional(), Length(max=20)],
+                         max_cents=_MAX_CENTS)
+    cap = MoneyField("Cap (€)", validators=[Optional(), Length(max=20)], max_cents=_MAX_CENTS)
 
 
 class RefundForm(FlaskForm):
-    amount = DecimalField("Refund to the client (€)", places=2,
-                          validators=[DataRequired(), NumberRange(min=0.01, max=100_000)])
-    helper_part = DecimalField("Of which taken from the helper (€)", places=2, default=0,
-                               validators=[Optional(), NumberRange(min=0, max=100_000)])
-    note = TextAreaField("Note (required)", validators=[DataRequired(), Length(min=3, max=500)])
+    amount = MoneyField("Refund to the client (€)", validators=[DataRequired(), Length(max=20)],
+                        min_cents=1, max_cents=_MAX_CENTS)
+    helper_part = MoneyField("Of which taken from the helper (€)", default="0",
+                             validators=[Optional(), Length(max=20)], max_cents=_MAX_CENTS)
+    note = TextBlock("Note (required)", validators=[DataRequired(), Length(min=3, max=500)])
 
 
 class ResolveForm(FlaskForm):
@@ -43,13 +46,13 @@ class ResolveForm(FlaskForm):
         SelectChoice("release", "Release to the helper"),
         SelectChoice("refund", "Full refund to the client"),
         SelectChoice("split", "Split")])
-    helper_amount = DecimalField("For a split: to the helper (€)", places=2,
-                                 validators=[Optional(), NumberRange(min=0, max=100_000)])
-    client_amount = DecimalField("For a split: back to the client (€)", places=2,
-                                 validators=[Optional(), NumberRange(min=0, max=100_000)])
-    note = TextAreaField("Note (required)", validators=[DataRequired(), Length(min=3, max=500)])
+    helper_amount = MoneyField("For a split: to the helper (€)",
+                               validators=[Optional(), Length(max=20)], max_cents=_MAX_CENTS)
+    client_amount = MoneyField("For a split: back to the client (€)",
+                               validators=[Optional(), Length(max=20)], max_cents=_MAX_CENTS)
+    note = TextBlock("Note (required)", validators=[DataRequired(), Length(min=3, max=500)])
 
 
 class WriteOffForm(FlaskForm):
-    note = StringField("Why we give up (required)",
-                       validators=[DataRequired(), Length(min=3, max=500)])
+    note = TextLine("Why we give up (required)",
+                    validators=[DataRequired(), Length(min=3, max=500)])

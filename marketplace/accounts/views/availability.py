@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import DateTimeLocalField, SelectField, TimeField
+from wtforms import SelectField, TimeField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, ValidationError
 
 from marketplace.accounts import availability
 from marketplace.accounts.models import HelperProfile
 from marketplace.core.auth import role_required
+from marketplace.core.base import utcnow
 from marketplace.core.dates import PARIS
 from marketplace.core.errors import DomainError
+from marketplace.core.forms import LocalDateTimeField
 from marketplace.core.routing import Routes
 
 routes = Routes()
@@ -29,9 +31,21 @@ class SlotForm(FlaskForm):
     end = TimeField("To", validators=[InputRequired()])
 
 
+TIME_OFF_PAST = timedelta(days=31)  # a time off may be recorded once it has begun
+TIME_OFF_AHEAD = timedelta(days=2 * 365)
+
+
 class TimeOffForm(FlaskForm):
-    starts_at = DateTimeLocalField("From", format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
-    ends_at = DateTimeLocalField("Until", format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    starts_at = LocalDateTimeField("From", format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    ends_at = LocalDateTimeField("Until", format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+
+    def validate_starts_at(self, field: LocalDateTimeField) -> None:
+        if field.data and _paris_to_utc(field.data) < utcnow() - TIME_OFF_PAST:
+            raise ValidationError("Time off cannot start more than a month ago.")
+
+    def validate_ends_at(self, field: LocalDateTimeField) -> None:
+        if field.data and _paris_to_utc(field.data) > utcnow() + TIME_OFF_AHEAD:
+            raise ValidationError("Time off can be planned up to two years ahead.")
 
 
 def _paris_to_utc(local: datetime | None) -> datetime:

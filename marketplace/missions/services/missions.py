@@ -47,6 +47,9 @@ def validate_draft(draft: MissionDraft) -> None:
             cfg["MISSION_MIN_PRICE_CENTS"] // 100, cfg["MISSION_MAX_PRICE_CENTS"] // 100))
     if draft.starts_at <= utcnow():
         raise DomainError("The start must be in the future.")
+    if draft.starts_at > utcnow() + timedelta(days=cfg["MISSION_MAX_AHEAD_DAYS"]):
+        raise DomainError("A mission can be posted at most {} days ahead.".format(
+            cfg["MISSION_MAX_AHEAD_DAYS"]))
     if draft.ends_at <= draft.starts_at:
         raise DomainError("The end must come after the start.")
     if draft.ends_at - draft.starts_at > timedelta(days=14):

@@ -9,12 +9,12 @@ from flask import abort, flash, redirect, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError, NotFound
-from marketplace.core.money import MoneyFormatError, format_cents, parse_major_to_cents
+from marketplace.core.forms import MoneyField, TextBlock
+from marketplace.core.money import format_cents
 from marketplace.core.routing import Routes
 from marketplace.flows import cancellation as cancellation_flow
 from marketplace.missions.services import completion
@@ -24,7 +24,7 @@ routes = Routes()
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField("Why do you cancel?", validators=[
+    reason = TextBlock("Why do you cancel?", validators=[
         DataRequired("Please tell us why you cancel."), Length(min=3, max=500)])
 
 
@@ -82,7 +82,7 @@ def withdraw(mission_id: int) -> Response:
 
 
 class DisputeForm(FlaskForm):
-    problem = TextAreaField("What went wrong?", validators=[
+    problem = TextBlock("What went wrong?", validators=[
         DataRequired("Please describe the problem."), Length(min=3, max=500)])
 
 
@@ -101,16 +101,13 @@ def dispute(mission_id: int) -> Response:
 
 
 class FinalPriceForm(FlaskForm):
-    final_price = StringField("Final price (€)", validators=[InputRequired(), Length(max=20)])
+    final_price = MoneyField("Final price (€)", validators=[InputRequired(), Length(max=20)])
 
     final_cents: int = 0
 
-    def validate_final_price(self, field: StringField) -> None:
-        """The project's one money parser: exact cents, sub-cent input refused, not rounded."""
-        try:
-            self.final_cents = parse_major_to_cents(field.data or "")
-        except MoneyFormatError as exc:
-            raise ValidationError(str(exc)) from exc
+    def validate_final_price(self, field: MoneyField) -> None:
+        """The project's one money parser ran in the field: exact cents, sub-cent refused."""
+        self.final_cents = field.cents or 0
         if self.final_cents <= 0:
             raise ValidationError("The final price must be positive.")
 

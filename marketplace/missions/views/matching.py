@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from marketplace.core.auth import role_required
+from marketplace.core.converters import parse_id
 from marketplace.core.routing import Routes
 from marketplace.missions.forms import ApplyForm, ConfirmForm
 from marketplace.missions.matching import ranking
@@ -26,10 +27,10 @@ def helpers(mission_id: int) -> str:
 @routes.route("/missions/<int:mission_id>/assign", methods=["POST"])
 @role_required("operator")
 def assign(mission_id: int) -> Response:
-    helper_id = request.form.get("helper_id", "")
-    if not ConfirmForm().validate_on_submit() or not helper_id.isdigit():
+    helper_id = parse_id(request.form.get("helper_id"))
+    if not ConfirmForm().validate_on_submit() or helper_id is None:
         abort(400)
-    mission = matching.operator_assign(current_user, mission_id, int(helper_id))
+    mission = matching.operator_assign(current_user, mission_id, helper_id)
     flash(f"Assigned to {mission.helper.full_name if mission.helper else 'the helper'}.",
           "success")
     return redirect(url_for("missions.detail", mission_id=mission_id))
@@ -64,9 +65,9 @@ def applicants(mission_id: int) -> str:
 @routes.route("/missions/<int:mission_id>/choose", methods=["POST"])
 @login_required
 def choose(mission_id: int) -> Response:
-    helper_id = request.form.get("helper_id", "")
-    if not ConfirmForm().validate_on_submit() or not helper_id.isdigit():
+    helper_id = parse_id(request.form.get("helper_id"))
+    if not ConfirmForm().validate_on_submit() or helper_id is None:
         abort(400)
-    matching.choose(current_user, mission_id, int(helper_id))
+    matching.choose(current_user, mission_id, helper_id)
     flash("Helper chosen: you can now talk with them.", "success")
     return redirect(url_for("missions.detail", mission_id=mission_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -22,6 +23,7 @@ from marketplace.missions.views.detail import detail_context
 from marketplace.payments.services import checkout, fee_rules
 
 routes = Routes()
+_SESSION_ID_RE = re.compile(r"cs_[A-Za-z0-9_]{1,250}")  # Stripe's shape: anything else is 404
 
 
 @routes.route("/")
@@ -92,7 +94,8 @@ def pay(mission_id: int) -> Response:
 def checkout_return(mission_id: int) -> Response:
     mission = services.get_visible_mission(current_user, mission_id)
     session_id = request.args.get("session_id", "")
-    payment = checkout.sync_checkout_session(session_id) if session_id else None
+    payment = (checkout.sync_checkout_session(session_id)
+               if _SESSION_ID_RE.fullmatch(session_id) else None)
     if payment is None or payment.mission_id != mission.id or mission.client_id != current_user.id:
         abort(404)
     flash(checkout.return_message(payment), "success")

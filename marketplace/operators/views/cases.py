@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -21,14 +19,6 @@ from marketplace.payments.models import Dispute, LedgerTransaction
 from marketplace.payments.services import bank_payouts, disputes, payout_queue, receivables, refunds
 
 routes = Routes()
-
-
-def _cents(value: Decimal | None) -> int:
-    return int(((value or Decimal(0)) * 100).to_integral_value())
-
-
-def _optional_cents(value: Decimal | None) -> int | None:
-    return None if value is None else _cents(value)
 
 
 def _page(mission: Mission, refund_form: RefundForm, resolve_form: ResolveForm,
@@ -57,7 +47,7 @@ def refund(mission_id: int) -> tuple[str, int] | Response:
     if form.validate_on_submit():
         try:
             refund_flow.refund(current_user, refunds.RefundRequest(
-                mission.id, _cents(form.amount.data), _cents(form.helper_part.data),
+                mission.id, form.amount.cents or 0, form.helper_part.cents or 0,
                 form.note.data or ""))
         except DomainError as exc:
             db.session.rollback()  # nothing half-done shows on the page rendered below
@@ -77,8 +67,8 @@ def resolve(dispute_id: int) -> tuple[str, int] | Response:
     if form.validate_on_submit():
         try:
             dispute_flow.resolve(current_user, dispute.id, form.resolution.data or "",
-                             _optional_cents(form.helper_amount.data), form.note.data or "",
-                             client_cents=_optional_cents(form.client_amount.data))
+                             form.helper_amount.cents, form.note.data or "",
+                             client_cents=form.client_amount.cents)
         except DomainError as exc:
             db.session.rollback()  # nothing half-done shows on the page rendered below
             form.form_errors.append(str(exc))

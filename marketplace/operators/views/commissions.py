@@ -23,9 +23,10 @@ def _user_id(email: str | None) -> int | None:
     return user.id if user else 0
 
 
-def _filter(form: PeriodForm) -> report.ReportFilter:
+def _filter(form: PeriodForm) -> report.ReportFilter | None:
+    """The filter the form asks for, or None when it is invalid (then no row is shown)."""
     if not form.validate():
-        return report.ReportFilter()
+        return None
     since = until = None
     if form.since.data:
         since = datetime.combine(form.since.data, time.min, tzinfo=UTC)
@@ -40,7 +41,8 @@ def _filter(form: PeriodForm) -> report.ReportFilter:
 @role_required("operator")
 def commissions() -> tuple[str, int]:
     form = PeriodForm(request.args)
-    rows = report.rows(_filter(form))
+    wanted = _filter(form)
+    rows = [] if wanted is None else report.rows(wanted)
     totals = report.totals(rows)
     return render_template("operators/commissions.html", form=form, rows=rows, totals=totals,
                            bars=report.chart_bars(totals.weekly),
@@ -51,7 +53,12 @@ def commissions() -> tuple[str, int]:
 @role_required("operator")
 def commissions_csv() -> Response:
     form = PeriodForm(request.args)
-    body = report.to_csv(report.rows(_filter(form)))
+    wanted = _filter(form)
+    if wanted is None:
+        problems = "; ".join(f"{name}: {message}" for name, messages in form.errors.items()
+                             for message in messages)
+        return Response(f"Invalid filter ({problems})\n", status=400, mimetype="text/plain")
+    body = report.to_csv(report.rows(wanted))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=commissions.csv"})
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -21,14 +19,10 @@ from marketplace.payments.services import fee_rules, reconcile
 routes = Routes()
 
 
-def _cents(value: Decimal | None) -> int | None:
-    return None if value is None else int((value * 100).to_integral_value())
-
-
 def _rule_input(form: FeeRuleForm) -> fee_rules.RuleInput:
-    formula = FeeFormula(bps=int((form.percent.data or Decimal(0)) * 100),
-                         fixed_cents=_cents(form.fixed.data) or 0,
-                         min_cents=_cents(form.minimum.data), cap_cents=_cents(form.cap.data))
+    """The form's fields already parsed the amounts and the rate exactly (core/money.py)."""
+    formula = FeeFormula(bps=form.percent.bps or 0, fixed_cents=form.fixed.cents or 0,
+                         min_cents=form.minimum.cents, cap_cents=form.cap.cents)
     return fee_rules.RuleInput(kind=FeeKind(form.kind.data), category=form.category.data or None,
                                channel=form.channel.data or None,
                                helper_email=form.helper_email.data or None, formula=formula)

@@ -10,6 +10,7 @@ from typing import Any
 
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
+from marketplace.core.converters import parse_id
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError
 from marketplace.core.money import format_cents
@@ -152,8 +153,9 @@ def payment_for(payment_intent_id: str, metadata: dict[str, str]) -> Payment | N
     payment = db.session.execute(
         db.select(Payment).where(Payment.payment_intent_id == payment_intent_id)
     ).scalar_one_or_none()
-    if payment is None and str(metadata.get("payment_id", "")).isdigit():
-        payment = db.session.get(Payment, int(metadata["payment_id"]))
+    payment_id = parse_id(str(metadata.get("payment_id", "")))
+    if payment is None and payment_id is not None:
+        payment = db.session.get(Payment, payment_id)
     return payment
 
 
