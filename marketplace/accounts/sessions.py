@@ -10,17 +10,23 @@ request. (Cookies in the old `<id>` format are refused: people sign in once agai
 
 from __future__ import annotations
 
+import re
+
 from marketplace.accounts.models import User
+from marketplace.core.converters import parse_id
 from marketplace.core.db import db
+
+_VERSION_RE = re.compile(r"[0-9]{1,10}")  # ASCII only: int() would read other digits
 
 
 def user_for_session(session_id: str) -> User | None:
     """The user a session or remember-me cookie names, if that session is still live."""
-    user_id, sep, version = session_id.partition(":")
-    if not (sep and user_id.isdigit() and version.isdigit()):
+    raw_id, _, version = session_id.partition(":")
+    user_id = parse_id(raw_id)
+    if user_id is None or not _VERSION_RE.fullmatch(version):
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.is_suspended or user.session_version != int(version):
+    user = db.session.get(User, user_id)
+    if user is None or user.is_suspended or str(user.session_version) != version:
         return None
     return user
 
