@@ -17,6 +17,7 @@ from marketplace.flows import refunds as refund_flow
 from marketplace.missions.forms import ConfirmForm
 from marketplace.missions.models import Mission
 from marketplace.operators.money_forms import RefundForm, ResolveForm, WriteOffForm
+from marketplace.payments import webhooks
 from marketplace.payments.models import Dispute, LedgerTransaction
 from marketplace.payments.services import bank_payouts, disputes, payout_queue, receivables, refunds
 
@@ -95,7 +96,7 @@ def queues() -> str:
                            refunds=refunds.recent_refunds(), payouts=payout_queue.open_payouts(),
                            failed_bank_payouts=bank_payouts.failed_bank_payouts(),
                            receivables=receivables.outstanding(), write_off_form=WriteOffForm(),
-                           form=ConfirmForm())
+                           dead_events=webhooks.dead_letters(), form=ConfirmForm())
 
 
 @routes.route("/payouts/<int:payout_id>/retry", methods=["POST"])

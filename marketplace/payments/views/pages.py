@@ -83,5 +83,7 @@ def stripe_webhook() -> tuple[Response, int]:
                                           request.headers.get("Stripe-Signature"))
     except webhooks.BadSignature as exc:
         return jsonify(error="invalid_signature", message=str(exc)), 400
+    except webhooks.MalformedEvent as exc:  # signed, but no handler could read it
+        return jsonify(error="malformed_event", message=str(exc)), 400
     return jsonify(received=True, duplicate=not created,
                    id=event.event_id if event else None), 200
