@@ -18,9 +18,11 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from marketplace.core import outbox
+from marketplace.accounts.models import User
+from marketplace.core import audit, outbox
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
+from marketplace.core.errors import Conflict, NotFound
 from marketplace.core.failpoints import WEBHOOK_AFTER_HANDLER, failpoint
 from marketplace.payments.gateway import GatewayError, account_from_dict, payment_intent_from_dict
 from marketplace.payments.gateway.provider import gateway
@@ -132,6 +134,22 @@ def dead_letters(limit: int = 100) -> list[StripeEvent]:
         db.select(StripeEvent).where(StripeEvent.dead_lettered_at.is_not(None))
         .order_by(StripeEvent.dead_lettered_at.desc(), StripeEvent.id.desc())
         .limit(limit)).scalars())
+
+
+def replay(operator: User, stored_id: int) -> StripeEvent:
+    """An operator's retry of a dead-lettered event, once its cause is fixed: a full set of
+    attempts again (Stripe resending it would only be a duplicate of the stored event)."""
+    stored = db.session.get(StripeEvent, stored_id, with_for_update=True)
+    if stored is None:
+        raise NotFound("No such event.")
+    if stored.dead_lettered_at is None:
+        raise Conflict("Only an event the worker gave up on can be retried.")
+    audit.record(operator, "webhook.replay", "stripe_event", stored.id,
+                 before={"attempts": stored.attempts, "last_error": stored.last_error})
+    stored.dead_lettered_at, stored.attempts = None, 0
+    outbox.enqueue("webhooks.process", stored.id)
+    db.session.commit()
+    return stored
 
 
 def _stored(event_id: str) -> StripeEvent | None:

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from marketplace.accounts.services import make_operator
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
-from marketplace.core.models import OutboxMessage
+from marketplace.core.models import AuditEntry, OutboxMessage
 from marketplace.payments import webhooks
 from marketplace.payments.gateway import GatewayError
 from marketplace.payments.models import StripeEvent
@@ -22,7 +22,7 @@ from stripe_emulator import sign_webhook
 from tests.conftest import WEBHOOK_SECRET
 from tests.payments.test_webhooks import post, stored_count
 from tests.support.factories import PASSWORD
-from tests.support.forms import login
+from tests.support.forms import login, post_form
 
 
 def event(event_id: str = "evt_shape_1", type_: str = "account.updated",
@@ -202,3 +202,40 @@ def test_an_event_stored_before_shape_checks_is_dead_lettered_at_once(
     assert row is not None and row.dead_lettered_at is not None and row.attempts == 1
     assert row.last_error is not None and row.last_error.startswith("MalformedEvent")
     assert webhooks.unprocessed(grace_seconds=0) == []
+
+
+def test_an_operator_retries_a_dead_lettered_event_once_its_cause_is_fixed(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    stored_id = _poison(client).id
+    dead_letter(stored_id)
+    login(client, make_operator("ops@example.com", PASSWORD).email)
+    retry = f"/ops/webhooks/{stored_id}/retry"
+    assert retry in client.get("/ops/queues").get_data(as_text=True)
+    assert client.post(retry).status_code == 400  # no CSRF token: nothing changes
+    db.session.expire_all()
+    assert db.session.get(StripeEvent, stored_id).dead_lettered_at is not None  # type: ignore[union-attr]
+
+    assert post_form(client, "/ops/queues", action=retry).status_code == 302
+    db.session.expire_all()
+    row = db.session.get(StripeEvent, stored_id)
+    assert row is not None and row.dead_lettered_at is None and row.attempts == 0
+    jobs = db.session.execute(db.select(OutboxMessage).where(
+        OutboxMessage.task_name == "webhooks.process")).scalars().all()
+    assert [j.args for j in jobs][-1] == [stored_id]
+    [entry] = db.session.execute(db.select(AuditEntry).where(
+        AuditEntry.action == "webhook.replay")).scalars().all()
+    assert entry.object_id == str(stored_id) and "details_submitted" in (entry.before_json or "")
+
+    monkeypatch.setitem(webhooks.HANDLERS, "account.updated", lambda obj: None)  # the fix
+    assert webhooks.process(stored_id) is True
+    assert webhooks.dead_letters() == []
+
+
+def test_only_a_dead_lettered_event_can_be_retried(client: FlaskClient) -> None:
+    stored_id = _poison(client).id
+    login(client, make_operator("ops@example.com", PASSWORD).email)
+    response = post_form(client, "/ops/queues", action=f"/ops/webhooks/{stored_id}/retry")
+    assert response.status_code == 409
+    assert post_form(client, "/ops/queues", action="/ops/webhooks/999999/retry"
+                     ).status_code == 404
+    assert db.session.execute(db.select(AuditEntry)).first() is None

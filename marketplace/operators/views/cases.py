@@ -109,6 +109,16 @@ def retry_payout(payout_id: int) -> Response:
     return redirect(url_for("ops_cases.queues"))
 
 
+@routes.route("/webhooks/<int:stored_id>/retry", methods=["POST"])
+@role_required("operator")
+def retry_webhook(stored_id: int) -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    webhooks.replay(current_user, stored_id)
+    flash("The event will be processed again.", "success")
+    return redirect(url_for("ops_cases.queues"))
+
+
 @routes.route("/receivables/<int:receivable_id>/retry", methods=["POST"])
 @role_required("operator")
 def retry_receivable(receivable_id: int) -> Response:
