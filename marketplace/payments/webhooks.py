@@ -129,7 +129,7 @@ def unprocessed(grace_seconds: int = 60, limit: int = 200) -> list[int]:
 
 
 def dead_letters(limit: int = 100) -> list[StripeEvent]:
-    """Events whose handler failed MAX_ATTEMPTS times, newest first (the operators' queue)."""
+    """Events the worker gave up on, newest first (the operators' queue)."""
     return list(db.session.execute(
         db.select(StripeEvent).where(StripeEvent.dead_lettered_at.is_not(None))
         .order_by(StripeEvent.dead_lettered_at.desc(), StripeEvent.id.desc())
