@@ -29,7 +29,8 @@ def backfill(self: Task) -> int:
 
 @shared_task(name="webhooks.sweep")
 def sweep(grace_seconds: int = 60) -> int:
-    """Re-queue stored events whose processing job was lost (a flushed broker, a crash)."""
+    """Re-queue stored events whose processing job was lost (a flushed broker, a crash) or
+    whose handler failed; those it failed MAX_ATTEMPTS times are dead-lettered, left out."""
     try:
         ids = unprocessed(grace_seconds)
         for stored_id in ids:

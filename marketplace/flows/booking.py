@@ -26,6 +26,15 @@ from marketplace.payments.services import fee_rules
 def post_mission(client: User, draft: MissionDraft, channel: Channel = Channel.WEB,
                  booked_by: User | None = None) -> Mission:
     """Create a mission awaiting card authorization, with its commission snapshotted."""
+    mission = book_mission(client, draft, channel, booked_by)
+    db.session.commit()
+    return mission
+
+
+def book_mission(client: User, draft: MissionDraft, channel: Channel = Channel.WEB,
+                 booked_by: User | None = None) -> Mission:
+    """`post_mission` inside a larger use case's transaction (the caller commits, or rolls
+    back everything it wrote with the mission)."""
     missions.validate_draft(draft)
     mission = Mission(
         client_id=client.id, category=draft.category, title=draft.title.strip(),
@@ -42,7 +51,6 @@ def post_mission(client: User, draft: MissionDraft, channel: Channel = Channel.W
     fee_rules.snapshot_booking(mission)
     db.session.flush()
     start_matching(mission, draft.matching_mode)
-    db.session.commit()
     return mission
 
 

@@ -1,33 +1,47 @@
 """Stripe webhooks: verify, store once by event id, process later in a worker.
 
 Handlers only move state forward, so events arriving twice or out of order are harmless.
-Unknown types are stored and acknowledged.
+Unknown types are stored and acknowledged. A verified event without the shape the handlers
+read (an object with string `id` and `type`, `data.object` an object, the ids its handler
+looks up as strings) is refused before it is stored. A stored event whose handler keeps
+failing is dead-lettered after MAX_ATTEMPTS: the sweeper leaves it and operators see it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from marketplace.core import outbox
+from marketplace.accounts.models import User
+from marketplace.core import audit, outbox
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
+from marketplace.core.errors import Conflict, NotFound
 from marketplace.core.failpoints import WEBHOOK_AFTER_HANDLER, failpoint
-from marketplace.payments.gateway import account_from_dict, payment_intent_from_dict
+from marketplace.payments.gateway import GatewayError, account_from_dict, payment_intent_from_dict
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.models import StripeEvent
 from marketplace.payments.services import bank_payouts, checkout, disputes, onboarding
 
 log = logging.getLogger(__name__)
 
+MAX_ATTEMPTS = 5  # failures of a handler before its event is dead-lettered
+_EVENT_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,80}")  # event ids and types (String(80) columns)
+_OBJECT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")  # the Stripe ids handlers look up
+
 
 class BadSignature(ValueError):
     """The webhook was not signed by Stripe with our secret (or is too old)."""
+
+
+class MalformedEvent(ValueError):
+    """A verified event without the shape its handler reads: refused, never stored."""
 
 
 def receive(payload: bytes, signature: str | None) -> tuple[StripeEvent | None, bool]:
@@ -38,6 +52,9 @@ def receive(payload: bytes, signature: str | None) -> tuple[StripeEvent | None, 
         event = gateway().parse_webhook(payload, signature)
     except ValueError as exc:
         raise BadSignature(str(exc)) from exc
+    except Exception as exc:  # the SDK chokes on a signed body that is not an event object
+        raise MalformedEvent(f"not an event: {exc}") from exc
+    check_shape(event)
     existing = _stored(event["id"])
     if existing is not None:
         return existing, False
@@ -61,6 +78,11 @@ def backfill(since_ts: int) -> int:
     """
     added = 0
     for event in reversed(gateway().list_events_since(since_ts)):
+        try:
+            check_shape(event)
+        except MalformedEvent as exc:
+            log.warning("webhook backfill: skipping a malformed event: %s", exc)
+            continue
         if _stored(event["id"]) is not None:
             continue
         stored = StripeEvent(event_id=event["id"], type=event["type"],
@@ -73,13 +95,61 @@ def backfill(since_ts: int) -> int:
     return added
 
 
+def check_shape(event: Any) -> dict[str, Any]:
+    """Refuse what no handler can read: every key and id they index, with its type."""
+    if not isinstance(event, dict):
+        raise MalformedEvent("an event is a JSON object")
+    for key in ("id", "type"):
+        if not isinstance(event.get(key), str) or not _EVENT_KEY.fullmatch(event[key]):
+            raise MalformedEvent(f"`{key}` must be a Stripe identifier")
+    data = event.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+        raise MalformedEvent("`data.object` must be an object")
+    account = event.get("account")
+    if account is not None and not (isinstance(account, str) and _OBJECT_ID.fullmatch(account)):
+        raise MalformedEvent("`account` must be a Stripe account id")
+    obj = data["object"]
+    for key in ID_FIELDS.get(event["type"], ()):
+        if not isinstance(obj.get(key), str) or not _OBJECT_ID.fullmatch(obj[key]):
+            raise MalformedEvent(f"`data.object.{key}` must be a Stripe id")
+    if event["type"] in ID_FIELDS and not isinstance(obj.get("metadata") or {}, dict):
+        raise MalformedEvent("`data.object.metadata` must be an object")
+    return event
+
+
 def unprocessed(grace_seconds: int = 60, limit: int = 200) -> list[int]:
-    """Stored events still unprocessed after a grace period (their job was lost)."""
+    """Stored events still unprocessed after a grace period (their job was lost); the
+    dead-lettered ones are left for an operator."""
     cutoff = utcnow() - timedelta(seconds=grace_seconds)
     return list(db.session.execute(
         db.select(StripeEvent.id).where(StripeEvent.processed_at.is_(None),
+                                        StripeEvent.dead_lettered_at.is_(None),
                                         StripeEvent.received_at <= cutoff)
         .order_by(StripeEvent.id).limit(limit)).scalars())
+
+
+def dead_letters(limit: int = 100) -> list[StripeEvent]:
+    """Events the worker gave up on, newest first (the operators' queue)."""
+    return list(db.session.execute(
+        db.select(StripeEvent).where(StripeEvent.dead_lettered_at.is_not(None))
+        .order_by(StripeEvent.dead_lettered_at.desc(), StripeEvent.id.desc())
+        .limit(limit)).scalars())
+
+
+def replay(operator: User, stored_id: int) -> StripeEvent:
+    """An operator's retry of a dead-lettered event, once its cause is fixed: a full set of
+    attempts again (Stripe resending it would only be a duplicate of the stored event)."""
+    stored = db.session.get(StripeEvent, stored_id, with_for_update=True)
+    if stored is None:
+        raise NotFound("No such event.")
+    if stored.dead_lettered_at is None:
+        raise Conflict("Only an event the worker gave up on can be retried.")
+    audit.record(operator, "webhook.replay", "stripe_event", stored.id,
+                 before={"attempts": stored.attempts, "last_error": stored.last_error})
+    stored.dead_lettered_at, stored.attempts = None, 0
+    outbox.enqueue("webhooks.process", stored.id)
+    db.session.commit()
+    return stored
 
 
 def _stored(event_id: str) -> StripeEvent | None:
@@ -89,26 +159,64 @@ def _stored(event_id: str) -> StripeEvent | None:
 
 
 def process(stored_id: int) -> bool:
-    """Apply a stored event once; return False if it had been processed already."""
+    """Apply a stored event once; return False if it had been processed already, or if this
+    failure dead-lettered it. Other failures are recorded on the row and raised again."""
     stored = db.session.get(StripeEvent, stored_id, with_for_update=True)
-    if stored is None or stored.processed_at is not None:
+    if stored is None or stored.processed_at is not None or stored.dead_lettered_at is not None:
         db.session.rollback()
         return False
     stored.attempts += 1
-    event = json.loads(stored.payload)
-    obj = event["data"]["object"]
-    handler = HANDLERS.get(stored.type)
-    if handler is not None:
-        handler(obj)
-    connect_handler = CONNECT_HANDLERS.get(stored.type)
-    if connect_handler is not None:
-        connect_handler(obj, event.get("account"))
+    attempt = stored.attempts
+    try:
+        _dispatch(check_shape(json.loads(stored.payload)))
+    except Exception as exc:
+        db.session.rollback()
+        if _record_failure(stored_id, attempt, exc):
+            return False
+        raise
     failpoint(WEBHOOK_AFTER_HANDLER)
     stored = db.session.get(StripeEvent, stored_id)
     assert stored is not None
     stored.processed_at = utcnow()
     db.session.commit()
     return True
+
+
+def _dispatch(event: dict[str, Any]) -> None:
+    obj = event["data"]["object"]
+    handler = HANDLERS.get(event["type"])
+    if handler is not None:
+        handler(obj)
+    connect_handler = CONNECT_HANDLERS.get(event["type"])
+    if connect_handler is not None:
+        connect_handler(obj, event.get("account"))
+
+
+def _transient(exc: Exception) -> bool:
+    """Stripe or the database briefly unavailable: worth retrying however often it happens."""
+    return isinstance(exc, OperationalError) or (isinstance(exc, GatewayError)
+                                                 and exc.transient)
+
+
+def _record_failure(stored_id: int, attempt: int, exc: Exception) -> bool:
+    """Keep the attempt and its error (the handler may have committed before failing, or
+    not); dead-letter the event once a permanent failure reaches MAX_ATTEMPTS, or at once if
+    it was stored before its shape was checked. Say whether it is dead now."""
+    stored = db.session.get(StripeEvent, stored_id, with_for_update=True)
+    if stored is None or stored.processed_at is not None:
+        db.session.rollback()
+        return False
+    stored.attempts = max(stored.attempts, attempt)
+    stored.last_error = f"{type(exc).__name__}: {exc}"[:500]
+    dead = isinstance(exc, MalformedEvent) or (not _transient(exc)
+                                               and stored.attempts >= MAX_ATTEMPTS)
+    if dead:
+        stored.dead_lettered_at = utcnow()
+    db.session.commit()
+    log.log(logging.ERROR if dead else logging.WARNING,
+            "webhook %s (%s) failed, attempt %s%s: %s", stored.event_id, stored.type,
+            stored.attempts, ", dead-lettered" if dead else "", stored.last_error)
+    return dead
 
 
 def _account_updated(obj: dict[str, Any]) -> None:
@@ -166,4 +274,10 @@ CONNECT_HANDLERS: dict[str, Callable[[dict[str, Any], str | None], None]] = {
     "payout.paid": _bank_payout_changed,
     "payout.failed": _bank_payout_changed,
     "payout.canceled": _bank_payout_changed,
+}
+
+# The keys of `data.object` each handled type's handler looks our rows up by.
+ID_FIELDS: dict[str, tuple[str, ...]] = {
+    **{event_type: ("id",) for event_type in (*HANDLERS, *CONNECT_HANDLERS)},
+    "charge.dispute.created": ("id", "charge"),
 }

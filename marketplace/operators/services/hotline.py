@@ -23,6 +23,9 @@ from marketplace.missions.models import Mission
 from marketplace.missions.services import missions as services
 from marketplace.operators.models import CallLog
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+")
+
 
 def normalise_phone(phone: str) -> str:
     """Digits with a leading + kept: '06 12-34 56 78' and '0612345678' are one caller."""
@@ -34,19 +37,22 @@ def normalise_phone(phone: str) -> str:
 
 def find_or_create_caller(full_name: str, phone: str, email: str | None = None) -> User:
     """The caller's account, found by phone or email, else created (no password they
-    know: they can reset it later; a placeholder email when they gave none)."""
+    know: they can reset it later; a placeholder email when they gave none). The caller
+    commits, with the booking the account is for."""
     number = normalise_phone(phone)
+    name = _caller_name(full_name)
+    email = _caller_email(email)
     conditions = [User.phone == number]
     if email:
-        conditions.append(User.email == normalise_email(email))
+        conditions.append(User.email == email)
     user = db.session.execute(db.select(User).where(or_(*conditions)).order_by(User.id)
                               ).scalars().first()
     if user is None:
         placeholder = f"hotline-{number.lstrip('+')}@callers.invalid"
-        address = normalise_email(email) if email else placeholder
+        address = email or placeholder
         if email and find_user_by_email(address) is not None:
             raise DomainError("This email belongs to another account.")
-        user = User(email=address, full_name=full_name.strip(), phone=number, is_client=True,
+        user = User(email=address, full_name=name, phone=number, is_client=True,
                     password_hash=hash_password(secrets.token_urlsafe(24)))
         db.session.add(user)
         db.session.flush()
@@ -55,30 +61,60 @@ def find_or_create_caller(full_name: str, phone: str, email: str | None = None) 
 
 def book_for_caller(operator: User, full_name: str, phone: str, email: str | None,
                     draft: services.MissionDraft, note: str) -> Mission:
-    """Create the caller's mission on their behalf and log the call."""
+    """Create the caller's mission on their behalf and log the call, in one transaction:
+    everything is checked before the first write, and a refusal keeps nothing."""
     if not operator.is_operator:
         raise Forbidden("Only operators take hotline calls.")
+    text = clean_note(note) if note.strip() else "Booked by phone."
+    services.validate_draft(draft)
     try:
         caller = find_or_create_caller(full_name, phone, email)
-        mission = booking.post_mission(caller, draft, channel=Channel.HOTLINE,
-                                        booked_by=operator)
-    except DomainError:
-        db.session.rollback()  # a caller created for a refused booking is not kept
+        mission = booking.book_mission(caller, draft, channel=Channel.HOTLINE,
+                                       booked_by=operator)
+        db.session.add(CallLog(mission_id=mission.id, operator_id=operator.id, note=text,
+                               follow_up=False))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()  # neither the caller's account nor the mission is kept
         raise
-    log_call(operator, mission.id, note or "Booked by phone.", follow_up=False)
     return mission
 
 
 def log_call(operator: User, mission_id: int, note: str, follow_up: bool) -> CallLog:
     if not operator.is_operator or db.session.get(Mission, mission_id) is None:
         raise NotFound("No such mission.")
-    if not 1 <= len(note.strip()) <= 2000:
-        raise DomainError("Write a note of 1 to 2000 characters.")
-    entry = CallLog(mission_id=mission_id, operator_id=operator.id, note=note.strip(),
+    entry = CallLog(mission_id=mission_id, operator_id=operator.id, note=clean_note(note),
                     follow_up=follow_up)
     db.session.add(entry)
     db.session.commit()
     return entry
+
+
+def clean_note(note: str) -> str:
+    """A call note as stored: trimmed, 1 to 2000 characters, no control characters (the
+    database refuses NUL; the others only hide text) beyond tabs and line breaks."""
+    text = note.strip()
+    if not 1 <= len(text) <= 2000:
+        raise DomainError("Write a note of 1 to 2000 characters.")
+    if _CONTROL.search(text):
+        raise DomainError("The note contains characters that cannot be saved.")
+    return text
+
+
+def _caller_name(full_name: str) -> str:
+    name = full_name.strip()
+    if not 1 <= len(name) <= 120 or _CONTROL.search(name):
+        raise DomainError("Give the caller's name (up to 120 characters).")
+    return name
+
+
+def _caller_email(email: str | None) -> str | None:
+    if not email or not email.strip():
+        return None
+    address = normalise_email(email)
+    if len(address) > 254 or not _EMAIL.fullmatch(address):
+        raise DomainError("Give a valid email address, or none.")
+    return address
 
 
 def call_log(mission_id: int) -> list[CallLog]:

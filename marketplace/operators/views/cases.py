@@ -15,6 +15,7 @@ from marketplace.flows import refunds as refund_flow
 from marketplace.missions.forms import ConfirmForm
 from marketplace.missions.models import Mission
 from marketplace.operators.money_forms import RefundForm, ResolveForm, WriteOffForm
+from marketplace.payments import webhooks
 from marketplace.payments.models import Dispute, LedgerTransaction
 from marketplace.payments.services import bank_payouts, disputes, payout_queue, receivables, refunds
 
@@ -85,7 +86,7 @@ def queues() -> str:
                            refunds=refunds.recent_refunds(), payouts=payout_queue.open_payouts(),
                            failed_bank_payouts=bank_payouts.failed_bank_payouts(),
                            receivables=receivables.outstanding(), write_off_form=WriteOffForm(),
-                           form=ConfirmForm())
+                           dead_events=webhooks.dead_letters(), form=ConfirmForm())
 
 
 @routes.route("/payouts/<int:payout_id>/retry", methods=["POST"])
@@ -95,6 +96,16 @@ def retry_payout(payout_id: int) -> Response:
         abort(400)
     payout_queue.retry(current_user, payout_id)
     flash("Payout queued again.", "success")
+    return redirect(url_for("ops_cases.queues"))
+
+
+@routes.route("/webhooks/<int:stored_id>/retry", methods=["POST"])
+@role_required("operator")
+def retry_webhook(stored_id: int) -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    webhooks.replay(current_user, stored_id)
+    flash("The event will be processed again.", "success")
     return redirect(url_for("ops_cases.queues"))
 
 

@@ -51,16 +51,21 @@ def _draft(form: HotlineForm) -> MissionDraft:
 
 @routes.route("/hotline/<int:mission_id>", methods=["GET", "POST"])
 @role_required("operator")
-def hotline_mission(mission_id: int) -> str | Response:
+def hotline_mission(mission_id: int) -> str | Response | tuple[str, int]:
     mission = db.get_or_404(Mission, mission_id)
     form = CallLogForm()
     if form.validate_on_submit():
-        hotline.log_call(current_user, mission.id, form.note.data or "", form.follow_up.data)
-        return redirect(url_for("operators.hotline_mission", mission_id=mission.id))
+        try:
+            hotline.log_call(current_user, mission.id, form.note.data or "", form.follow_up.data)
+        except DomainError as exc:
+            form.note.errors = [*form.note.errors, str(exc)]
+        else:
+            return redirect(url_for("operators.hotline_mission", mission_id=mission.id))
     payment = checkout.latest_payment(mission)
-    return render_template("operators/hotline_mission.html", mission=mission, form=form,
+    page = render_template("operators/hotline_mission.html", mission=mission, form=form,
                            calls=hotline.call_log(mission.id), confirm=ConfirmForm(),
                            payment=payment)
+    return (page, 400) if form.errors else page
 
 
 @routes.route("/hotline/<int:mission_id>/payment-link", methods=["POST"])

@@ -80,3 +80,5 @@ class StripeEvent(Model):
     processed_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # set when its handler failed for good: the sweeper stops, operators see it
+    dead_lettered_at: Mapped[datetime | None]

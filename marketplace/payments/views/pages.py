@@ -26,12 +26,23 @@ def payout_settings() -> str:
                            profile=current_user.helper_profile, form=ConfirmForm())
 
 
-@routes.route("/helper/payouts/setup/start", methods=["POST", "GET"])
+@routes.route("/helper/payouts/setup/start", methods=["POST"])
 @role_required("helper")
 def start_onboarding() -> Response:
-    """POST from our button, or GET when Stripe sends the helper back via refresh_url."""
-    if request.method == "POST" and not ConfirmForm().validate_on_submit():
+    """Our button (CSRF-checked): create the Express account once, then off to Stripe."""
+    if not ConfirmForm().validate_on_submit():
         abort(400)
+    return _to_stripe(onboarding.onboarding_link)
+
+
+@routes.route("/helper/payouts/setup/refresh")
+@role_required("helper")
+def onboarding_refresh() -> Response:
+    """Stripe's refresh_url, a browser redirect (so a GET, with no CSRF token): it only mints
+    a new link for the account that exists; without one, the page with our POST button."""
+    profile = current_user.helper_profile
+    if profile is None or profile.stripe_account_id is None:
+        return redirect(url_for("payments.payout_settings"))
     return _to_stripe(onboarding.onboarding_link)
 
 
@@ -50,7 +61,7 @@ def _to_stripe(link_for: Callable[[User, str, str], str]) -> Response:
         flash("Tell us your skills and where you live first.", "info")
         return redirect(url_for("accounts.helper_profile"))
     url = link_for(current_user,
-                   url_for("payments.start_onboarding", _external=True),
+                   url_for("payments.onboarding_refresh", _external=True),
                    url_for("payments.onboarding_return", _external=True))
     return redirect(url, code=303)
 
@@ -83,5 +94,7 @@ def stripe_webhook() -> tuple[Response, int]:
                                           request.headers.get("Stripe-Signature"))
     except webhooks.BadSignature as exc:
         return jsonify(error="invalid_signature", message=str(exc)), 400
+    except webhooks.MalformedEvent as exc:  # signed, but no handler could read it
+        return jsonify(error="malformed_event", message=str(exc)), 400
     return jsonify(received=True, duplicate=not created,
                    id=event.event_id if event else None), 200
