@@ -1,7 +1,7 @@
 """webhook events dead-lettered after repeated handler failures
 
 Revision ID: webhook02
-Revises: waves01
+Revises: sessions01
 Create Date: 2026-12-01 10:00:00
 
 `stripe_events.dead_lettered_at` is set when an event's handler failed for good (a permanent
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'webhook02'
-down_revision = 'waves01'
+down_revision = 'sessions01'
 branch_labels = None
 depends_on = None
 
