@@ -42,6 +42,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     LOGIN_RATE_LIMIT_DEFAULT = "10 per minute"
     SIGNUP_RATE_LIMIT_DEFAULT = "5 per minute"
+    CONFIRM_RESEND_RATE_LIMIT_DEFAULT = "5 per 10 minutes"
     PAYOUT_DELAY_DEFAULT = 48 * 3600
 
     def __init__(self) -> None:
@@ -74,6 +75,11 @@ class Config:
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", self.LOGIN_RATE_LIMIT_DEFAULT)
         self.SIGNUP_RATE_LIMIT = _env("SIGNUP_RATE_LIMIT", self.SIGNUP_RATE_LIMIT_DEFAULT)
+        # "Send the confirmation link again" (per address), and how long a link stays valid.
+        self.CONFIRM_RESEND_RATE_LIMIT = _env("CONFIRM_RESEND_RATE_LIMIT",
+                                              self.CONFIRM_RESEND_RATE_LIMIT_DEFAULT)
+        self.CONFIRM_EMAIL_MAX_AGE_SECONDS = _env_int("CONFIRM_EMAIL_MAX_AGE_SECONDS",
+                                                      2 * 24 * 3600)
         # Per account, beside the per-IP limit: this many wrong passwords within the window
         # lock the account for the cool-down (then it opens again by itself).
         self.LOGIN_LOCKOUT_ATTEMPTS = _env_int("LOGIN_LOCKOUT_ATTEMPTS", 10)
@@ -117,6 +123,7 @@ class TestingConfig(DevelopmentConfig):
     PAYOUT_DELAY_DEFAULT = 0  # end-to-end tests watch the worker pay at once
     LOGIN_RATE_LIMIT_DEFAULT = "1000 per minute"
     SIGNUP_RATE_LIMIT_DEFAULT = "1000 per minute"
+    CONFIRM_RESEND_RATE_LIMIT_DEFAULT = "1000 per minute"
 
 
 class ProductionConfig(Config):

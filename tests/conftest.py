@@ -158,11 +158,12 @@ def worker(app: Flask, test_env: dict[str, str],
 
 
 @pytest.fixture
-def browser_factory(live_server: LiveServer, ctx: Flask) -> Iterator[type[Browser]]:
+def browser_factory(live_server: LiveServer, ctx: Flask,
+                    smtp_server: SmtpServer) -> Iterator[type[Browser]]:
     browsers: list[Browser] = []
 
     def make_browser() -> Browser:
-        b = Browser(live_server.url)
+        b = Browser(live_server.url, smtp_server.mailbox)
         browsers.append(b)
         return b
 

@@ -60,3 +60,11 @@ class HelperProfileForm(FlaskForm):
 
 class SignOutEverywhereForm(FlaskForm):
     """No field: the CSRF token alone (sign out of every browser and device)."""
+
+
+class ConfirmEmailForm(FlaskForm):
+    """No field: the CSRF token alone (confirm the email a sign-up link names)."""
+
+
+class ResendConfirmationForm(FlaskForm):
+    """No field: the CSRF token alone (send the confirmation link again)."""

@@ -30,6 +30,10 @@ class User(TimestampMixin, Model):
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     failed_logins_since: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]
+    # Set when the owner follows the link emailed at sign-up (marketplace/accounts/
+    # confirmation.py); an unconfirmed account cannot sign in. Accounts we create ourselves
+    # (operators, hotline callers, the demo) are confirmed from the start.
+    email_confirmed_at: Mapped[datetime | None]
 
     helper_profile: Mapped[HelperProfile | None] = relationship(back_populates="user")
 

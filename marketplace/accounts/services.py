@@ -5,23 +5,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 
-from marketplace.accounts import lockout, signals
+from marketplace.accounts import confirmation, lockout, signals
 from marketplace.accounts.models import HelperProfile, HelperSkill, User
 from marketplace.accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from marketplace.accounts.sessions import bump_session_version
+from marketplace.core.base import utcnow
 from marketplace.core.categories import CATEGORIES
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, NotFound
 
 
 class EmailTaken(Conflict):
-    """Someone already signed up with this email (its owner has been told, not the visitor)."""
+    """An account already uses this email (`register_user`: our tools, never a visitor's
+    page, which must not tell; `sign_up` never raises it)."""
 
 
-# What a visitor reads when the email has an account: it neither confirms nor denies it.
-CHECK_YOUR_EMAIL = ("Check your email to continue: if an account already uses this email, "
-                    "we have sent its owner a message.")
+# What a visitor reads after signing up, whether or not the email had an account already:
+# it neither confirms nor denies it (a new account's owner gets the confirmation link, an
+# existing account's owner a warning).
+CHECK_YOUR_EMAIL = ("Check your email to continue: we have sent a message to this address. "
+                    "If you are new, follow its link to confirm your account; if an account "
+                    "already uses this email, we have sent its owner a message.")
 
 
 def normalise_email(email: str) -> str:
@@ -34,21 +40,55 @@ def find_user_by_email(email: str) -> User | None:
     ).scalar_one_or_none()
 
 
+def sign_up(
+    email: str, password: str, full_name: str, *, client: bool, helper: bool,
+    phone: str | None = None,
+) -> None:
+    """A visitor's sign-up. It returns nothing on purpose: seen from outside, a new email
+    and one with an account end the same way (the same work, the same page), and only the
+    mailbox's owner learns which (a confirmation link, or a warning).
+
+    - a new email: an unconfirmed account, and its confirmation link by email;
+    - an account still unconfirmed: this sign-up replaces its details (only the mailbox's
+      owner can confirm it, so a stranger's earlier sign-up must not keep its password),
+      and a confirmation link is sent (at most one a minute);
+    - a confirmed account: its owner is told someone tried (at most once an hour)."""
+    if not (client or helper):
+        raise DomainError("Choose at least one role.")
+    password_hash = hash_password(password)  # in every case: the time taken tells nothing
+    user = find_user_by_email(email)
+    if user is not None and (confirmation.is_confirmed(user) or user.is_suspended):
+        signals.signup_with_existing_email.send(user)  # the owner gets a message
+        db.session.commit()
+        return
+    if user is None:
+        user = User(email=normalise_email(email), session_version=0)
+        db.session.add(user)
+    user.password_hash, user.full_name, user.phone = password_hash, full_name.strip(), phone
+    user.is_client, user.is_helper = client, helper
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same email signed up a moment ago: that one sends the link
+        db.session.rollback()
+        return
+    confirmation.request_confirmation(user)
+    db.session.commit()
+
+
 def register_user(
     email: str, password: str, full_name: str, *, client: bool, helper: bool,
     phone: str | None = None,
 ) -> User:
-    """Create an account; a person may be client, helper or both."""
+    """Create a confirmed account for someone we vouch for (the demo, operators' tools);
+    visitors go through `sign_up`. A person may be client, helper or both."""
     if not (client or helper):
         raise DomainError("Choose at least one role.")
-    existing = find_user_by_email(email)
-    if existing is not None:
-        signals.signup_with_existing_email.send(existing)  # the owner gets a message
-        db.session.commit()
-        raise EmailTaken(CHECK_YOUR_EMAIL)
+    if find_user_by_email(email) is not None:
+        raise EmailTaken("An account already uses this email.")
     user = User(
         email=normalise_email(email), password_hash=hash_password(password),
         full_name=full_name.strip(), phone=phone, is_client=client, is_helper=helper,
+        email_confirmed_at=utcnow(),
     )
     db.session.add(user)
     db.session.commit()
@@ -59,7 +99,8 @@ def authenticate(email: str, password: str) -> User | None:
     """Return the user if the password matches, taking the same time when it does not.
 
     Raises lockout.AccountLocked while the account cools down after too many wrong
-    passwords, the right one included."""
+    passwords, the right one included, and confirmation.EmailNotConfirmed for the right
+    password of an account whose email is not confirmed yet."""
     user = find_user_by_email(email)
     if user is None:
         verify_password(DUMMY_HASH, password)
@@ -74,7 +115,19 @@ def authenticate(email: str, password: str) -> User | None:
         changed = True
     if changed:
         db.session.commit()
+    if not confirmation.is_confirmed(user):
+        raise confirmation.EmailNotConfirmed(user)
     return user
+
+
+def resend_confirmation(user_id: int) -> None:
+    """Email the confirmation link again to an account that still needs it (nothing for a
+    confirmed or unknown one; at most one email a minute)."""
+    user = db.session.get(User, user_id)
+    if user is None or confirmation.is_confirmed(user) or user.is_suspended:
+        return
+    confirmation.request_confirmation(user)
+    db.session.commit()
 
 
 def save_helper_profile(
@@ -110,6 +163,8 @@ def make_operator(email: str, password: str | None, full_name: str = "Operator")
     elif password:
         user.password_hash = hash_password(password)
         bump_session_version(user)  # a new password ends the sessions opened with the old
+    if user.email_confirmed_at is None:  # whoever grants the role vouches for the account
+        user.email_confirmed_at = utcnow()
     user.is_operator = True
     db.session.commit()
     return user

@@ -151,6 +151,18 @@ CATALOG: dict[str, dict[str, Message]] = {
                       "If it was you, just sign in. If not, ignore this message: your account "
                       "has not changed."),
     },
+    "confirm_email": {
+        "fr": Message("Confirmez votre adresse email",
+                      "Bonjour {{ name }}, bienvenue sur Entraide ! Pour activer votre "
+                      "compte, ouvrez le lien ci-dessous puis confirmez (il est valable "
+                      "{{ hours }} heures et ne sert qu'une fois). Si vous n'avez pas créé "
+                      "de compte, ignorez ce message : rien ne sera activé."),
+        "en": Message("Confirm your email address",
+                      "Hello {{ name }}, welcome to Entraide! To activate your account, "
+                      "open the link below and confirm (it works for {{ hours }} hours, "
+                      "and once). If you did not create an account, ignore this message: "
+                      "nothing will be activated."),
+    },
     "reminder": {
         "fr": Message("Demain : « {{ title }} »",
                       "Rappel : la mission « {{ title }} » commence le {{ starts_at }} "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flask import current_app
+
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
 from marketplace.core.dates import paris_time
@@ -154,3 +156,16 @@ def signup_with_existing_email(user: User) -> None:
     hour = int(utcnow().timestamp()) // 3600
     notify(user, "signup_with_existing_email", {},
            key=f"signup_existing:{user.id}:{hour}", link=public_url("/login"))
+
+
+CONFIRM_EVERY_S = 60  # at most one confirmation link a minute per account
+
+
+def confirm_email(user: User, token: str) -> None:
+    """A new account: email its owner the link that confirms it (any earlier link still
+    works until one is used)."""
+    slot = int(utcnow().timestamp()) // CONFIRM_EVERY_S
+    hours = int(current_app.config["CONFIRM_EMAIL_MAX_AGE_SECONDS"]) // 3600
+    notify(user, "confirm_email", {"name": user.full_name, "hours": hours},
+           key=f"confirm_email:{user.id}:{user.session_version}:{slot}",
+           link=public_url(f"/signup/confirm/{token}"))

@@ -19,6 +19,7 @@ from marketplace.payments import signals as payments
 
 RECEIVERS: tuple[tuple[NamedSignal, Callable[..., Any]], ...] = (
     (accounts.signup_with_existing_email, events.signup_with_existing_email),
+    (accounts.email_confirmation_requested, events.confirm_email),
     (missions.helper_assigned, events.helper_assigned),
     (missions.mission_done, events.mission_done),
     (missions.mission_completed, events.review_request),

@@ -9,15 +9,23 @@ from flask.testing import FlaskClient
 from marketplace.accounts.models import User
 from marketplace.core.db import db
 from tests.support.factories import Factories
-from tests.support.forms import login, post_form
+from tests.support.forms import emailed_confirmation_link, login, post_form
+from tests.support.smtp import Mailbox
 
 SIGNUP = {"full_name": "Ana Lopez", "email": "Ana@Example.com", "password": "a long password",
           "confirm": "a long password", "as_client": "y"}
 
 
-def test_signup_signs_in_and_hashes_with_argon2(client: FlaskClient) -> None:
+def test_signup_signs_in_and_hashes_with_argon2(client: FlaskClient, mailbox: Mailbox) -> None:
     response = post_form(client, "/signup", SIGNUP)
+    # Issue 10: not signed in yet; the page every sign-up gets, and a link by email.
+    assert response.status_code == 200
+    assert "Check your email to continue" in response.get_data(as_text=True)
+    assert client.get("/account").status_code == 302
+    link = emailed_confirmation_link(mailbox, "ana@example.com")
+    response = post_form(client, link)
     assert response.status_code == 302 and response.headers["Location"] == "/missions/new"
+    assert client.get("/account").status_code == 200
     user = db.session.execute(db.select(User)).scalar_one()
     assert user.email == "ana@example.com"
     assert user.password_hash.startswith("$argon2id$")

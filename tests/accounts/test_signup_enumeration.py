@@ -14,7 +14,7 @@ from marketplace.core.db import db
 from marketplace.notifications.delivery import deliver
 from marketplace.notifications.models import DeliveryStatus, Notification, NotificationDelivery
 from tests.support.factories import Factories
-from tests.support.forms import post_form
+from tests.support.forms import emailed_confirmation_link, post_form
 from tests.support.smtp import Mailbox
 
 SIGNUP = {"full_name": "Someone Else", "password": "a long password",
@@ -55,9 +55,14 @@ def test_the_owner_hears_once_an_hour_however_often_it_is_tried(
     assert len(notifications) == 1
 
 
-def test_a_new_email_still_signs_up(client: FlaskClient) -> None:
-    code, _ = _signup(client, "fresh@example.com")
-    assert code == 302
+def test_a_new_email_signs_up_once_its_emailed_link_is_followed(
+        client: FlaskClient, mailbox: Mailbox) -> None:
+    code, page = _signup(client, "fresh@example.com")
+    # Issue 10: the same answer as for an existing email, and not signed in yet.
+    assert code == 200 and ANSWER in page
+    assert client.get("/account").status_code == 302
+    response = post_form(client, emailed_confirmation_link(mailbox, "fresh@example.com"))
+    assert response.status_code == 302 and response.headers["Location"] == "/missions/new"
     assert client.get("/account").status_code == 200
 
 
@@ -73,5 +78,6 @@ def test_signup_is_rate_limited(tight_signup_limit: Flask, make: Factories) -> N
     codes = [_signup(tight_signup_limit.test_client(), owner.email, ip="10.40.0.1")[0]
              for _ in range(3)]
     assert codes == [200, 200, 429]
-    # another address is not held back by the first one's attempts
-    assert _signup(tight_signup_limit.test_client(), "new@example.com", ip="10.40.0.2")[0] == 302
+    # another address is not held back by the first one's attempts (issue 10: a new email
+    # now gets the same 200 answer, no longer a 302 into the account)
+    assert _signup(tight_signup_limit.test_client(), "new@example.com", ip="10.40.0.2")[0] == 200

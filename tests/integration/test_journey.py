@@ -142,15 +142,20 @@ def test_one_paid_mission_end_to_end(app: Flask, browser_factory, worker: Worker
     assert resp.status_code == 200
     assert re.search(r'id="total-commission">6,75', resp.text), resp.text
 
-    # Along the way the worker emailed each person once per event, in French by default.
-    wait_until(lambda: len(mailbox.messages) >= 6, timeout=60, message="six emails")
+    # Along the way the worker emailed each person once per event, in French by default
+    # (issue 10: the confirmation link of each sign-up first, two more emails).
+    wait_until(lambda: len(mailbox.messages) >= 8, timeout=60, message="eight emails")
     subjects = sorted(m["Subject"] for m in mailbox.to("claire@example.com"))
     assert subjects == ["Carte autorisée : « Fix two kitchen shelves »",
+                        "Confirmez votre adresse email",
                         "Karim Benali s'occupe de « Fix two kitchen shelves »",
                         "Mission terminée ? Confirmez « Fix two kitchen shelves »",
                         "Votre avis sur « Fix two kitchen shelves »"]
-    [review_mail, payout_mail] = sorted(mailbox.to("karim@example.com"),
-                                        key=lambda m: m["Subject"].startswith("Virement"))
+    [confirm_mail, review_mail, payout_mail] = sorted(
+        mailbox.to("karim@example.com"),
+        key=lambda m: (m["Subject"] != "Confirmez votre adresse email",
+                       m["Subject"].startswith("Virement")))
+    assert confirm_mail["Subject"] == "Confirmez votre adresse email"
     assert "Claire Dubois" in review_mail.get_body(("plain",)).get_content()
     assert payout_mail["Subject"] == "Virement envoyé : 38,25\u00a0€"
     assert "commission 6,75" in payout_mail.get_body(("plain",)).get_content()

@@ -7,7 +7,12 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from marketplace.core.db import db
+from marketplace.notifications.delivery import deliver
+from marketplace.notifications.models import DeliveryStatus, NotificationDelivery
 from tests.support.factories import PASSWORD
+from tests.support.mail import wait_for_confirmation_link
+from tests.support.smtp import Mailbox
 from tests.support.web import csrf_token
 
 
@@ -22,3 +27,27 @@ def login(client: FlaskClient, email: str, password: str = PASSWORD) -> TestResp
     response = post_form(client, "/login", {"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
+
+
+def deliver_pending_emails() -> None:
+    """Do the worker's job in-process: send every pending delivery (over real SMTP)."""
+    pending = db.session.execute(
+        db.select(NotificationDelivery.id)
+        .where(NotificationDelivery.status == DeliveryStatus.PENDING)).scalars().all()
+    for delivery_id in pending:
+        deliver(delivery_id)
+
+
+def emailed_confirmation_link(mailbox: Mailbox, address: str) -> str:
+    """Send what is pending and return the newest confirmation link emailed to `address`."""
+    deliver_pending_emails()
+    return wait_for_confirmation_link(mailbox, address, timeout=10)
+
+
+def signup_and_confirm(client: FlaskClient, data: dict[str, Any],
+                       mailbox: Mailbox) -> TestResponse:
+    """Sign up, then confirm through the emailed link; the answer is the confirming POST's."""
+    response = post_form(client, "/signup", data)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    link = emailed_confirmation_link(mailbox, data["email"].strip().lower())
+    return post_form(client, link)

@@ -7,6 +7,9 @@ from typing import Any
 
 import requests
 
+from tests.support.mail import confirmation_links, wait_for_confirmation_link
+from tests.support.smtp import Mailbox
+
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 CSRF_RE_ALT = re.compile(r'type="hidden" name="csrf_token" value="([^"]+)"')
 
@@ -20,9 +23,10 @@ def csrf_token(html: str) -> str:
 class Browser:
     """Drives the app (and hosted Stripe pages) over real HTTP like a person would."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, mailbox: Mailbox | None = None) -> None:
         self.base_url = base_url
         self.session = requests.Session()
+        self.mailbox = mailbox  # where the app's emails arrive (the confirmation links)
 
     def url(self, path: str) -> str:
         return path if path.startswith("http") else self.base_url + path
@@ -40,13 +44,28 @@ class Browser:
         return self.post(action or page_path, {"csrf_token": token, **(data or {})}, **kw)
 
     def signup(self, email: str, name: str, *, helper: bool = False,
-               client: bool = True, password: str = "correct horse battery") -> requests.Response:
+               client: bool = True, password: str = "correct horse battery",
+               confirm: bool = True) -> requests.Response:
+        """Sign up; with `confirm`, wait for the emailed link (the worker sends it over
+        SMTP), open it and press its button: the answer is the page after sign-in."""
         data = {"full_name": name, "email": email, "password": password, "confirm": password}
         if client:
             data["as_client"] = "y"
         if helper:
             data["as_helper"] = "y"
-        return self.submit("/signup", data=data)
+        assert self.mailbox is not None or not confirm, "confirming needs the mailbox"
+        seen = len(confirmation_links(self.mailbox, email)) if self.mailbox else 0
+        resp = self.submit("/signup", data=data)
+        if not confirm:
+            return resp
+        assert resp.status_code == 200 and "Check your email" in resp.text, resp.text
+        assert self.mailbox is not None
+        return self.confirm(wait_for_confirmation_link(self.mailbox, email, after=seen))
+
+    def confirm(self, link: str) -> requests.Response:
+        """Open an emailed confirmation link (its path: the app may not be at
+        PUBLIC_BASE_URL) and press its button."""
+        return self.submit(link)
 
     def login(self, email: str, password: str = "correct horse battery") -> requests.Response:
         return self.submit("/login", data={"email": email, "password": password})

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from marketplace.accounts import services, sessions
+from marketplace.accounts import confirmation, services, sessions
 from marketplace.accounts.forms import (
+    ConfirmEmailForm,
     HelperProfileForm,
     LoginForm,
+    ResendConfirmationForm,
     SignOutEverywhereForm,
     SignupForm,
 )
+from marketplace.accounts.models import User
 from marketplace.core.errors import DomainError
 from marketplace.core.routing import Routes
 from marketplace.core.safety import is_safe_next
@@ -31,22 +34,56 @@ def signup() -> str | Response:
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = services.register_user(
+            services.sign_up(
                 form.email.data or "", form.password.data or "", form.full_name.data or "",
                 client=form.as_client.data, helper=form.as_helper.data, phone=form.phone.data)
         except DomainError as exc:
             form.email.errors.append(str(exc))
-        else:
-            login_user(user)
-            flash("Welcome to Entraide!", "success")
-            if user.is_helper:
-                return redirect(url_for("accounts.helper_profile"))
-            return redirect(url_for("missions.new_mission"))
+        else:  # the same page whether or not the email had an account: it tells nothing
+            return render_template("accounts/check_email.html",
+                                   message=services.CHECK_YOUR_EMAIL)
     return render_template("accounts/signup.html", form=form)
+
+
+def _invalid_link(exc: confirmation.InvalidConfirmationLink) -> tuple[str, int]:
+    return render_template("accounts/confirm_invalid.html", message=str(exc)), 400
+
+
+def _after_signup(user: User) -> Response:
+    """Where a new account goes first: its helper profile, or its first mission."""
+    if user.is_helper:
+        return redirect(url_for("accounts.helper_profile"))
+    return redirect(url_for("missions.new_mission"))
+
+
+@routes.route("/signup/confirm/<token>", methods=["GET", "POST"])
+def confirm_signup(token: str) -> str | Response | tuple[str, int]:
+    # GET only shows the button (mail scanners open links); the POST, CSRF-checked, confirms.
+    form = ConfirmEmailForm()
+    try:
+        if request.method == "GET":
+            confirmation.user_for_token(token)
+            return render_template("accounts/confirm_email.html", form=form, token=token)
+        user = confirmation.confirm_email(token)
+    except confirmation.InvalidConfirmationLink as exc:
+        return _invalid_link(exc)
+    session.pop(_PENDING, None)
+    login_user(user)
+    flash("Your email is confirmed. Welcome to Entraide!", "success")
+    return _after_signup(user)
 
 
 def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def _resend_limit() -> str:
+    return str(current_app.config["CONFIRM_RESEND_RATE_LIMIT"])
+
+
+# The account whose right password was given while its email is unconfirmed: "send it
+# again" sends the link to that account only (the session cookie is signed).
+_PENDING = "confirm_pending_user"
 
 
 @routes.route("/login", methods=["GET", "POST"])
@@ -56,16 +93,31 @@ def login() -> str | Response:
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.email.data or "", form.password.data or "")
+        except confirmation.EmailNotConfirmed as exc:  # not signed in until confirmed
+            session[_PENDING] = exc.user_id
+            return render_template("accounts/login.html", form=form, unconfirmed=str(exc),
+                                   resend_form=ResendConfirmationForm())
         except DomainError as exc:  # the account is locked for a while
             form.password.errors.append(str(exc))
             return render_template("accounts/login.html", form=form)
         if user is None or not user.is_active:
             form.password.errors.append("Wrong email or password.")
         else:
+            session.pop(_PENDING, None)
             login_user(user, remember=form.remember.data)
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("missions.home"))
     return render_template("accounts/login.html", form=form)
+
+
+@routes.route("/login/confirm-again", methods=["POST"])
+@limiter.limit(_resend_limit)
+def resend_confirmation() -> Response:
+    user_id = session.get(_PENDING)
+    if type(user_id) is int:
+        services.resend_confirmation(user_id)
+    flash("If your email still needs confirming, we have sent you a new link.", "info")
+    return redirect(url_for("accounts.login"))
 
 
 @routes.route("/logout", methods=["POST"])

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import hash_password
 from marketplace.accounts.services import find_user_by_email, normalise_email
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError, Forbidden, NotFound
 from marketplace.flows import booking
@@ -52,8 +53,10 @@ def find_or_create_caller(full_name: str, phone: str, email: str | None = None) 
         address = email or placeholder
         if email and find_user_by_email(address) is not None:
             raise DomainError("This email belongs to another account.")
+        # The operator vouches for the caller: the account counts as confirmed.
         user = User(email=address, full_name=name, phone=number, is_client=True,
-                    password_hash=hash_password(secrets.token_urlsafe(24)))
+                    password_hash=hash_password(secrets.token_urlsafe(24)),
+                    email_confirmed_at=utcnow())
         db.session.add(user)
         db.session.flush()
     return user
