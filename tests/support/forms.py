@@ -43,11 +43,3 @@ def emailed_confirmation_link(mailbox: Mailbox, address: str) -> str:
     deliver_pending_emails()
     return wait_for_confirmation_link(mailbox, address, timeout=10)
 
-
-def signup_and_confirm(client: FlaskClient, data: dict[str, Any],
-                       mailbox: Mailbox) -> TestResponse:
-    """Sign up, then confirm through the emailed link; the answer is the confirming POST's."""
-    response = post_form(client, "/signup", data)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    link = emailed_confirmation_link(mailbox, data["email"].strip().lower())
-    return post_form(client, link)
