@@ -6,6 +6,11 @@ so no other signed value can pass for it), naming the user and their `session_ve
 expires after CONFIRM_EMAIL_MAX_AGE_SECONDS. Confirming stamps `email_confirmed_at` and
 bumps the version in one conditional UPDATE, so a link works once: a second use, or two at
 the same moment, finds the account confirmed and the version moved on.
+
+Following the link also asks for the password chosen at sign-up: the link proves the person
+reads the mailbox, the password that they are the one who chose it. Someone who signs up
+again with another person's address before its owner confirms (which replaces the pending
+details) therefore cannot have the owner confirm an account whose password they know.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from sqlalchemy import CursorResult, update
 
 from marketplace.accounts import signals
 from marketplace.accounts.models import User
+from marketplace.accounts.passwords import verify_password
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
@@ -30,6 +36,8 @@ EXPIRED = "This confirmation link has expired. Sign in to have a new one sent to
 USED = ("This confirmation link was used already or has been replaced. "
         "Sign in: if your email still needs confirming, we will send you a new link.")
 NOT_CONFIRMED = "Confirm your email first: we sent you a link."
+NOT_THE_SIGNUP_SECRET = ("This is not the password chosen when this address signed up. If you did "
+                  "not sign up, ignore the email; to choose another password, sign up again.")
 
 
 class InvalidConfirmationLink(DomainError):
@@ -94,13 +102,17 @@ def user_for_token(token: str) -> User:
     return user
 
 
-def confirm_email(token: str) -> User:
-    """Confirm the account the link names, once; the caller signs the person in."""
+def confirm_email(token: str, password: str) -> User:
+    """Confirm the account the link names, once, for the person who chose its password;
+    the caller signs them in."""
     user = user_for_token(token)
+    if not verify_password(user.password_hash, password):
+        raise InvalidConfirmationLink(NOT_THE_SIGNUP_SECRET)
     result = cast("CursorResult[Any]", db.session.execute(
         update(User)
         .where(User.id == user.id, User.email_confirmed_at.is_(None),
-               User.session_version == user.session_version)
+               User.session_version == user.session_version,
+               User.password_hash == user.password_hash)  # not replaced meanwhile
         .values(email_confirmed_at=utcnow(), session_version=User.session_version + 1)
         .execution_options(synchronize_session=False)))
     if result.rowcount != 1:  # another request used the link a moment ago

@@ -63,7 +63,10 @@ class SignOutEverywhereForm(FlaskForm):
 
 
 class ConfirmEmailForm(FlaskForm):
-    """No field: the CSRF token alone (confirm the email a sign-up link names)."""
+    """The password chosen at sign-up, with the emailed link: both prove the account's owner."""
+
+    password = PasswordLine("Your password (the one you chose when signing up)",
+                            validators=[InputRequired(), Length(max=128)])
 
 
 class ResendConfirmationForm(FlaskForm):

@@ -23,7 +23,7 @@ def test_signup_signs_in_and_hashes_with_argon2(client: FlaskClient, mailbox: Ma
     assert "Check your email to continue" in response.get_data(as_text=True)
     assert client.get("/account").status_code == 302
     link = emailed_confirmation_link(mailbox, "ana@example.com")
-    response = post_form(client, link)
+    response = post_form(client, link, {"password": SIGNUP["password"]})
     assert response.status_code == 302 and response.headers["Location"] == "/missions/new"
     assert client.get("/account").status_code == 200
     user = db.session.execute(db.select(User)).scalar_one()

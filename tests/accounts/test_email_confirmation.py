@@ -94,7 +94,7 @@ def test_the_link_shows_a_button_then_confirms_once(client: FlaskClient,
     assert client.post(link).status_code == 400  # no CSRF token: refused
     assert _user("nina@example.com").email_confirmed_at is None
 
-    response = post_form(client, link)
+    response = post_form(client, link, {"password": SIGNUP["password"]})
     assert response.status_code == 302 and response.headers["Location"] == "/helper/profile"
     assert client.get("/account").status_code == 200
     assert _user("nina@example.com").email_confirmed_at is not None
@@ -184,7 +184,7 @@ def test_an_unconfirmed_account_cannot_sign_in_and_can_get_the_link_again(
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     second = emailed_confirmation_link(mailbox, "nina@example.com")
     assert len(confirmation_links(mailbox, "nina@example.com")) == 2
-    assert post_form(other, second).status_code == 302
+    assert post_form(other, second, {"password": SIGNUP["password"]}).status_code == 302
     assert other.get("/account").status_code == 200
     used = client.post(first, data={"csrf_token": _csrf(client)})
     assert used.status_code == 400  # the account is confirmed: the first link is spent
@@ -229,9 +229,34 @@ def test_signing_up_again_before_confirming_replaces_the_strangers_details(
     assert verify_password(user.password_hash, "a long password")
     assert not verify_password(user.password_hash, "stranger password")
     browser = ctx.test_client()
-    assert post_form(browser, emailed_confirmation_link(mailbox, "nina@example.com")
-                     ).status_code == 302
+    assert post_form(browser, emailed_confirmation_link(mailbox, "nina@example.com"),
+                     {"password": "a long password"}).status_code == 302
     login(ctx.test_client(), "nina@example.com", "a long password")
+
+
+def test_a_strangers_later_sign_up_cannot_be_confirmed_by_the_owner_unawares(
+        ctx: Flask, mailbox: Mailbox) -> None:
+    """The link proves the mailbox, the password proves who chose it: the owner typing
+    their own password never activates an account whose password a stranger set."""
+    _signup(ctx.test_client(), "nina@example.com")
+    _signup(ctx.test_client(), "nina@example.com", full_name="Not Nina",
+            password="stranger password", confirm="stranger password")
+    owner = ctx.test_client()
+    response = post_form(owner, emailed_confirmation_link(mailbox, "nina@example.com"),
+                         {"password": "a long password"})
+    assert response.status_code == 400
+    assert "not the password chosen" in response.get_data(as_text=True)
+    assert _user("nina@example.com").email_confirmed_at is None
+    assert owner.get("/account").status_code == 302
+    stranger = ctx.test_client()
+    response = post_form(stranger, "/login", {"email": "nina@example.com",
+                                              "password": "stranger password"})
+    assert stranger.get("/account").status_code == 302  # unconfirmed: never signed in
+
+    _signup(ctx.test_client(), "nina@example.com")  # the owner chooses their password again
+    response = post_form(owner, emailed_confirmation_link(mailbox, "nina@example.com"),
+                         {"password": "a long password"})
+    assert response.status_code == 302 and owner.get("/account").status_code == 200
 
 
 # Accounts we create ourselves ------------------------------------------------------------

@@ -61,7 +61,8 @@ def test_a_new_email_signs_up_once_its_emailed_link_is_followed(
     # Issue 10: the same answer as for an existing email, and not signed in yet.
     assert code == 200 and ANSWER in page
     assert client.get("/account").status_code == 302
-    response = post_form(client, emailed_confirmation_link(mailbox, "fresh@example.com"))
+    response = post_form(client, emailed_confirmation_link(mailbox, "fresh@example.com"),
+                         {"password": SIGNUP["password"]})
     assert response.status_code == 302 and response.headers["Location"] == "/missions/new"
     assert client.get("/account").status_code == 200
 

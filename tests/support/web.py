@@ -60,12 +60,13 @@ class Browser:
             return resp
         assert resp.status_code == 200 and "Check your email" in resp.text, resp.text
         assert self.mailbox is not None
-        return self.confirm(wait_for_confirmation_link(self.mailbox, email, after=seen))
+        return self.confirm(wait_for_confirmation_link(self.mailbox, email, after=seen),
+                            password)
 
-    def confirm(self, link: str) -> requests.Response:
+    def confirm(self, link: str, password: str) -> requests.Response:
         """Open an emailed confirmation link (its path: the app may not be at
-        PUBLIC_BASE_URL) and press its button."""
-        return self.submit(link)
+        PUBLIC_BASE_URL), type the password chosen at sign-up and press its button."""
+        return self.submit(link, data={"password": password})
 
     def login(self, email: str, password: str = "correct horse battery") -> requests.Response:
         return self.submit("/login", data={"email": email, "password": password})

@@ -58,14 +58,19 @@ def _after_signup(user: User) -> Response:
 
 @routes.route("/signup/confirm/<token>", methods=["GET", "POST"])
 def confirm_signup(token: str) -> str | Response | tuple[str, int]:
-    # GET only shows the button (mail scanners open links); the POST, CSRF-checked, confirms.
+    # GET only shows the form (mail scanners open links); the POST, CSRF-checked, with the
+    # password chosen at sign-up, confirms.
     form = ConfirmEmailForm()
     try:
-        if request.method == "GET":
+        if not form.validate_on_submit():
             confirmation.user_for_token(token)
-            return render_template("accounts/confirm_email.html", form=form, token=token)
-        user = confirmation.confirm_email(token)
+            page = render_template("accounts/confirm_email.html", form=form, token=token)
+            return (page, 400) if request.method == "POST" else page
+        user = confirmation.confirm_email(token, form.password.data or "")
     except confirmation.InvalidConfirmationLink as exc:
+        if exc.args and exc.args[0] == confirmation.NOT_THE_SIGNUP_SECRET:
+            form.password.errors = [str(exc)]
+            return render_template("accounts/confirm_email.html", form=form, token=token), 400
         return _invalid_link(exc)
     session.pop(_PENDING, None)
     login_user(user)
