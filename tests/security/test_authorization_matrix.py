@@ -17,7 +17,8 @@ Outcomes: `ok` allowed past authorization (any 2xx/3xx but a redirect to sign-in
 400/402/409/422: a refused form or a business rule, not a refused person); `403`; `404`;
 `in` redirected to sign-in; `out` shown the door (sign-in redirect or 403). A 5xx is never
 expected. A persona expected to be refused must also leave every row of the database as it
-was. `test_every_rule_has_a_row` walks `app.url_map`: a new route without a row fails it.
+was, and so must every GET (safe methods change nothing). `test_every_rule_has_a_row`
+walks `app.url_map`: a new route without a row fails it.
 """
 
 from __future__ import annotations
@@ -46,9 +47,10 @@ Path = Callable[[World], str]
 class Row:
     path: Path
     expect: str  # six outcomes, in the order of PERSONAS
-    owner: str = "client"  # the owner's role: "client" or "helper"
+    owner: str = "client"  # the owner's role: "client", "helper" (or "new_helper")
     data: dict[str, Any] = field(default_factory=dict)
     suspended: str = "owner"  # whom the suspended persona is: "owner" or "operator"
+    safe: bool = True  # a GET changes no row (False: a return URL that syncs from Stripe)
 
     def outcomes(self) -> dict[str, str]:
         codes = self.expect.split()
@@ -119,10 +121,11 @@ TABLE: dict[tuple[str, str], Row] = {
                                           owner="helper"),
     ("/helper/payouts/setup", "GET"): Row(fixed("/helper/payouts/setup"), HELPER_PAGE,
                                           owner="helper"),
+    # owner: a helper whose payout account does not exist yet (the first visit creates it)
     ("/helper/payouts/setup/start", "GET"): Row(fixed("/helper/payouts/setup/start"),
-                                                HELPER_PAGE, owner="helper"),
+                                                HELPER_PAGE, owner="new_helper"),
     ("/helper/payouts/setup/start", "POST"): Row(fixed("/helper/payouts/setup/start"),
-                                                 HELPER_PAGE, owner="helper"),
+                                                 HELPER_PAGE, owner="new_helper"),
     ("/helper/payouts/setup/return", "GET"): Row(fixed("/helper/payouts/setup/return"),
                                                  HELPER_PAGE, owner="helper"),
     # a client's mission (other = its helper)
@@ -233,8 +236,9 @@ def test_every_rule_has_a_row(app: Flask) -> None:
 
 
 def persona_user(world: World, row: Row, persona: str) -> User | None:
-    owner, peer = ((world.client, world.client2) if row.owner == "client"
-                   else (world.helper, world.helper2))
+    owner, peer = {"client": (world.client, world.client2),
+                   "helper": (world.helper, world.helper2),
+                   "new_helper": (world.new_helper, world.helper2)}[row.owner]
     counterpart = world.helper if row.owner == "client" else world.client
     return {
         "anon": None, "owner": owner, "same": peer, "other": counterpart,
@@ -283,10 +287,12 @@ def test_authorization(ctx: Flask, make: Factories, emu: StripeEmulator, rule: s
         response = web.post(path, data={"csrf_token": token, **data})
     actual = outcome(response)
     body = response.get_data(as_text=True)[:300]
+    response.close()
     assert not actual.startswith("5xx"), f"{method} {path} as {persona}: {actual}\n{body}"
     assert matches(expected, actual), (
         f"{method} {path} as {persona}: expected {expected}, got {actual} "
         f"({response.status_code} {response.location or ''})\n{body}")
-    if expected != "ok":
+    if expected != "ok" or (method == "GET" and row.safe):
         changed = diff(before, snapshot())
-        assert not changed, f"{method} {path} as {persona} was refused but changed {changed}"
+        why = "was refused" if expected != "ok" else "is a GET"
+        assert not changed, f"{method} {path} as {persona} {why} but changed {changed}"

@@ -69,6 +69,11 @@ class World:
         return self.make.helper()
 
     @cached_property
+    def new_helper(self) -> User:
+        """A helper with a profile whose payout account does not exist yet."""
+        return self.make.helper(onboarded=False)
+
+    @cached_property
     def operator(self) -> User:
         return accounts.make_operator("ops@example.com", PASSWORD)
 
