@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from marketplace.core.db import db
@@ -149,10 +149,12 @@ events = st.fixed_dictionaries(
 
 payloads = events | json_values
 
+# The default run: a few examples, no shrinking (a failure prints its payload as drawn).
 FAST = settings(max_examples=25, deadline=None, database=None,
+                phases=[Phase.explicit, Phase.generate],
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
-SLOW = settings(FAST, max_examples=1000)
+SLOW = settings(FAST, max_examples=1000, phases=list(Phase))  # by hand: -m slow
 
 
 @FAST
