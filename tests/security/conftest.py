@@ -15,6 +15,9 @@ from flask import Flask
 
 from marketplace.accounts import passwords
 from marketplace.extensions import limiter
+from stripe_emulator import StripeEmulator
+from tests.security.world import World
+from tests.support.factories import Factories
 
 
 @pytest.fixture(autouse=True)
@@ -28,3 +31,9 @@ def no_login_limit(app: Flask) -> Iterator[None]:
     with app.app_context():
         limiter.reset()
     yield
+
+
+@pytest.fixture
+def world(ctx: Flask, make: Factories, emu: StripeEmulator) -> World:
+    """The people and objects of a security case, built on first use."""
+    return World(make, emu)
