@@ -30,13 +30,16 @@ from workers.retry import MAX_RETRIES
 _ids = count(1)
 TYPES = sorted({*webhooks.HANDLERS, *webhooks.CONNECT_HANDLERS})
 HUGE = "x" * 200_000
+# A well-formed account.updated object: each named case below breaks one thing only.
+ACCOUNT = {"id": "acct_unknown", "object": "account", "details_submitted": True,
+           "charges_enabled": True, "payouts_enabled": True}
 UNICODE = "évt_ünïcødé_😀_١٢٣_\u202e_\u0000"
 
 
 def envelope(**fields: Any) -> dict[str, Any]:
     event: dict[str, Any] = {"id": f"evt_fuzz_{next(_ids)}", "object": "event",
                              "type": "account.updated", "created": int(time.time()),
-                             "livemode": False, "data": {"object": {"id": "acct_x"}}}
+                             "livemode": False, "data": {"object": ACCOUNT}}
     event.update(fields)
     return {k: v for k, v in event.items() if v is not _MISSING}
 
@@ -69,7 +72,7 @@ MALFORMED: dict[str, Any] = {
     "id huge": envelope(id="evt_" + HUGE),
     "id unicode": envelope(id=UNICODE),
     "type unicode": envelope(type=UNICODE),
-    "huge body": envelope(data={"object": {"id": "acct_x", "pad": HUGE}}),
+    "huge body": envelope(data={"object": {**ACCOUNT, "pad": HUGE}}),
     **{f"{t}: empty object": envelope(type=t, data={"object": {}}) for t in TYPES},
     **{f"{t}: id number": envelope(type=t, data={"object": {"id": 5, "metadata": []}})
        for t in TYPES},
