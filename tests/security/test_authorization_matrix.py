@@ -1,4 +1,4 @@
-"""Who may call what: every rule of the URL map, times six personas, times its methods.
+"""Who may call what: every rule of the URL map, times seven personas, times its methods.
 
 One table (`TABLE`) says, for every (rule, method), on which object the route is called, the
 form data that gets a request past validation to the authorization check, and the expected
@@ -12,6 +12,8 @@ outcome for each persona, in the order of `PERSONAS`:
     susp   a suspended user: the owner, or the operator on /ops rows, signed in and then
            suspended (their session must stop working)
     op     an operator
+    stranger  an unrelated user of the other role (a helper with nothing to do with a
+           client's mission, a client for a helper's), as `other` is the counterpart
 
 Outcomes: `ok` allowed past authorization (any 2xx/3xx but a redirect to sign-in, and
 400/402/409/422: a refused form or a business rule, not a refused person); `403`; `404`;
@@ -37,7 +39,7 @@ from stripe_emulator import StripeEmulator
 from tests.security.world import World, diff, sign_in, snapshot, suspend
 from tests.support.factories import Factories
 
-PERSONAS = ("anon", "owner", "same", "other", "susp", "op")
+PERSONAS = ("anon", "owner", "same", "other", "susp", "op", "stranger")
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 
 Path = Callable[[World], str]
@@ -46,7 +48,7 @@ Path = Callable[[World], str]
 @dataclass(frozen=True)
 class Row:
     path: Path
-    expect: str  # six outcomes, in the order of PERSONAS
+    expect: str  # seven outcomes, in the order of PERSONAS
     owner: str = "client"  # the owner's role: "client", "helper" (or "new_helper")
     data: dict[str, Any] = field(default_factory=dict)
     suspended: str = "owner"  # whom the suspended persona is: "owner" or "operator"
@@ -62,12 +64,12 @@ def fixed(path: str) -> Path:
     return lambda w: path
 
 
-PUBLIC = "ok ok ok ok ok ok"
-SIGNED_IN = "in ok ok ok out ok"
-HELPER_PAGE = "in ok ok 403 out 403"
-OPS = "in 403 403 403 out ok"
-CLIENT_ONLY = "in ok 404 404 out 404"  # the client's own action on their mission
-HELPER_ONLY = "in ok 404 404 out 404"  # the assigned helper's own action (login_required)
+PUBLIC = "ok ok ok ok ok ok ok"
+SIGNED_IN = "in ok ok ok out ok ok"
+HELPER_PAGE = "in ok ok 403 out 403 403"
+OPS = "in 403 403 403 out ok 403"
+CLIENT_ONLY = "in ok 404 404 out 404 404"  # the client's own action on their mission
+HELPER_ONLY = "in ok 404 404 out 404 404"  # the assigned helper's own action (login_required)
 
 
 def ops(path: Path, data: dict[str, Any] | None = None, owner: str = "client") -> Row:
@@ -114,7 +116,7 @@ TABLE: dict[tuple[str, str], Row] = {
         fixed("/helper/availability"), HELPER_PAGE, owner="helper",
         data={"slot-weekday": "1", "slot-start": "09:00", "slot-end": "11:00"}),
     ("/helper/availability/<kind>/<int:row_id>/delete", "POST"): Row(
-        lambda w: f"/helper/availability/slot/{w.slot_id}/delete", "in ok 404 403 out 403",
+        lambda w: f"/helper/availability/slot/{w.slot_id}/delete", "in ok 404 403 out 403 403",
         owner="helper"),
     ("/helper/payouts", "GET"): Row(fixed("/helper/payouts"), HELPER_PAGE, owner="helper"),
     ("/helper/payouts/bank", "POST"): Row(fixed("/helper/payouts/bank"), HELPER_PAGE,
@@ -130,16 +132,16 @@ TABLE: dict[tuple[str, str], Row] = {
                                                  HELPER_PAGE, owner="helper"),
     # a client's mission (other = its helper)
     ("/missions/<int:mission_id>", "GET"): Row(
-        lambda w: f"/missions/{w.assigned_mission.id}", "in ok 404 ok out ok"),
+        lambda w: f"/missions/{w.assigned_mission.id}", "in ok 404 ok out ok 404"),
     ("/missions/<int:mission_id>/pay", "POST"): Row(
         lambda w: f"/missions/{w.pending_mission.id}/pay", CLIENT_ONLY),
     ("/missions/<int:mission_id>/checkout/return", "GET"): Row(
         lambda w: f"/missions/{w.open_mission.id}/checkout/return"
                   f"?session_id={w.checkout_session_id}", CLIENT_ONLY),
     ("/missions/<int:mission_id>/helpers", "GET"): Row(
-        lambda w: f"/missions/{w.open_mission.id}/helpers", "in ok 404 404 out ok"),
+        lambda w: f"/missions/{w.open_mission.id}/helpers", "in ok 404 404 out ok 404"),
     ("/missions/<int:mission_id>/applicants", "GET"): Row(
-        lambda w: f"/missions/{w.choose_mission.id}/applicants", "in ok 404 404 out ok"),
+        lambda w: f"/missions/{w.choose_mission.id}/applicants", "in ok 404 404 out ok 404"),
     ("/missions/<int:mission_id>/choose", "POST"): Row(
         lambda w: f"/missions/{w.choose_mission.id}/choose", CLIENT_ONLY,
         data={"helper_id": "{helper}"}),
@@ -156,12 +158,12 @@ TABLE: dict[tuple[str, str], Row] = {
     ("/missions/<int:mission_id>/final-price/<answer>", "POST"): Row(
         lambda w: f"/missions/{w.proposal_mission.id}/final-price/decline", CLIENT_ONLY),
     ("/missions/<int:mission_id>/messages", "GET"): Row(
-        lambda w: f"/missions/{w.assigned_mission.id}/messages", "in ok 404 ok out ok"),
+        lambda w: f"/missions/{w.assigned_mission.id}/messages", "in ok 404 ok out ok 404"),
     ("/missions/<int:mission_id>/messages", "POST"): Row(
-        lambda w: f"/missions/{w.assigned_mission.id}/messages", "in ok 404 ok out ok",
+        lambda w: f"/missions/{w.assigned_mission.id}/messages", "in ok 404 ok out ok 404",
         data={"body": "See you tomorrow"}),
     ("/missions/<int:mission_id>/review", "POST"): Row(
-        lambda w: f"/missions/{w.completed_mission.id}/review", "in ok 404 ok out 404",
+        lambda w: f"/missions/{w.completed_mission.id}/review", "in ok 404 ok out 404 404",
         data={"stars": "5", "comment": "Great"}),
     # a helper's side of a mission (other = its client)
     ("/missions/<int:mission_id>/apply", "POST"): Row(
@@ -170,7 +172,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("/missions/<int:mission_id>/accept", "POST"): Row(
         lambda w: f"/missions/{w.open_mission.id}/accept", HELPER_PAGE, owner="helper"),
     ("/missions/<int:mission_id>/done", "POST"): Row(
-        lambda w: f"/missions/{w.assigned_mission.id}/done", "in ok 404 403 out 403",
+        lambda w: f"/missions/{w.assigned_mission.id}/done", "in ok 404 403 out 403 403",
         owner="helper"),
     ("/missions/<int:mission_id>/withdraw", "POST"): Row(
         lambda w: f"/missions/{w.assigned_mission.id}/withdraw", HELPER_ONLY, owner="helper",
@@ -239,11 +241,12 @@ def persona_user(world: World, row: Row, persona: str) -> User | None:
     owner, peer = {"client": (world.client, world.client2),
                    "helper": (world.helper, world.helper2),
                    "new_helper": (world.new_helper, world.helper2)}[row.owner]
-    counterpart = world.helper if row.owner == "client" else world.client
+    counterpart, stranger = ((world.helper, world.helper2) if row.owner == "client"
+                             else (world.client, world.client2))
     return {
         "anon": None, "owner": owner, "same": peer, "other": counterpart,
         "susp": world.operator if row.suspended == "operator" else owner,
-        "op": world.operator,
+        "op": world.operator, "stranger": stranger,
     }[persona]
 
 
