@@ -114,7 +114,8 @@ TABLE: dict[tuple[str, str], Row] = {
                                          owner="helper"),
     ("/helper/availability", "POST"): Row(
         fixed("/helper/availability"), HELPER_PAGE, owner="helper",
-        data={"slot-weekday": "1", "slot-start": "09:00", "slot-end": "11:00"}),
+        data={"slot-csrf_token": "{csrf}", "slot-weekday": "1", "slot-start": "09:00",
+              "slot-end": "11:00"}),
     ("/helper/availability/<kind>/<int:row_id>/delete", "POST"): Row(
         lambda w: f"/helper/availability/slot/{w.slot_id}/delete", "in ok 404 403 out 403 403",
         owner="helper"),
@@ -267,8 +268,11 @@ def matches(expected: str, actual: str) -> bool:
     return actual in ("in", "403") if expected == "out" else actual == expected
 
 
-def form_data(world: World, row: Row) -> dict[str, Any]:
-    return {k: str(world.helper.id) if v == "{helper}" else v for k, v in row.data.items()}
+def form_data(world: World, row: Row, token: str) -> dict[str, Any]:
+    """The row's data with its placeholders filled: {helper} (the helper's id), {csrf}."""
+    fills = {"{helper}": lambda: str(world.helper.id), "{csrf}": lambda: token}
+    return {k: fills[v]() if isinstance(v, str) and v in fills else v
+            for k, v in row.data.items()}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -278,9 +282,10 @@ def test_authorization(ctx: Flask, make: Factories, emu: StripeEmulator, rule: s
     row, world = TABLE[(rule, method)], World(make, emu)
     expected = row.outcomes()[persona]
     user = persona_user(world, row, persona)
-    path, data = row.path(world), form_data(world, row)  # builds the object first
+    path = row.path(world)  # builds the object first
     web = ctx.test_client()
     token = sign_in(web, user)
+    data = form_data(world, row, token)
     if persona == "susp" and user is not None:
         suspend(user)
     before = snapshot()
