@@ -489,9 +489,21 @@ def test_the_hotline_writes_all_or_nothing(ctx: Flask, world: World) -> None:
     """A booking refused for its note books nothing (no caller account, no mission)."""
     route = FORMS["hotline booking"]
     web, token = _signed_in(ctx, world, route)
-    for note in ["x" * 5000, "\x00", "   "]:
-        check(web, "POST", route.action(world), data={"csrf_token": token, **HOTLINE,
-                                                      "note": note})
+    problems = []
+    for note in ["x" * 5000, "\x00", "a\x00b", "   ", "\u202e" * 600]:
+        counts = row_counts()
+        response = web.post(route.action(world), data={"csrf_token": token, **HOTLINE,
+                                                       "note": note})
+        code, after = response.status_code, row_counts()
+        response.close()
+        if code >= 500:
+            problems.append(f"note={note[:8]!r}: {code}")
+        if code != 302 and after != counts:  # refused (or broken) yet something was written
+            problems.append(f"note={note[:8]!r}: {code} but wrote "
+                            f"{_changed_counts(counts, after)}")
+        if code == 302 and _bad_text(note):
+            problems.append(f"note={note[:8]!r}: booked with a NUL/blank note")
+    assert not problems, "\n".join(problems)
 
 
 def test_helper_profile_can_be_saved_twice(ctx: Flask, world: World) -> None:
