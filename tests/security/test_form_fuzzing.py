@@ -453,6 +453,33 @@ def test_operator_money_inputs_use_the_one_parser(ctx: Flask, world: World, form
     assert code == 400, f"{form}: {field_name}={value!r} answered {code}"
 
 
+# 40 € in other digits: a valid amount for every form below (and lower than the booked
+# 45 € for the final price), were it read as a number.
+PRICE_EDGES = ["\u0664\u0660", "\uff14\uff10", "\u0664\u0660,\u0665\u0660", "4\u0660", "²",
+               "40²"]
+PRICE_FORMS = {
+    "new mission": ("price", MISSION),
+    "hotline booking": ("price", HOTLINE),
+    "final price": ("final_price", {"final_price": "40"}),
+}
+
+
+@pytest.mark.parametrize("value", PRICE_EDGES, ids=ascii)
+@pytest.mark.parametrize("form", sorted(PRICE_FORMS))
+def test_prices_take_ascii_digits_only(ctx: Flask, world: World, form: str,
+                                       value: str) -> None:
+    """A price in other digits (Arabic-Indic, full-width, superscripts) is refused with a
+    400 by the one money parser, never read as a number nor answered with a 5xx."""
+    route = FORMS[form]
+    web, token = _signed_in(ctx, world, route)
+    field_name, base = PRICE_FORMS[form]
+    counts = row_counts()
+    code = check(web, "POST", route.action(world),
+                 data={"csrf_token": token, **base, field_name: value})
+    refused = 400 <= code < 500 if form != "final price" else row_counts() == counts
+    assert refused, f"{form}: {field_name}={value!r} was accepted ({code})"
+
+
 BLANK = ["   ", "\t\n", "a\x00b", "\x00\x00\x00"]
 TEXT_FORMS = {
     "message": ("body", {"body": "Hello"}),
