@@ -1,0 +1,1 @@
+"""Security suites: the authorization matrix over the URL map, form and webhook fuzzing."""
