@@ -36,7 +36,7 @@ EXPIRED = "This confirmation link has expired. Sign in to have a new one sent to
 USED = ("This confirmation link was used already or has been replaced. "
         "Sign in: if your email still needs confirming, we will send you a new link.")
 NOT_CONFIRMED = "Confirm your email first: we sent you a link."
-NOT_THE_SIGNUP_SECRET = ("This is not the password chosen when this address signed up. If you did "
+MISMATCH = ("This is not the password chosen when this address signed up. If you did "
                   "not sign up, ignore the email; to choose another password, sign up again.")
 
 
@@ -107,7 +107,7 @@ def confirm_email(token: str, password: str) -> User:
     the caller signs them in."""
     user = user_for_token(token)
     if not verify_password(user.password_hash, password):
-        raise InvalidConfirmationLink(NOT_THE_SIGNUP_SECRET)
+        raise InvalidConfirmationLink(MISMATCH)
     result = cast("CursorResult[Any]", db.session.execute(
         update(User)
         .where(User.id == user.id, User.email_confirmed_at.is_(None),

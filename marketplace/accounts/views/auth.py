@@ -68,7 +68,7 @@ def confirm_signup(token: str) -> str | Response | tuple[str, int]:
             return (page, 400) if request.method == "POST" else page
         user = confirmation.confirm_email(token, form.password.data or "")
     except confirmation.InvalidConfirmationLink as exc:
-        if exc.args and exc.args[0] == confirmation.NOT_THE_SIGNUP_SECRET:
+        if exc.args and exc.args[0] == confirmation.MISMATCH:
             form.password.errors = [str(exc)]
             return render_template("accounts/confirm_email.html", form=form, token=token), 400
         return _invalid_link(exc)
