@@ -168,7 +168,7 @@ def process(stored_id: int) -> bool:
     stored.attempts += 1
     attempt = stored.attempts
     try:
-        _dispatch(check_shape(json.loads(stored.payload)))
+        _dispatch(check_shape(_parsed(stored.payload)))
     except Exception as exc:
         db.session.rollback()
         if _record_failure(stored_id, attempt, exc):
@@ -180,6 +180,15 @@ def process(stored_id: int) -> bool:
     stored.processed_at = utcnow()
     db.session.commit()
     return True
+
+
+def _parsed(payload: str) -> Any:
+    """The stored body as JSON; a body that is not (stored before checks existed) is as
+    malformed as any other, so it is dead-lettered at once rather than retried."""
+    try:
+        return json.loads(payload)
+    except ValueError as exc:
+        raise MalformedEvent("the stored body is not JSON") from exc
 
 
 def _dispatch(event: dict[str, Any]) -> None:

@@ -53,7 +53,7 @@ def _sign_out(client: FlaskClient, user: User) -> None:
 
 def _sign_out_everywhere(client: FlaskClient, user: User) -> None:
     response = post_form(client, "/account", action="/account/sign-out-everywhere")
-    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert response.status_code == 302 and response.headers["Location"] == "/"
 
 
 def _suspend(client: FlaskClient, user: User) -> None:

@@ -93,8 +93,18 @@ TABLE: dict[tuple[str, str], Row] = {
                             data={"email": "nobody@example.com", "password": "wrong-password"}),
     ("/signup", "GET"): Row(fixed("/signup"), PUBLIC),
     ("/signup", "POST"): Row(fixed("/signup"), PUBLIC),
+    # a link that is not ours: 400 for everyone (the token, not a session, is the key)
+    ("/signup/confirm/<token>", "GET"): Row(fixed("/signup/confirm/not-a-token"), PUBLIC),
+    ("/signup/confirm/<token>", "POST"): Row(fixed("/signup/confirm/not-a-token"), PUBLIC,
+                                             data={"password": "a long password"}),
+    # part of signing in: whoever asks is sent back to the sign-in page (an email goes out
+    # only for the account whose right password was just typed)
+    ("/login/confirm-again", "POST"): Row(fixed("/login/confirm-again"), "in in in in in in in"),
     # any signed-in person, on their own things
     ("/logout", "POST"): Row(fixed("/logout"), SIGNED_IN),
+    ("/account", "GET"): Row(fixed("/account"), SIGNED_IN),
+    ("/account/sign-out-everywhere", "POST"): Row(fixed("/account/sign-out-everywhere"),
+                                                  SIGNED_IN),
     ("/missions", "GET"): Row(fixed("/missions"), SIGNED_IN),
     ("/missions/new", "GET"): Row(fixed("/missions/new"), SIGNED_IN),
     ("/missions/new", "POST"): Row(fixed("/missions/new"), SIGNED_IN),
@@ -124,11 +134,11 @@ TABLE: dict[tuple[str, str], Row] = {
                                           owner="helper"),
     ("/helper/payouts/setup", "GET"): Row(fixed("/helper/payouts/setup"), HELPER_PAGE,
                                           owner="helper"),
-    # owner: a helper whose payout account does not exist yet (the first visit creates it)
-    ("/helper/payouts/setup/start", "GET"): Row(fixed("/helper/payouts/setup/start"),
-                                                HELPER_PAGE, owner="new_helper"),
+    # owner: a helper whose payout account does not exist yet (the POST creates it)
     ("/helper/payouts/setup/start", "POST"): Row(fixed("/helper/payouts/setup/start"),
                                                  HELPER_PAGE, owner="new_helper"),
+    ("/helper/payouts/setup/refresh", "GET"): Row(fixed("/helper/payouts/setup/refresh"),
+                                                  HELPER_PAGE, owner="helper"),
     ("/helper/payouts/setup/return", "GET"): Row(fixed("/helper/payouts/setup/return"),
                                                  HELPER_PAGE, owner="helper"),
     # a client's mission (other = its helper)
@@ -211,6 +221,8 @@ TABLE: dict[tuple[str, str], Row] = {
         {"amount": "10.00", "helper_part": "0", **NOTE}),
     ("/ops/disputes/<int:dispute_id>/resolve", "POST"): ops(
         lambda w: f"/ops/disputes/{w.dispute_id}/resolve", {"resolution": "release", **NOTE}),
+    ("/ops/webhooks/<int:stored_id>/retry", "POST"): ops(
+        lambda w: f"/ops/webhooks/{w.dead_event_id}/retry"),
     ("/ops/payouts/<int:payout_id>/retry", "POST"): ops(
         lambda w: f"/ops/payouts/{w.payout_id}/retry", owner="helper"),
     ("/ops/receivables/<int:receivable_id>/retry", "POST"): ops(

@@ -35,7 +35,7 @@ from marketplace.notifications.models import (
     NotificationDelivery,
 )
 from marketplace.payments.fees import FeeFormula
-from marketplace.payments.models import FeeKind, Payout
+from marketplace.payments.models import FeeKind, Payout, StripeEvent
 from marketplace.payments.services import checkout, disputes, fee_rules, receivables
 from stripe_emulator import StripeEmulator
 from tests.support.factories import PASSWORD, Factories
@@ -177,6 +177,16 @@ class World:
         db.session.add(delivery)
         db.session.commit()
         return delivery.id
+
+    @cached_property
+    def dead_event_id(self) -> int:
+        """A Stripe event whose handler kept failing: dead-lettered, for operators to retry."""
+        event = StripeEvent(event_id="evt_dead_letter", type="payout.failed", payload="{}",
+                            received_at=utcnow(), attempts=5, last_error="KeyError: 'id'",
+                            dead_lettered_at=utcnow())
+        db.session.add(event)
+        db.session.commit()
+        return event.id
 
     @cached_property
     def slot_id(self) -> int:

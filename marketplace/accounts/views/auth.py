@@ -147,7 +147,7 @@ def sign_out_everywhere() -> Response:
     sessions.end_all_sessions(current_user)
     logout_user()
     flash("You are signed out on every browser and device.", "info")
-    return redirect(url_for("accounts.login"))
+    return redirect(url_for("missions.home"))
 
 
 @routes.route("/helper/profile", methods=["GET", "POST"])
