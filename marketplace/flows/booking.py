@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
 from marketplace.core.db import db
+from marketplace.core.errors import NotFound
 from marketplace.missions import signals as missions_signals
 from marketplace.missions.errors import MissionNotOpenError
 from marketplace.missions.lifecycle import Channel, MissionStatus
@@ -56,7 +57,12 @@ def book_mission(client: User, draft: MissionDraft, channel: Channel = Channel.W
 
 def accept_mission(mission_id: int, helper: User) -> Mission:
     """First eligible helper to accept wins; everyone else gets MissionNotOpenError."""
-    mission = missions.get_visible_mission(helper, mission_id)
+    try:
+        mission = missions.get_visible_mission(helper, mission_id)
+    except NotFound:  # taken a moment ago: those it was offered to learn so, others get 404
+        if matching.was_offered(helper, mission_id):
+            raise MissionNotOpenError("Another helper took this mission.") from None
+        raise
     matching.check_can_accept(helper, mission)
     move_mission(mission, MissionStatus.ASSIGNED, helper_id=helper.id)
     fee_rules.apply_on_assign(mission, helper.id)

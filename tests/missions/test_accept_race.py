@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from flask import Flask
 
 from marketplace.accounts.models import User
 from marketplace.core.db import db
+from marketplace.core.errors import NotFound
 from marketplace.flows import booking
 from marketplace.missions.errors import MissionNotOpenError
 from marketplace.missions.lifecycle import MissionStatus
@@ -52,3 +54,17 @@ def test_ten_concurrent_accepts_make_one_assignment(ctx: Flask, make: Factories)
     mission = db.session.get(Mission, mission_id)
     assert mission is not None and mission.status == MissionStatus.ASSIGNED
     assert [a.helper_id for a in assignments] == [mission.helper_id]
+
+
+def test_a_helper_who_was_offered_a_taken_mission_is_told_it_was_taken(
+        ctx: Flask, make: Factories) -> None:
+    """The race's losers read the mission after the winner's commit: those the mission was
+    offered to hear it was taken (not "no such mission"); anyone else still gets 404."""
+    winner, loser = make.helper(), make.helper()
+    mission = make.mission()
+    booking.accept_mission(mission.id, winner)
+    with pytest.raises(MissionNotOpenError, match="Another helper took this mission"):
+        booking.accept_mission(mission.id, loser)
+    far = make.helper(lat=45.76, lng=4.84)  # Lyon: never offered a mission in Asnières
+    with pytest.raises(NotFound):
+        booking.accept_mission(mission.id, far)

@@ -159,3 +159,10 @@ def check_can_accept(helper: User, mission: Mission) -> None:
         raise Forbidden(reasons[0] if reasons else str(refusal))
     if mission.status != MissionStatus.OPEN:
         raise MissionNotOpenError("This mission is no longer open.")
+
+
+def was_offered(helper: User, mission_id: int) -> bool:
+    """Whether the mission was shown to this helper (a wave reached them, or an invitation)."""
+    return db.session.execute(db.select(MissionOffer.id).where(
+        MissionOffer.mission_id == mission_id, MissionOffer.helper_id == helper.id)
+    ).first() is not None
