@@ -16,6 +16,13 @@ from stripe_emulator import StripeEmulator
 from tests.support.seed import seed_due_payouts
 
 
+@pytest.fixture(autouse=True)
+def _fresh_emulator(stripe_emulator: StripeEmulator) -> None:
+    """Our row ids restart at 1 in every test: no earlier test's idempotency key may answer
+    (`mkt:transfer:1` stored with other parameters was an occasional IdempotencyError)."""
+    stripe_emulator.reset()
+
+
 def test_a_retry_days_later_finds_the_transfer_instead_of_paying_twice(
         ctx: Flask, stripe_emulator: StripeEmulator) -> None:
     [payout_id] = seed_due_payouts(stripe_emulator, 1)
