@@ -34,6 +34,12 @@ trap cleanup INT TERM EXIT
 $BIN/flask db upgrade
 $BIN/flask seed-demo
 
+# No SMTP server given: a local mail sink prints every email (sign-up links included).
+if [[ -z "${MAIL_SERVER:-}" ]]; then
+  $BIN/python scripts/mail_sink.py --host 127.0.0.1 --port "${MAIL_PORT:-8025}" &
+  pids+=($!)
+fi
+
 if [[ $USE_EMULATOR == 1 ]]; then
   $BIN/python -m stripe_emulator --host 127.0.0.1 --port "$EMULATOR_PORT" \
     --webhook-url "$PUBLIC_BASE_URL/stripe/webhook" --webhook-secret "$STRIPE_WEBHOOK_SECRET" \
@@ -52,6 +58,7 @@ cat <<MSG
   Entraide is running on $PUBLIC_BASE_URL
   Stripe: $([[ $USE_EMULATOR == 1 ]] && echo "emulator on $STRIPE_API_BASE (test card 4242 4242 4242 4242)" || echo "Stripe API with your keys")
   Operator console: $PUBLIC_BASE_URL/ops/commissions
+  Email: $([[ -z "${MAIL_SERVER:-}" ]] && echo "printed in this terminal by the mail sink (sign-up confirmation links too)" || echo "sent to $MAIL_SERVER")
   Demo logins are listed above (password: entraide-demo-2026). Ctrl-C stops everything.
 
 MSG
