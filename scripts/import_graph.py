@@ -16,6 +16,7 @@ import json
 import sys
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOTS = ("marketplace", "workers")
@@ -98,7 +99,19 @@ def strongly_connected(edges: dict[str, set[str]]) -> list[list[str]]:
     return [c for c in components if len(c) > 1]
 
 
-def measure(base: Path, depth: int = 2) -> dict[str, object]:
+@dataclass(frozen=True)
+class Measures:
+    packages: int
+    cycles: list[list[str]]
+    function_imports: list[str]
+    largest_module: str
+
+    def summary(self) -> str:
+        return json.dumps({**asdict(self), "cycles": len(self.cycles),
+                           "function_imports": len(self.function_imports)})
+
+
+def measure(base: Path, depth: int = 2) -> Measures:
     found = modules(base)
     edges: dict[str, set[str]] = defaultdict(set)
     in_functions = []
@@ -113,9 +126,9 @@ def measure(base: Path, depth: int = 2) -> dict[str, object]:
                 in_functions.append(f"{path.relative_to(base)}:{line} {name}")
     sizes = {str(p.relative_to(base)): len(p.read_text().splitlines()) for p in found.values()}
     largest = max(sizes, key=sizes.__getitem__)
-    return {"packages": len(set(edges) | {w for ws in edges.values() for w in ws}),
-            "cycles": strongly_connected(edges), "function_imports": in_functions,
-            "largest_module": f"{largest} ({sizes[largest]} lines)"}
+    return Measures(packages=len(set(edges) | {w for ws in edges.values() for w in ws}),
+                    cycles=strongly_connected(edges), function_imports=in_functions,
+                    largest_module=f"{largest} ({sizes[largest]} lines)")
 
 
 def main() -> None:
@@ -125,10 +138,9 @@ def main() -> None:
     args = parser.parse_args()
     result = measure(Path(__file__).resolve().parent.parent, args.depth)
     if args.list:
-        for item in [*result["cycles"], *result["function_imports"]]:  # type: ignore[misc]
+        for item in [*result.cycles, *result.function_imports]:
             print(item)
-    print(json.dumps({**result, "cycles": len(result["cycles"]),  # type: ignore[arg-type]
-                      "function_imports": len(result["function_imports"])}))  # type: ignore[arg-type]
+    print(result.summary())
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ dispute after "done", and a lower final price proposed by the helper."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import abort, flash, redirect, url_for
 from flask_login import current_user, login_required
@@ -17,10 +18,12 @@ from marketplace.core.forms import MoneyField, TextBlock
 from marketplace.core.money import format_cents
 from marketplace.core.routing import Routes
 from marketplace.flows import cancellation as cancellation_flow
+from marketplace.flows.cancellation import CancellationTerms
 from marketplace.missions.services import completion
 from marketplace.payments.services import disputes
 
 routes = Routes()
+T = TypeVar("T")
 
 
 class CancelForm(FlaskForm):
@@ -28,18 +31,19 @@ class CancelForm(FlaskForm):
         DataRequired("Please tell us why you cancel."), Length(min=3, max=500)])
 
 
-def _attempt(action: Callable[[], object], success: str) -> bool:
-    """Run a service call; its refusal becomes a flash message (missing objects stay 404)."""
+def _attempt(action: Callable[[], T], success: str | Callable[[T], str]) -> T | None:
+    """Run a service call and flash what it did (`success`, or built from its result); its
+    refusal becomes a flash message instead (missing objects stay 404)."""
     try:
-        action()
+        result = action()
     except NotFound:
         raise
     except DomainError as exc:
         db.session.rollback()  # a lost race leaves the transaction to us
         flash(str(exc), "error")
-        return False
-    flash(success, "success")
-    return True
+        return None
+    flash(success(result) if callable(success) else success, "success")
+    return result
 
 
 def _reason_or_error(mission_id: int) -> str | None:
@@ -56,18 +60,15 @@ def _reason_or_error(mission_id: int) -> str | None:
 def cancel(mission_id: int) -> Response:
     reason = _reason_or_error(mission_id)
     if reason is not None:
-        try:
-            terms = cancellation_flow.cancel_by_client(mission_id, current_user, reason)
-        except NotFound:
-            raise
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            flash("Mission cancelled. " + ("Nothing is charged; the card hold is released."
-                  if terms.free else f"A late-cancellation fee of "
-                  f"{format_cents(terms.late_fee_cents)} is charged."), "success")
+        _attempt(lambda: cancellation_flow.cancel_by_client(mission_id, current_user, reason),
+                 _cancelled_message)
     return redirect(url_for("missions.detail", mission_id=mission_id))
+
+
+def _cancelled_message(terms: CancellationTerms) -> str:
+    return "Mission cancelled. " + ("Nothing is charged; the card hold is released."
+                                    if terms.free else f"A late-cancellation fee of "
+                                    f"{format_cents(terms.late_fee_cents)} is charged.")
 
 
 @routes.route("/missions/<int:mission_id>/withdraw", methods=["POST"])
@@ -76,7 +77,7 @@ def withdraw(mission_id: int) -> Response:
     reason = _reason_or_error(mission_id)
     if reason is not None and _attempt(
             lambda: cancellation_flow.cancel_by_helper(mission_id, current_user, reason),
-            "You gave the mission back; it is open to other helpers again."):
+            "You gave the mission back; it is open to other helpers again.") is not None:
         return redirect(url_for("missions.my_missions"))
     return redirect(url_for("missions.detail", mission_id=mission_id))
 

@@ -24,22 +24,22 @@ def helpers(mission_id: int) -> str:
                            explanation=ranking.EXPLANATION, form=ConfirmForm())
 
 
-@routes.route("/missions/<int:mission_id>/assign", methods=["POST"])
-@role_required("operator")
-def assign(mission_id: int) -> Response:
+def _chosen_helper_id() -> int:
+    """The helper picked on a list of helpers (assign, choose): a valid id, else 400."""
     helper_id = parse_id(request.form.get("helper_id"))
     if not ConfirmForm().validate_on_submit() or helper_id is None:
         abort(400)
+    return helper_id
+
+
+@routes.route("/missions/<int:mission_id>/assign", methods=["POST"])
+@role_required("operator")
+def assign(mission_id: int) -> Response:
+    helper_id = _chosen_helper_id()
     mission = matching.operator_assign(current_user, mission_id, helper_id)
     flash(f"Assigned to {mission.helper.full_name if mission.helper else 'the helper'}.",
           "success")
     return redirect(url_for("missions.detail", mission_id=mission_id))
-
-
-
-
-
-
 
 
 @routes.route("/missions/<int:mission_id>/apply", methods=["POST"])
@@ -65,9 +65,7 @@ def applicants(mission_id: int) -> str:
 @routes.route("/missions/<int:mission_id>/choose", methods=["POST"])
 @login_required
 def choose(mission_id: int) -> Response:
-    helper_id = parse_id(request.form.get("helper_id"))
-    if not ConfirmForm().validate_on_submit() or helper_id is None:
-        abort(400)
+    helper_id = _chosen_helper_id()
     matching.choose(current_user, mission_id, helper_id)
     flash("Helper chosen: you can now talk with them.", "success")
     return redirect(url_for("missions.detail", mission_id=mission_id))

@@ -26,6 +26,7 @@ from marketplace.payments import signals as payments_signals
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.ledger import Line
 from marketplace.payments.models import Dispute, Payment, Payout
+from marketplace.payments.services import refunds
 from marketplace.payments.services.refunds import pending_capture_reduction
 from marketplace.payments.status import DisputeStatus, PayoutStatus, payout_transition
 
@@ -205,9 +206,6 @@ def claw_back(payout: Payout, amount: int) -> None:
     reversal_id = gateway().reverse_transfer(
         payout.transfer_id or "", amount, {"mission_id": str(payout.mission_id)},
         idempotency_key=f"mkt:dispute-reversal:{payout.id}")
-    ledger.record("transfer_reversal", f"reversal:{reversal_id}", [
-        Line(ledger.STRIPE_BALANCE, amount),
-        Line(ledger.helper_payable(payout.helper_id), -amount),
-    ], currency=payout.currency, mission_id=payout.mission_id,
-        description=f"Transfer reversal after a dispute on mission #{payout.mission_id}",
-        stripe_source_id=reversal_id)
+    refunds.record_reversal(
+        payout, amount, reversal_id,
+        f"Transfer reversal after a dispute on mission #{payout.mission_id}")

@@ -134,15 +134,20 @@ def _shrink_payout(payout: Payout | None, helper_cents: int) -> None:
 
 
 def _reverse(payout: Payout, row: Refund) -> None:
-    row.stripe_reversal_id = gateway().reverse_transfer(
+    row.stripe_reversal_id = reversal_id = gateway().reverse_transfer(
         payout.transfer_id or "", row.helper_cents, {"refund_id": str(row.id)},
         idempotency_key=f"mkt:reversal:{row.id}")
-    ledger.record("transfer_reversal", f"reversal:{row.stripe_reversal_id}", [
-        Line(ledger.STRIPE_BALANCE, row.helper_cents),
-        Line(ledger.helper_payable(payout.helper_id), -row.helper_cents),
-    ], currency=payout.currency, mission_id=payout.mission_id,
-        description=f"Transfer reversal for mission #{payout.mission_id}",
-        stripe_source_id=row.stripe_reversal_id)
+    record_reversal(payout, row.helper_cents, reversal_id,
+                    f"Transfer reversal for mission #{payout.mission_id}")
+
+
+def record_reversal(payout: Payout, amount_cents: int, reversal_id: str, description: str) -> None:
+    """Money taken back from a paid helper returns to our Stripe balance (once per reversal)."""
+    ledger.record("transfer_reversal", f"reversal:{reversal_id}", [
+        Line(ledger.STRIPE_BALANCE, amount_cents),
+        Line(ledger.helper_payable(payout.helper_id), -amount_cents),
+    ], currency=payout.currency, mission_id=payout.mission_id, description=description,
+        stripe_source_id=reversal_id)
 
 
 def pending_capture_reduction(mission_id: int) -> tuple[int, int]:
