@@ -42,7 +42,7 @@ def register_proxy_fix(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     import marketplace.models  # noqa: F401  (the whole schema, for Alembic)
     from marketplace.celery_setup import celery_init_app
-    from marketplace.core import converters, dbsetup
+    from marketplace.core import converters, dbsetup, i18n
     from marketplace.core.db import db
     from marketplace.core.observability import install_request_ids
     from marketplace.core.safety import install_security_headers, refuse_json_bodies
@@ -52,6 +52,7 @@ def register_extensions(app: Flask) -> None:
 
     converters.install(app)  # before any blueprint: `<int:...>` refuses ids beyond the id column
     refuse_json_bodies(app)  # before CSRF: a JSON body to a form route is 415 either way
+    i18n.install(app)
     db.init_app(app)
     dbsetup.install(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))

@@ -14,5 +14,12 @@ from werkzeug.test import TestResponse
 
 
 class IsolatedClient(FlaskClient):
+    """Speaks English unless a test sets `Accept-Language` (French-first tests do): most
+    assertions read the English wording; tests/i18n checks the French one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:
         return contextvars.Context().run(super().open, *args, **kwargs)

@@ -26,6 +26,7 @@ class Browser:
     def __init__(self, base_url: str, mailbox: Mailbox | None = None) -> None:
         self.base_url = base_url
         self.session = requests.Session()
+        self.session.headers["Accept-Language"] = "en"  # the assertions read English
         self.mailbox = mailbox  # where the app's emails arrive (the confirmation links)
 
     def url(self, path: str) -> str:
