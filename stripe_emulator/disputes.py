@@ -62,20 +62,27 @@ def open_dispute(ctx: Ctx, charge: dict[str, Any], reason: str = "fraudulent",
     )
     store.add(dispute, scope=store.meta[charge["id"]].get("scope"))
     charge["disputed"] = True
-    ctx.emit("charge.dispute.created", dispute)
-    if not inquiry:
-        _withdraw(ctx, dispute)
+    if inquiry:
+        ctx.emit("charge.dispute.created", dispute)
+    else:  # a chargeback takes the funds at once: the created dispute already shows it
+        _debit(ctx, dispute)
+        ctx.emit("charge.dispute.created", dispute)
+        ctx.emit("charge.dispute.funds_withdrawn", dispute)
     return dispute
 
 
 def _withdraw(ctx: Ctx, dispute: dict[str, Any]) -> None:
+    _debit(ctx, dispute)
+    ctx.emit("charge.dispute.funds_withdrawn", dispute)
+
+
+def _debit(ctx: Ctx, dispute: dict[str, Any]) -> None:
     txn = balance_transaction(ctx, amount=-dispute["amount"], currency=dispute["currency"],
                               type_="adjustment", source=dispute["id"], fee=DISPUTE_FEE,
                               description=f"Chargeback withdrawal for {dispute['charge']}",
                               category="dispute", scope=ctx.account)
     dispute["balance_transactions"].append(clone(txn))
     dispute["is_charge_refundable"] = False
-    ctx.emit("charge.dispute.funds_withdrawn", dispute)
 
 
 def _is_inquiry(dispute: dict[str, Any]) -> bool:
