@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import os
@@ -318,8 +319,23 @@ class StripeEmulator:
 def _echoer(params_name: str, params: dict[str, Any]) -> tuple[str, Any]:
     """``(kind, callback)`` echoing the request's parameters into an object of that kind."""
     kind = strict.object_kind(params_name)
-    shape = resources().get(kind)
+    shape = _shape(kind)
     return kind, lambda obj: strict.echo(params_name, obj, params, shape)
+
+
+@functools.cache
+def _shape(kind: str) -> dict[str, Any]:
+    """The object's fixture, its null hashes (``shipping``...) taken from another fixture
+    that shows them (a charge's ``shipping``), so echoed hashes get every key."""
+    shape = dict(resources().get(kind) or {})
+    for key, value in shape.items():
+        if value is None or value == {}:
+            for other in resources().values():
+                if isinstance(other, dict) and isinstance(other.get(key), dict) \
+                        and other[key]:
+                    shape[key] = other[key]
+                    break
+    return shape
 
 
 def _api_key(request: Request) -> str | None:

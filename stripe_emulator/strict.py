@@ -42,21 +42,26 @@ class Spec:
     enum: set[str] = field(default_factory=set)
     empty: bool = False  # Literal[''] (or plain str): "" unsets the field
     fields: dict[str, Spec] | None = None  # a hash with known keys
-    source: type | None = None  # the TypedDict behind ``fields`` (resolved lazily)
+    sources: list[type] = field(default_factory=list)  # TypedDicts behind ``fields`` (lazy)
     required: frozenset[str] = frozenset()
     item: Spec | None = None  # an array
     free_map: bool = False  # metadata-like hash of strings
 
     def hash_fields(self) -> dict[str, Spec] | None:
         """Known keys of the hash (built on first use: the definitions nest deeply)."""
-        if self.fields is None and self.source is not None:
-            self.fields, self.required = _typed_dict_fields(self.source)
+        if self.fields is None and self.sources:
+            merged: dict[str, Spec] = {}
+            for source in self.sources:  # a union of hashes accepts the keys of each
+                fields, self.required = _typed_dict_fields(source)
+                for key, spec in fields.items():
+                    merged[key] = _union(merged[key], spec) if key in merged else spec
+            self.fields = merged
         return self.fields
 
     @property
     def is_hash(self) -> bool:
         """Whether a nested hash (known keys) is one of the accepted shapes."""
-        return self.source is not None or self.fields is not None
+        return bool(self.sources) or self.fields is not None
 
 
 class _Names(dict):  # type: ignore[type-arg]
@@ -112,7 +117,7 @@ def _spec(annotation: Any, module: types.ModuleType, spec: Spec | None = None) -
         return spec
     if isinstance(annotation, type) and (typing.is_typeddict(annotation)
                                         or typing_extensions.is_typeddict(annotation)):
-        spec.source = annotation
+        spec.sources.append(annotation)
         return spec
     if annotation in (str, int, bool, float):
         spec.scalars.add(annotation.__name__)
@@ -124,6 +129,13 @@ def _spec(annotation: Any, module: types.ModuleType, spec: Spec | None = None) -
         return spec
     spec.scalars.add("any")
     return spec
+
+
+def _union(a: Spec, b: Spec) -> Spec:
+    """A parameter two alternative hashes both define: whatever either accepts."""
+    return Spec(scalars=a.scalars | b.scalars, enum=a.enum | b.enum, empty=a.empty or b.empty,
+                sources=a.sources + b.sources, item=a.item or b.item,
+                free_map=a.free_map or b.free_map)
 
 
 def _typed_dict_fields(cls: type) -> tuple[dict[str, Spec], frozenset[str]]:
@@ -139,7 +151,7 @@ def spec_for(name: str) -> Spec:
     package, _, cls_name = ("stripe.params." + name).rpartition(".")
     cls = getattr(importlib.import_module(package), cls_name)
     fields, required = _typed_dict_fields(cls)
-    return Spec(fields=fields, source=cls, required=required)
+    return Spec(fields=fields, sources=[cls], required=required)
 
 
 def _unknown(path: str) -> StripeError:
@@ -309,8 +321,11 @@ def _merge(target: dict[str, Any], key: str, value: Any, shape: Any) -> None:
     current = target.get(key)
     if isinstance(value, dict):
         if not isinstance(current, dict):
+            if current is not None:
+                return  # the object stores an id here (it expands): nothing to echo
             if not isinstance(shape, dict) or not shape:
-                return  # the object stores no hash here (e.g. an id): nothing to echo
+                target[key] = value  # the fixture has no shape to follow
+                return
             current = target[key] = _blank(shape)
         for sub, item in value.items():
             sub_shape = shape.get(sub) if isinstance(shape, dict) else None
