@@ -22,6 +22,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: ApiServer
     timeout = IDLE_TIMEOUT
+    disable_nagle_algorithm = True  # a small answer must not wait for the client's ACK
 
     def _environ(self, body: bytes) -> dict[str, Any]:
         path, _, query = self.path.partition("?")
@@ -68,9 +69,11 @@ class _Handler(BaseHTTPRequestHandler):
             if name.lower() not in ("content-length", "connection"):
                 self.send_header(name, value)
         self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(payload)
+        if self.command != "HEAD":  # headers and body leave in one write
+            self._headers_buffer.append(b"\r\n" + payload)
+            self.flush_headers()
+        else:
+            self.end_headers()
 
     do_GET = do_POST = do_DELETE = do_HEAD = _handle
 
