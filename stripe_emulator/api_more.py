@@ -72,7 +72,7 @@ def create_setup_intent(ctx: Ctx) -> dict[str, Any]:
         usage=get_str(p, "usage"), description=get_str(p, "description"),
         metadata=get_metadata(p), types=types)
     if pm is not None and get_bool(p, "confirm"):
-        setup_intents.confirm(ctx, si, pm)
+        setup_intents.confirm(ctx, si, pm, get_str(p, "return_url"))
     return si
 
 
@@ -105,7 +105,7 @@ def confirm_setup_intent(ctx: Ctx, obj_id: str) -> dict[str, Any]:
     if not pm_id:
         raise invalid_param("payment_method", "You must provide a payment_method.")
     pm = payments.resolve_payment_method(ctx, pm_id, si["customer"])
-    setup_intents.confirm(ctx, si, pm)
+    setup_intents.confirm(ctx, si, pm, get_str(ctx.params, "return_url"))
     return si
 
 

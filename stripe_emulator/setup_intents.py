@@ -12,7 +12,7 @@ import copy
 from typing import Any
 
 from . import payments
-from .cards import AUTHENTICATE, DECLINE
+from .cards import AUTHENTICATE, DECLINE, TestCard
 from .errors import StripeError, unexpected_state
 from .fixtures import fill, template
 from .store import Ctx
@@ -43,7 +43,8 @@ def create(ctx: Ctx, *, customer: str | None, payment_method: str | None,
     return si
 
 
-def confirm(ctx: Ctx, si: dict[str, Any], pm: dict[str, Any]) -> None:
+def confirm(ctx: Ctx, si: dict[str, Any], pm: dict[str, Any],
+            return_url: str | None = None) -> None:
     """Try the card; raises a 402 on decline (the SetupIntent already records it)."""
     if si["status"] not in ("requires_payment_method", "requires_confirmation"):
         raise unexpected_state("setup_intent",
@@ -52,11 +53,25 @@ def confirm(ctx: Ctx, si: dict[str, Any], pm: dict[str, Any]) -> None:
     si.update(payment_method=pm["id"], last_setup_error=None)
     if card.outcome == AUTHENTICATE:
         si.update(status="requires_action", next_action={
-            "type": "use_stripe_sdk", "use_stripe_sdk": {
-                "type": "three_d_secure_redirect", "stripe_js": f"{ctx.base_url}/3ds"}})
+            "type": "redirect_to_url", "redirect_to_url": {
+                "return_url": return_url,
+                "url": f"{ctx.base_url}/hosted/authenticate/{si['id']}"}})
         ctx.emit("setup_intent.requires_action", si)
         return
-    if card.outcome == DECLINE:
+    _attempt(ctx, si, pm, card if card.outcome == DECLINE else None)
+
+
+def authenticate(ctx: Ctx, si: dict[str, Any], success: bool) -> None:
+    """Outcome of the hosted 3DS page: succeeded, or failed (``setup_intent.setup_failed``)."""
+    if si["status"] != "requires_action":
+        raise unexpected_state("setup_intent", "This SetupIntent is not awaiting action.")
+    pm = ctx.store.require(si["payment_method"], "payment_method")
+    _attempt(ctx, si, pm, None if success else payments.AUTH_FAILED)
+
+
+def _attempt(ctx: Ctx, si: dict[str, Any], pm: dict[str, Any], card: TestCard | None) -> None:
+    """Succeed, or record the decline of ``card`` and raise the 402."""
+    if card is not None:
         error = {"code": card.code, "decline_code": card.decline_code,
                  "doc_url": f"https://stripe.com/docs/error-codes/"
                             f"{(card.code or '').replace('_', '-')}",

@@ -7,6 +7,7 @@ import http.client
 import urllib.parse
 
 import pytest
+import requests
 import stripe
 
 from stripe_emulator import assert_matches_fixture
@@ -180,11 +181,18 @@ def test_setup_intents(client, emulator):
     assert three_ds.status == "requires_action"
     assert client.v1.setup_intents.cancel(three_ds.id, params={
         "cancellation_reason": "abandoned"}).status == "canceled"
+    challenged = client.v1.setup_intents.create(params={
+        "customer": cus.id, "payment_method": "pm_card_authenticationRequiredOnSetup",
+        "confirm": True, "return_url": "http://app.test/saved"})
+    page = requests.post(challenged.next_action.redirect_to_url.url, data={
+        "action": "complete"}, allow_redirects=False, timeout=10)
+    assert page.status_code == 303 and page.headers["Location"] == "http://app.test/saved"
+    assert client.v1.setup_intents.retrieve(challenged.id).status == "succeeded"
     with pytest.raises(stripe.CardError):
         client.v1.setup_intents.create(params={"payment_method": "pm_card_chargeDeclined",
                                                "confirm": True})
     assert client.v1.setup_intents.retrieve(si.id).metadata["a"] == "1"
-    assert len(client.v1.setup_intents.list(params={"customer": cus.id}).data) == 1
+    assert len(client.v1.setup_intents.list(params={"customer": cus.id}).data) == 2
     types = {e["type"] for e in emulator.events()}
     assert {"setup_intent.created", "setup_intent.succeeded", "setup_intent.requires_action",
             "setup_intent.canceled", "setup_intent.setup_failed"} <= types
@@ -231,3 +239,31 @@ def test_the_server_keeps_connections_alive(base_url):
         assert conn.sock is sock  # the same socket throughout
     finally:
         conn.close()
+
+
+def test_the_hosted_checkout_page_takes_the_dispute_card_number(flows, client):
+    session = flows.session(4500, capture="manual")
+    assert flows.pay(session, "4000 0000 0000 0259").status == 303
+    pi_id = client.v1.checkout.sessions.retrieve(session.id).payment_intent
+    assert client.v1.disputes.list(params={"payment_intent": pi_id}).data == []  # a hold
+    client.v1.payment_intents.capture(pi_id)
+    assert client.v1.disputes.list(params={"payment_intent": pi_id}).data[0].status == \
+        "needs_response"
+    inquiry = flows.session(1000, capture="automatic")
+    assert flows.pay(inquiry, "4000000000001976").status == 303
+    pi_id = client.v1.checkout.sessions.retrieve(inquiry.id).payment_intent
+    assert client.v1.disputes.list(params={"payment_intent": pi_id}).data[0].status == \
+        "warning_needs_response"
+
+
+def test_renamed_parameters_only_without_a_pinned_version(client, base_url):
+    with pytest.raises(stripe.InvalidRequestError, match="unknown parameter: payment_method_t"):
+        client.v1.payment_intents.create(params={"amount": 100, "currency": "eur",
+                                                 "payment_method_types": ["card"]})
+    # the Stripe CLI sends no Stripe-Version: the account's default (older) version applies
+
+    old = requests.post(f"{base_url}/v1/payment_intents", timeout=10,
+                        headers={"Authorization": "Bearer sk_test_x"},
+                        data={"amount": "100", "currency": "eur",
+                              "payment_method_types[]": "card"})
+    assert old.status_code == 200 and old.json()["payment_method_types"] == ["card"]
