@@ -11,7 +11,7 @@ import io
 import sys
 from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote
 
 WsgiApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
@@ -70,7 +70,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
         self.send_header("Content-Length", str(len(payload)))
         if self.command != "HEAD":  # headers and body leave in one write
-            self._headers_buffer.append(b"\r\n" + payload)
+            cast(Any, self)._headers_buffer.append(b"\r\n" + payload)  # the stdlib's buffer
             self.flush_headers()
         else:
             self.end_headers()
@@ -81,6 +81,11 @@ class _Handler(BaseHTTPRequestHandler):
         """Logged only when the emulator was started with ``log_requests``."""
         if self.server.log_requests:
             super().log_request(code, size)
+
+    def log_error(self, format: str, *args: Any) -> None:
+        """An idle keep-alive connection timing out is normal: logged only on request."""
+        if self.server.log_requests:
+            super().log_error(format, *args)
 
 
 class ApiServer(ThreadingHTTPServer):

@@ -64,7 +64,7 @@ class Spec:
         return bool(self.sources) or self.fields is not None
 
 
-class _Names(dict):  # type: ignore[type-arg]
+class _Names(dict[str, Any]):
     """Locals for ``eval`` of a ForwardRef: module names, typing names, else ``Any``."""
 
     def __init__(self, module: types.ModuleType) -> None:
