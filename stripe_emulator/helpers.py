@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import checkout, objects
+from . import checkout, objects, payments
 from .cards import lookup
 from .errors import StripeError
 from .store import Ctx, Store
@@ -62,8 +62,6 @@ AUTHORIZATION_TTL = 7 * 24 * 3600  # card networks release uncaptured holds afte
 
 def expire_authorizations(store: Store) -> list[str]:
     """Cancel every uncaptured PaymentIntent whose hold outlived the card's authorization."""
-    from . import payments
-
     expired = []
     with store.lock:
         ctx = Ctx(store=store)
