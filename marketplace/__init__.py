@@ -100,12 +100,16 @@ def register_template_filters(app: Flask) -> None:
     from marketplace.core.categories import category_name
     from marketplace.core.dates import localdate, localtime
     from marketplace.core.i18n import format_money, format_number
+    from marketplace.core.labels import label
 
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["category"] = category_name
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["localdate"] = localdate
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["status"] = label
+    app.jinja_env.filters["matching_mode"] = label
+    app.jinja_env.filters["channel"] = label
     app.jinja_env.globals["format_cents"] = format_money
 
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -107,7 +108,7 @@ def checkout_return(mission_id: int) -> Response:
 def near_me() -> str | Response:
     profile = current_user.helper_profile
     if profile is None:
-        flash("Tell us your skills and where you live first.", "info")
+        flash(_("Tell us your skills and where you live first."), "info")
         return redirect(url_for("accounts.helper_profile"))
     results = nearby.open_missions_near(profile)
     return render_template("missions/near_me.html", profile=profile, results=results,
@@ -126,18 +127,19 @@ def _action(service_call: Callable[..., object], mission_id: int, message: str) 
 @routes.route("/missions/<int:mission_id>/accept", methods=["POST"])
 @role_required("helper")
 def accept(mission_id: int) -> Response:
-    return _action(booking.accept_mission, mission_id, "The mission is yours. Contact the client.")
+    return _action(booking.accept_mission, mission_id,
+                   _("The mission is yours. Contact the client."))
 
 
 @routes.route("/missions/<int:mission_id>/done", methods=["POST"])
 @role_required("helper")
 def done(mission_id: int) -> Response:
-    return _action(services.mark_done, mission_id, "Marked as done; the client will confirm.")
+    return _action(services.mark_done, mission_id, _("Marked as done; the client will confirm."))
 
 
 @routes.route("/missions/<int:mission_id>/confirm", methods=["POST"])
 @login_required
 def confirm(mission_id: int) -> Response:
     return _action(completion_flow.confirm_completion, mission_id,
-                   "Thank you! The payment is captured and the helper will be paid.")
+                   _("Thank you! The payment is captured and the helper will be paid."))
 
