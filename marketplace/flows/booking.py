@@ -7,6 +7,7 @@ one transaction; accepting applies a helper's own commission rule when there is 
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
@@ -61,7 +62,7 @@ def accept_mission(mission_id: int, helper: User) -> Mission:
         mission = missions.get_visible_mission(helper, mission_id)
     except NotFound:  # taken a moment ago: those it was offered to learn so, others get 404
         if matching.was_offered(helper, mission_id):
-            raise MissionNotOpenError("Another helper took this mission.") from None
+            raise MissionNotOpenError(_l("Another helper took this mission.")) from None
         raise
     matching.check_can_accept(helper, mission)
     move_mission(mission, MissionStatus.ASSIGNED, helper_id=helper.id)
@@ -74,5 +75,5 @@ def accept_mission(mission_id: int, helper: User) -> Mission:
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
-        raise MissionNotOpenError("Another helper took this mission.") from exc
+        raise MissionNotOpenError(_l("Another helper took this mission.")) from exc
     return mission
