@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -78,5 +79,5 @@ def payment_link(mission_id: int) -> Response:
     done = url_for("missions.detail", mission_id=mission.id, _external=True)
     checkout.checkout_url(mission, success_url=done + "?session_id={CHECKOUT_SESSION_ID}",
                           cancel_url=done)
-    flash("Payment link ready: give it to the caller.", "success")
+    flash(_("Payment link ready: give it to the caller."), "success")
     return redirect(url_for("operators.hotline_mission", mission_id=mission.id))
