@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtf_translations
 from wtforms import BooleanField, Form, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
@@ -15,6 +16,11 @@ from marketplace.missions.forms import MissionForm
 
 
 class PeriodForm(Form):
+    class Meta:
+        def get_translations(self, form: Form) -> object:
+            """WTForms' own messages in the page's language, as Flask-WTF forms have them."""
+            return wtf_translations
+
     since = BoundedDateField(_l("From"), validators=[Optional()])
     until = BoundedDateField(_l("Until (inclusive)"), validators=[Optional()])
     category = SelectField(_l("Category"), default="", choices=[
