@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     from marketplace.extensions import csrf, limiter, login_manager, migrate
     from marketplace.notifications.senders import init_sms
     from marketplace.payments.gateway.provider import init_gateway
+    from marketplace.places.provider import init_geocoder
 
     converters.install(app)  # before any blueprint: `<int:...>` refuses ids beyond the id column
     refuse_json_bodies(app)  # before CSRF: a JSON body to a form route is 415 either way
@@ -66,6 +67,7 @@ def register_extensions(app: Flask) -> None:
     install_security_headers(app)
     install_request_ids(app)
     init_gateway(app)
+    init_geocoder(app)
     init_sms(app)
     celery_init_app(app)
 
@@ -86,9 +88,10 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.notifications.views import bp as notifications_bp
     from marketplace.operators.views import BLUEPRINTS as operators_bps
     from marketplace.payments.views import bp as payments_bp
+    from marketplace.places.views import bp as places_bp
 
     for bp in (accounts_bp, missions_bp, payments_bp, *operators_bps, cancellations_bp,
-               notifications_bp, health_bp):
+               notifications_bp, health_bp, places_bp):
         app.register_blueprint(bp)
 
 
@@ -97,10 +100,12 @@ def register_template_filters(app: Flask) -> None:
     from marketplace.core.categories import category_label
     from marketplace.core.dates import paris_time
     from marketplace.core.money import format_cents
+    from marketplace.places.privacy import format_km
 
     app.jinja_env.filters["money"] = format_cents
     app.jinja_env.filters["category"] = category_label
     app.jinja_env.filters["localtime"] = paris_time
+    app.jinja_env.filters["km"] = format_km  # rounded to 0.5 km: others never see more
     app.jinja_env.globals["format_cents"] = format_cents
 
 
@@ -112,8 +117,10 @@ def register_errors(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from marketplace.cli import register_commands
+    from marketplace.places.cli import register as register_places_cli
 
     register_commands(app)
+    register_places_cli(app)
 
 
 def register_subscribers(app: Flask) -> None:

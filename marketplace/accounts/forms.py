@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField
 from wtforms.validators import (
@@ -17,6 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace.core.categories import category_choices
 from marketplace.core.forms import DecimalNumberField, EmailLine, PasswordLine, TextBlock, TextLine
+from marketplace.places.forms import AddressFields
 
 
 class SignupForm(FlaskForm):
@@ -46,13 +48,12 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class HelperProfileForm(FlaskForm):
+class HelperProfileForm(AddressFields, FlaskForm):
     skills = MultiCheckboxField("Skills", choices=category_choices(),
                                 validators=[InputRequired("Choose at least one skill.")])
-    lat = DecimalNumberField("Home latitude", places=6,
-                             validators=[InputRequired(), NumberRange(-90, 90)])
-    lng = DecimalNumberField("Home longitude", places=6,
-                             validators=[InputRequired(), NumberRange(-180, 180)])
+    address = TextLine(_l("Home address"), validators=[
+        InputRequired(_l("Type your home address and choose it in the list.")),
+        Length(max=255)])
     radius_km = DecimalNumberField("Service radius (km)", places=1, default=5,
                                    validators=[InputRequired(), NumberRange(0.5, 100)])
     bio = TextBlock("About you (optional)", validators=[Optional(), Length(max=1000)])

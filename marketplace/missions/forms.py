@@ -18,19 +18,15 @@ from marketplace.core.forms import (
     TextBlock,
     TextLine,
 )
+from marketplace.places.forms import AddressFields
 
 
-class MissionForm(FlaskForm):
+class MissionForm(AddressFields, FlaskForm):
     category = SelectField("Category", choices=category_choices(),
                            validators=[InputRequired()])
     title = TextLine("Title", validators=[InputRequired(), Length(min=3, max=120)])
     description = TextBlock("Description",
                             validators=[InputRequired(), Length(min=10, max=4000)])
-    address = TextLine("Address", validators=[InputRequired(), Length(max=255)])
-    lat = DecimalNumberField("Latitude", places=6, validators=[
-        InputRequired("Give the mission's position."), NumberRange(-90, 90)])
-    lng = DecimalNumberField("Longitude", places=6, validators=[
-        InputRequired("Give the mission's position."), NumberRange(-180, 180)])
     starts_at = LocalDateTimeField("Start (Paris time)", format="%Y-%m-%dT%H:%M",
                                    validators=[InputRequired()])
     ends_at = LocalDateTimeField("End (Paris time)", format="%Y-%m-%dT%H:%M",

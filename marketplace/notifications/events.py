@@ -12,6 +12,7 @@ from marketplace.core.dates import paris_time
 from marketplace.core.db import db
 from marketplace.core.money import format_cents
 from marketplace.notifications.services import notify, public_url
+from marketplace.places.privacy import rounded_km
 
 if TYPE_CHECKING:
     from marketplace.missions.models import Mission
@@ -147,7 +148,7 @@ def new_missions_nearby(mission: Mission, helper_ids_km: list[tuple[int, float]]
         helper = db.session.get(User, helper_id)
         if helper is not None:
             notify(helper, "new_missions_nearby",
-                   {"title": mission.title, "distance": f"{km:.1f}", "more": False},
+                   {"title": mission.title, "distance": f"{rounded_km(km):g}", "more": False},
                    key=f"nearby:{helper_id}:{slot}", link=public_url("/helper/missions"))
 
 
