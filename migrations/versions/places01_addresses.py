@@ -1,7 +1,7 @@
 """places: missions and helper homes keep their geocoded address; the imported BAN table
 
 Revision ID: places01_addresses
-Revises: confirm01
+Revises: i18n01_user_locale
 Create Date: 2026-12-01 12:30:00
 
 missions.address already held the typed text; it now holds the geocoder's label, beside
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'places01_addresses'
-down_revision = 'confirm01'
+down_revision = 'i18n01_user_locale'  # re-chained after merging main (was confirm01)
 branch_labels = None
 depends_on = None
 
