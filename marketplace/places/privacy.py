@@ -14,4 +14,4 @@ def rounded_km(km: float) -> float:
 
 def format_km(km: float) -> str:
     """The rounded distance for a page or a message, in the reader's locale ('1,5 km')."""
-    return f"{format_decimal(rounded_km(km), format='0.#')} km"
+    return f"{format_decimal(rounded_km(km), format='0.0')} km"
