@@ -124,7 +124,7 @@ def test_a_paid_bank_payout_is_shown_to_its_helper_and_moves_no_ledger(
     assert "Sent to your bank, arriving on" in _page(ctx, helper.email)
     _deliver(client, events["payout.paid"])
     page = _page(ctx, helper.email)
-    assert "Arrived in your bank on" in page and "38,25" in page
+    assert "Arrived in your bank on" in page and "€38.25" in page
     assert ledger.count_transactions() == txns and run_check().ok
 
 

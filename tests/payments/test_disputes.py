@@ -163,7 +163,7 @@ def test_operator_splits_a_client_dispute_in_the_console(ctx: Flask, make: Facto
     login(web, "ops@example.com")
     page = f"/ops/missions/{mission.id}/money"
     text = web.get(page).get_data(as_text=True).replace("\xa0", " ")
-    assert "Available to share: 45,00 €" in text and "at most 38,25 €" in text
+    assert "Available to share: €45.00" in text and "at most €38.25" in text
     action = f"/ops/disputes/{dispute.id}/resolve"
     for bad in [{"helper_amount": "30", "client_amount": "20"},  # 50 > 45 available
                 {"helper_amount": "abc", "client_amount": "5"},
@@ -171,7 +171,7 @@ def test_operator_splits_a_client_dispute_in_the_console(ctx: Flask, make: Facto
         response = post_form(web, page, {"resolution": "split", "note": "Checked", **bad},
                              action=action)
         assert response.status_code == 400
-    assert "at most 45,00" in post_form(web, page, {
+    assert "at most €45.00" in post_form(web, page, {
         "resolution": "split", "note": "Checked", "helper_amount": "30",
         "client_amount": "20"}, action=action).get_data(as_text=True).replace("\xa0", " ")
     response = post_form(web, page, {"resolution": "split", "note": "Half the shelves",
@@ -185,5 +185,5 @@ def test_operator_splits_a_client_dispute_in_the_console(ctx: Flask, make: Facto
         "resolution": "split", "helper_cents": 2000, "refund_cents": 2200,
         "platform_cents": 300}
     shown = web.get(page).get_data(as_text=True).replace("\xa0", " ")
-    assert "back to the client 22,00 €" in shown
+    assert "back to the client €22.00" in shown
     assert run_check().ok
