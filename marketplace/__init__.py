@@ -25,6 +25,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     register_blueprints(app)
     register_template_filters(app)
     register_errors(app)
+    register_api(app)
     register_cli(app)
     register_subscribers(app)
     return app
@@ -108,6 +109,14 @@ def register_errors(app: Flask) -> None:
     from marketplace.errors import register_error_handlers
 
     register_error_handlers(app)
+
+
+def register_api(app: Flask) -> None:
+    """The mobile app's JSON API under /api/v1 (after the site's error handlers: it wraps
+    them so that /api answers problem+json)."""
+    from marketplace.api.views import init_api
+
+    init_api(app)
 
 
 def register_cli(app: Flask) -> None:

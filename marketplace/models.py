@@ -1,6 +1,7 @@
 """Import every model so the metadata (and Alembic) sees the whole schema."""
 
 from marketplace.accounts.models import AvailabilitySlot, HelperProfile, HelperSkill, TimeOff, User
+from marketplace.api.models import ApiToken, IdempotencyKey, PushDevice
 from marketplace.core.models import AuditEntry, Category, OutboxMessage, WorkerHeartbeat
 from marketplace.missions.matching.models import MissionMatching, MissionOffer
 from marketplace.missions.models import (
@@ -33,6 +34,7 @@ from marketplace.payments.models import (
 )
 
 __all__ = [
+    "ApiToken",
     "Assignment",
     "AuditEntry",
     "AvailabilitySlot",
@@ -45,6 +47,7 @@ __all__ = [
     "FinalPriceProposal",
     "HelperProfile",
     "HelperSkill",
+    "IdempotencyKey",
     "LedgerCheckRun",
     "LedgerEntry",
     "LedgerTransaction",
@@ -60,6 +63,7 @@ __all__ = [
     "OutboxMessage",
     "Payment",
     "Payout",
+    "PushDevice",
     "Refund",
     "Review",
     "StripeEvent",
