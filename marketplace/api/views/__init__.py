@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint as FlaskBlueprint
 from flask import Flask, Response, current_app, g, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
@@ -103,6 +104,9 @@ def _document_idempotency(api: Api) -> None:
 
 
 def _before() -> Response | None:
+    if request.method in ("POST", "PUT") and request.content_length and not request.is_json:
+        raise problems.ApiProblem(415, "unsupported_media_type",
+                                  _("Send a JSON body (Content-Type: application/json)."))
     auth.load_caller()
     user = g.get("api_user")
     return idempotency.begin(user.id) if user is not None else None
