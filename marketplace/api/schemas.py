@@ -15,20 +15,22 @@ from marketplace.core.categories import CATEGORIES
 from marketplace.core.forms import has_control_characters
 
 MAX_LIMIT = 100
+MAX_AMOUNT = 100_000_000  # a million euros: beyond any mission, well within the columns
 
 
 class Text(fields.String):
     """A string without control characters (newlines allowed when `multiline`)."""
 
-    def __init__(self, *args: Any, multiline: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, multiline: bool = False, strip: bool = True,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.multiline = multiline
+        self.multiline, self.strip = multiline, strip
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
         if has_control_characters(text, multiline=self.multiline):
             raise ValidationError(str(_l("Remove the control characters from this text.")))
-        return text.strip()
+        return text.strip() if self.strip else text
 
 
 def text(min_len: int, max_len: int, **kwargs: Any) -> Text:
@@ -42,6 +44,7 @@ class Strict(Schema):
 
 class MoneySchema(Strict):
     amount = fields.Integer(required=True, strict=True,
+                            validate=validate.Range(min=0, max=MAX_AMOUNT),
                             metadata={"description": "Minor units (cents)."})
     currency = fields.String(required=True, validate=validate.Regexp(r"^[a-z]{3}$"),
                              metadata={"example": "eur"})
@@ -71,11 +74,11 @@ class CursorArgs(Strict):
 # -- tokens ---------------------------------------------------------------------------------
 class TokenCreateSchema(Strict):
     email = text(3, 254)
-    password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    password = Text(required=True, strip=False, validate=validate.Length(min=1, max=200))
 
 
 class RefreshSchema(Strict):
-    refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    refresh_token = Text(required=True, validate=validate.Length(min=1, max=200))
 
 
 class TokenPairSchema(Strict):

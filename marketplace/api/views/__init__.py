@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import http
 from typing import Any
 
 from flask import Blueprint as FlaskBlueprint
@@ -43,11 +44,17 @@ class EntraideApi(Api):
         """Nothing: see problems.install."""
 
     def _register_responses(self) -> None:
-        super()._register_responses()
-        response: dict[str, Any] = {"description": "A problem (RFC 9457)",
-                                    "schema": self.ERROR_SCHEMA}
-        prepare_response(response, self.spec, PROBLEM_JSON)
-        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+        """The shared error responses (one per status, and the default) as problems."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+                prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        default: dict[str, Any] = {"description": "A problem (RFC 9457)",
+                                   "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
 
 
 def _settings(app: Flask) -> None:
