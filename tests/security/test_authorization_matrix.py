@@ -235,7 +235,10 @@ TABLE: dict[tuple[str, str], Row] = {
 
 
 def url_map_keys(app: Flask) -> set[tuple[str, str]]:
+    """The site's rules; the API's (/api/v1, bearer tokens) have their own matrix beside
+    this one (test_api_authorization_matrix.py)."""
     return {(rule.rule, method) for rule in app.url_map.iter_rules()
+            if not rule.rule.startswith("/api/")
             for method in (rule.methods or set()) - SKIPPED_METHODS}
 
 
