@@ -14,6 +14,7 @@ from marketplace.core.db import db
 from marketplace.missions.models import Mission
 from tests.api.payloads import mission_body
 from tests.support.factories import Factories
+from workers.api import sweep_idempotency_keys
 
 
 def _missions() -> int:
@@ -93,3 +94,11 @@ def test_sweep_drops_keys_after_a_day(api_as, make: Factories, ctx: Flask) -> No
     # an expired key is a new request: it runs again
     assert api.post("/missions", body, key="old").headers.get("Idempotent-Replayed") is None
     assert _missions() == 3
+
+
+def test_the_worker_task_sweeps(api_as, make: Factories) -> None:  # type: ignore[no-untyped-def]
+    api = api_as(make.client())
+    assert api.post("/missions", mission_body(), key="old").status_code == 201
+    db.session.execute(update(IdempotencyKey).values(created_at=utcnow() - timedelta(days=2)))
+    db.session.commit()
+    assert sweep_idempotency_keys.run() == 1
