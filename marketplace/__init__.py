@@ -48,7 +48,7 @@ def register_extensions(app: Flask) -> None:
     from marketplace.core.observability import install_request_ids
     from marketplace.core.safety import install_security_headers, refuse_json_bodies
     from marketplace.extensions import csrf, limiter, login_manager, migrate
-    from marketplace.notifications.senders import init_sms
+    from marketplace.notifications.senders import init_push, init_sms
     from marketplace.payments.gateway.provider import init_gateway
 
     converters.install(app)  # before any blueprint: `<int:...>` refuses ids beyond the id column
@@ -68,6 +68,7 @@ def register_extensions(app: Flask) -> None:
     install_request_ids(app)
     init_gateway(app)
     init_sms(app)
+    init_push(app)
     celery_init_app(app)
 
 
