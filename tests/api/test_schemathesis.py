@@ -100,3 +100,37 @@ def test_schemathesis_long(app: Flask, world: dict[str, Any], who: str) -> None:
     run = fuzz(app, world[who], world["ids"], examples=200)
     print("\n" + run.summary(who))
     assert not run.failures, "\n\n".join(run.failures)
+
+
+def stateful(app: Flask, token: str, steps: int, examples: int) -> None:
+    """Follow the spec's links (post a mission, then read, pay, quote, cancel it...)."""
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app).exclude(
+        path=EXCLUDED_PATHS)
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+
+    class Machine(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def validate_response(self, response: Any, case: Any, additional_checks: Any = None,
+                              **kwargs: Any) -> None:
+            case.validate_response(response, checks=CHECKS)
+
+    Machine.run(settings=settings(max_examples=examples, stateful_step_count=steps,
+                                  deadline=None, derandomize=True, database=None,
+                                  suppress_health_check=list(HealthCheck)))
+
+
+def test_links_are_declared(app: Flask) -> None:
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    links = spec["paths"]["/api/v1/missions"]["post"]["responses"]["201"]["links"]
+    assert {"GetMission", "CreateCheckout", "CancellationQuote"} <= links.keys()
+
+
+def test_schemathesis_stateful_as_client(app: Flask, world: dict[str, Any]) -> None:
+    stateful(app, world["client"], steps=5, examples=10)
+
+
+@pytest.mark.slow
+def test_schemathesis_stateful_long(app: Flask, world: dict[str, Any]) -> None:
+    stateful(app, world["client"], steps=10, examples=200)

@@ -66,9 +66,22 @@ def _own(user: User, mission_id: int) -> Mission:
     return mission
 
 
+def _mission_link(operation_id: str) -> dict[str, Any]:
+    return {"operationId": operation_id, "parameters": {"mission_id": "$response.body#/id"}}
+
+
+# What a client does next with the mission just posted (OpenAPI links: Schemathesis
+# follows them in its stateful run, client generators turn them into methods).
+CREATED_LINKS = {name: _mission_link(op) for name, op in (
+    ("GetMission", "getMission"), ("CreateCheckout", "createCheckout"),
+    ("CancellationQuote", "getCancellationQuote"), ("CancelMission", "cancelMission"),
+    ("ListMessages", "listMessages"))}
+
+
 @blp.route("/missions", methods=["POST"])
 @blp.arguments(MissionCreateSchema)
 @blp.response(201, MissionDetailSchema)
+@blp.doc(operationId="createMission", responses={201: {"links": CREATED_LINKS}})
 @blp.alt_response(401, **PROBLEM, description=NO_TOKEN)
 @blp.alt_response(422, **PROBLEM, description="Invalid mission")
 def create_mission(body: dict[str, Any]) -> dict[str, Any]:
@@ -112,6 +125,7 @@ def list_missions(args: dict[str, Any]) -> dict[str, Any]:
 @blp.response(200, MissionDetailSchema)
 @blp.alt_response(401, **PROBLEM, description=NO_TOKEN)
 @blp.alt_response(404, **PROBLEM, description=NOT_FOUND)
+@blp.doc(operationId="getMission")
 def get_mission(mission_id: int) -> dict[str, Any]:
     """A mission with its money, payment status and timeline (what the page shows)."""
     user = auth.caller()
@@ -125,6 +139,7 @@ def get_mission(mission_id: int) -> dict[str, Any]:
 @blp.alt_response(404, **PROBLEM, description=NOT_FOUND)
 @blp.alt_response(409, **PROBLEM, description="The card is already authorized")
 @blp.alt_response(422, **PROBLEM, description="Return URL not allowed")
+@blp.doc(operationId="createCheckout")
 def create_checkout(body: dict[str, Any], mission_id: int) -> dict[str, Any]:
     """A hosted page where the client authorizes the card; it sends them back to
     `return_url?session_id=...` (then call checkout/sync, or wait for the status)."""
@@ -158,6 +173,7 @@ def sync_checkout(body: dict[str, Any], mission_id: int) -> dict[str, Any]:
 @blp.alt_response(401, **PROBLEM, description=NO_TOKEN)
 @blp.alt_response(404, **PROBLEM, description=NOT_FOUND)
 @blp.alt_response(409, **PROBLEM, description="This mission can no longer be cancelled")
+@blp.doc(operationId="getCancellationQuote")
 def cancellation_quote(mission_id: int) -> dict[str, Any]:
     """What cancelling now would cost me (free, or a late fee)."""
     mission = _own(auth.caller(), mission_id)
@@ -173,6 +189,7 @@ def cancellation_quote(mission_id: int) -> dict[str, Any]:
 @blp.alt_response(401, **PROBLEM, description=NO_TOKEN)
 @blp.alt_response(404, **PROBLEM, description=NOT_FOUND)
 @blp.alt_response(409, **PROBLEM, description="This mission can no longer be cancelled")
+@blp.doc(operationId="cancelMission")
 def cancel_mission(body: dict[str, Any], mission_id: int) -> dict[str, Any]:
     """Cancel my mission under the policy of the quote."""
     user = auth.caller()
@@ -249,6 +266,7 @@ def _message(m: Message) -> dict[str, Any]:
 @blp.response(200, MessagePageSchema)
 @blp.alt_response(401, **PROBLEM, description=NO_TOKEN)
 @blp.alt_response(404, **PROBLEM, description=NOT_FOUND)
+@blp.doc(operationId="listMessages")
 def list_messages(mission_id: int) -> dict[str, Any]:
     """The conversation between the client and the helper, oldest first."""
     _mission, found = messaging.thread(auth.caller(), mission_id)
