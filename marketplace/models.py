@@ -1,7 +1,7 @@
 """Import every model so the metadata (and Alembic) sees the whole schema."""
 
 from marketplace.accounts.models import AvailabilitySlot, HelperProfile, HelperSkill, TimeOff, User
-from marketplace.api.models import ApiToken, IdempotencyKey, PushDevice
+from marketplace.api.models import ApiToken, IdempotencyKey
 from marketplace.core.models import AuditEntry, Category, OutboxMessage, WorkerHeartbeat
 from marketplace.missions.matching.models import MissionMatching, MissionOffer
 from marketplace.missions.models import (
@@ -16,6 +16,7 @@ from marketplace.notifications.models import (
     Notification,
     NotificationDelivery,
     NotificationSettings,
+    PushDevice,
 )
 from marketplace.operators.models import CallLog
 from marketplace.payments.models import (

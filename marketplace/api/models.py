@@ -1,4 +1,5 @@
-"""The API's own tables: bearer tokens, stored idempotent responses, push devices."""
+"""The API's own tables: bearer tokens and stored idempotent responses (push devices are the
+notifications' PushDevice, which this API registers)."""
 
 from __future__ import annotations
 
@@ -45,16 +46,3 @@ class IdempotencyKey(Model):
     content_type: Mapped[str | None] = mapped_column(String(100))
     body: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
-
-
-class PushDevice(TimestampMixin, Model):
-    """A phone's FCM or APNs registration token, for push notifications."""
-
-    __tablename__ = "api_push_devices"
-    __table_args__ = (UniqueConstraint("platform", "token", name="uq_api_push_device"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    platform: Mapped[str] = mapped_column(String(10))  # fcm | apns
-    token: Mapped[str] = mapped_column(String(4096))
-    last_seen_at: Mapped[datetime]

@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
-from marketplace.api.models import PushDevice
 from marketplace.api.problems import ApiProblem
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import NotFound
+from marketplace.notifications.models import PushDevice
 
 MAX_DEVICES = 20
 
