@@ -33,12 +33,14 @@ from marketplace.payments.models import (
     Refund,
     StripeEvent,
 )
+from marketplace.places.models import BanAddress
 
 __all__ = [
     "ApiToken",
     "Assignment",
     "AuditEntry",
     "AvailabilitySlot",
+    "BanAddress",
     "BankPayout",
     "CallLog",
     "Category",

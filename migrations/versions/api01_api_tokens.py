@@ -1,7 +1,7 @@
 """API tables: bearer tokens, idempotency keys, push devices
 
 Revision ID: api01_tokens
-Revises: i18n01_user_locale (written on confirm01; re-chained after merging main)
+Revises: places01_addresses (written on confirm01; re-chained after merging main)
 Create Date: 2026-12-01 12:05:00
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import marketplace.core.models
 
 revision = 'api01_tokens'
-down_revision = 'i18n01_user_locale'
+down_revision = 'places01_addresses'
 branch_labels = None
 depends_on = None
 
