@@ -1,7 +1,8 @@
 """What the API answers about missions, gathered in the web layer (it may read every domain).
 
 Privacy as on the pages: the exact address goes to the mission's client, its assigned helper
-and operators; anyone else gets no address and a position rounded to about a kilometre.
+and operators; anyone else gets the commune, a position rounded to about a kilometre and a
+distance rounded to half a kilometre.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from marketplace.missions.lifecycle import MatchingMode
 from marketplace.missions.models import Mission
 from marketplace.missions.services import cancellation, missions
 from marketplace.payments.services import checkout, fee_rules
+from marketplace.places import services as places
 
 
 def person(user: User | None) -> dict[str, Any] | None:
@@ -29,6 +31,7 @@ def mission(m: Mission, viewer: User, mode: MatchingMode | None) -> dict[str, An
     return {
         "id": m.id, "status": str(m.status), "category": m.category, "title": m.title,
         "description": m.description, "address": m.address if party else None,
+        "city": places.commune_of(m.city, m.lat, m.lng),
         "lat": m.lat if party else round(m.lat, 2), "lng": m.lng if party else round(m.lng, 2),
         "starts_at": m.starts_at, "ends_at": m.ends_at,
         "price": money(m.price_cents, m.currency),

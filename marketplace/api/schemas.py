@@ -111,8 +111,10 @@ class MeSchema(Strict):
 
 
 class HelperProfileSchema(Strict):
-    lat = fields.Float(required=True, validate=validate.Range(-90, 90))
-    lng = fields.Float(required=True, validate=validate.Range(-180, 180))
+    home = text(3, 255, metadata={"description": "The home address (only I see it)."})
+    place = fields.String(load_only=True, validate=validate.Length(max=2000), metadata={
+        "description": "The `place` token of the chosen suggestion (GET /places/suggestions)."})
+    city = fields.String(dump_only=True, allow_none=True)
     radius_km = fields.Float(required=True, validate=validate.Range(0.5, 100))
     skills = fields.List(fields.String(validate=validate.OneOf(list(CATEGORIES))),
                          required=True, validate=validate.Length(min=1, max=len(CATEGORIES)))
@@ -138,14 +140,33 @@ class MissionCreateSchema(Strict):
     category = fields.String(required=True, validate=validate.OneOf(list(CATEGORIES)))
     title = text(3, 120)
     description = text(10, 4000, multiline=True)
-    address = text(1, 255, metadata={"description": "The address label, as suggested."})
-    lat = fields.Float(required=True, validate=validate.Range(-90, 90))
-    lng = fields.Float(required=True, validate=validate.Range(-180, 180))
+    address = text(3, 255, metadata={"description": "The address label, as suggested."})
+    place = fields.String(validate=validate.Length(max=2000), metadata={
+        "description": "The `place` token of the chosen suggestion (GET /places/suggestions)."})
     starts_at = fields.AwareDateTime(required=True)
     ends_at = fields.AwareDateTime(required=True)
     price = fields.Nested(MoneySchema, required=True)
     matching_mode = fields.String(load_default="instant",
                                   validate=validate.OneOf(["instant", "choose", "operator"]))
+
+
+class PlaceSuggestionArgs(Strict):
+    q = Text(required=True, validate=validate.Length(min=1, max=200))
+    limit = fields.Integer(load_default=6, validate=validate.Range(min=1, max=10))
+
+
+class PlaceSuggestionSchema(Strict):
+    place = fields.String(required=True, metadata={"description": "Post it back as `place`."})
+    label = fields.String(required=True)
+    city = fields.String(required=True, allow_none=True)
+    postcode = fields.String(required=True, allow_none=True)
+    kind = fields.String(required=True)
+
+
+class PlaceSuggestionsSchema(Strict):
+    items = fields.List(fields.Nested(PlaceSuggestionSchema), required=True)
+    notice = fields.String(required=True, allow_none=True, metadata={
+        "description": "Set when the address service failed and only communes answered."})
 
 
 class MissionListArgs(CursorArgs):
@@ -166,6 +187,8 @@ class MissionSchema(Strict):
     description = fields.String(required=True)
     address = fields.String(allow_none=True, required=True, metadata={
         "description": "The exact address: for the client, the assigned helper, operators."})
+    city = fields.String(allow_none=True, required=True, metadata={
+        "description": "The commune: what everyone else sees."})
     lat = fields.Float(required=True)
     lng = fields.Float(required=True)
     starts_at = fields.DateTime(required=True)

@@ -22,7 +22,7 @@ from marketplace.missions.models import Mission, Review
 from marketplace.payments.models import Payout
 from marketplace.payments.status import PayoutStatus
 from stripe_emulator import StripeEmulator
-from tests.api.payloads import mission_body
+from tests.api.payloads import PROFILE, mission_body
 from tests.integration.test_journey import _emulator_form_fields, _form_action
 from tests.support.servers import LiveServer, Worker, wait_until
 
@@ -101,8 +101,7 @@ def test_api_journey(app: Flask, live_server: LiveServer, worker: Worker,
     assert paid["status"] == "open" and paid["payment_status"] == "authorized"
 
     # 2. The helper sets up their profile and payout account, and finds the mission nearby.
-    helper.put("/helper/profile", {"lat": 48.9105, "lng": 2.2840, "radius_km": 5,
-                                   "skills": ["bricolage", "jardinage"]})
+    helper.put("/helper/profile", PROFILE)
     link = helper.post("/helper/payout-account/link",
                        {"return_url": "entraide://payouts/ready"}, status=201)["url"]
     assert hosted_form(link) == "entraide://payouts/ready"
@@ -110,7 +109,7 @@ def test_api_journey(app: Flask, live_server: LiveServer, worker: Worker,
                message="the account.updated webhook to enable payouts")
     nearby = helper.get("/helper/nearby-missions?limit=10")["items"]
     assert [n["mission"]["id"] for n in nearby] == [mission_id]
-    assert nearby[0]["distance_km"] < 1
+    assert nearby[0]["distance_km"] == 0.5 and nearby[0]["mission"]["address"] is None
     assert nearby[0]["helper_take_home"] == {"amount": 3825, "currency": "eur"}
 
     # 3. Accept, done, confirm: the platform captures.

@@ -41,9 +41,9 @@ def test_unauthenticated_is_401_with_a_challenge(ctx: Flask) -> None:
 
 def test_validation_errors_name_their_fields(api_as, make: Factories) -> None:  # type: ignore[no-untyped-def]
     api = api_as(make.client())
-    body = _is_problem(api.post("/missions", mission_body(lat=200, title="")), 422,
+    body = _is_problem(api.post("/missions", mission_body(category="nope", title="")), 422,
                        "invalid_request")
-    assert {"lat", "title"} <= body["errors"].keys()
+    assert {"category", "title"} <= body["errors"].keys()
     naive = mission_body(starts_at="2030-01-01T10:00:00")
     assert "starts_at" in _is_problem(api.post("/missions", naive), 422)["errors"]
     control = mission_body(title="Fix\x00it now")

@@ -3,6 +3,7 @@ client's and the helper's journeys, step by step."""
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 
 from marketplace.core.db import db
@@ -13,6 +14,7 @@ from stripe_emulator import StripeEmulator
 from tests.api.payloads import mission_body
 from tests.support.factories import Factories
 from tests.support.money import onboarded_helper, release_now
+from tests.support.places import ADDRESS, HOME
 
 RETURN = "entraide://checkout/done"
 
@@ -45,11 +47,12 @@ def test_client_and_helper_journey(api_as, make: Factories, emu: StripeEmulator)
     [item] = nearby.get_json()["items"]
     assert item["mission"]["id"] == mission_id and item["distance_km"] < 1
     assert item["mission"]["address"] is None  # not theirs yet: the commune-level view
+    assert item["mission"]["city"] == "Asnières-sur-Seine" and item["distance_km"] == 0.5
     assert item["helper_take_home"] == {"amount": 3825, "currency": "eur"}
 
     accepted = helper.post(f"/missions/{mission_id}/accept", key="accept-1")
     assert accepted.status_code == 200 and accepted.get_json()["status"] == "assigned"
-    assert accepted.get_json()["address"].startswith("12 rue de la Station")
+    assert accepted.get_json()["address"] == ADDRESS
     again = helper.post(f"/missions/{mission_id}/accept", key="accept-1")
     assert again.get_json() == accepted.get_json()
 
@@ -127,9 +130,12 @@ def test_me_settings_profile_notifications_devices(api_as, make: Factories,  # t
     settings = {"locale": "en", "email_enabled": False, "sms_enabled": True}
     assert api.put("/me/settings", settings).get_json() == settings
     assert api.get("/helper/profile").status_code == 403
-    profile = {"lat": 48.91, "lng": 2.28, "radius_km": 5, "skills": ["bricolage"], "bio": None}
+    profile = {"home": HOME, "radius_km": 5, "skills": ["bricolage"], "bio": None}
     saved = api.put("/helper/profile", profile)
-    assert saved.status_code == 200 and saved.get_json()["skills"] == ["bricolage"]
+    assert saved.status_code == 200, saved.get_json()
+    assert saved.get_json()["skills"] == ["bricolage"] and saved.get_json()["home"] == HOME
+    nowhere = api.put("/helper/profile", {**profile, "home": "Rue qui n'existe pas 00000"})
+    assert nowhere.status_code == 422 and "home" in nowhere.get_json()["errors"]
     assert api.get("/me").get_json()["is_helper"] is True
     assert api.get("/helper/nearby-missions").get_json() == {"items": [], "next_cursor": None}
     notes = api.get("/notifications").get_json()
@@ -140,3 +146,18 @@ def test_me_settings_profile_notifications_devices(api_as, make: Factories,  # t
     other = api_as(make.client())
     assert other.delete(f"/push-devices/{device.get_json()['id']}").status_code == 404
     assert api.delete(f"/push-devices/{device.get_json()['id']}").status_code == 204
+
+
+def test_posting_by_address_through_the_port(api_as, make: Factories) -> None:  # type: ignore[no-untyped-def]
+    api = api_as(make.client())
+    found = api.get("/places/suggestions?q=3 rue des bourguignons asnieres").get_json()
+    chosen = next(s for s in found["items"] if s["label"] == ADDRESS)
+    assert "lat" not in chosen and chosen["city"] == "Asnières-sur-Seine"
+    posted = api.post("/missions", mission_body(address=ADDRESS, place=chosen["place"]))
+    assert posted.status_code == 201, posted.get_json()
+    assert posted.get_json()["lat"] == pytest.approx(48.91466)
+    typed = api.post("/missions", mission_body(address=ADDRESS.upper()))  # no token: looked up
+    assert typed.status_code == 201, typed.get_json()
+    vague = api.post("/missions", mission_body(address="Rue des Bourguignons"))
+    assert vague.status_code == 422
+    assert vague.get_json()["code"] in ("address_ambiguous", "address_not_found")

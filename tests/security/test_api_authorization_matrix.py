@@ -26,7 +26,7 @@ from marketplace.accounts.models import User
 from marketplace.api import push
 from stripe_emulator import StripeEmulator
 from tests.api.conftest import API, ApiClient, sign_in
-from tests.api.payloads import mission_body
+from tests.api.payloads import PROFILE, mission_body
 from tests.security.world import World, diff, snapshot, suspend
 from tests.support.factories import Factories
 
@@ -60,7 +60,6 @@ ASSIGNED_HELPER = "401 ok 404 403 401 401"  # the assigned helper (a client: not
 RETURN = {"return_url": "entraide://back"}
 REASON = {"reason": "Plans changed, sorry"}
 BAD_LOGIN = {"email": "nobody@example.com", "password": "wrong password"}
-PROFILE = {"lat": 48.9146, "lng": 2.2874, "radius_km": 5, "skills": ["bricolage"]}
 
 
 def m(attr: str, suffix: str = "") -> Path:
@@ -94,6 +93,8 @@ TABLE: dict[tuple[str, str], Row] = {
         CLIENT_ONLY),
     ("/api/v1/helper/profile", "PUT"): Row(fixed("/helper/profile"), SIGNED_IN, owner="helper",
                                            data=PROFILE),
+    ("/api/v1/places/suggestions", "GET"): Row(fixed("/places/suggestions?q=Asnieres"),
+                                                SIGNED_IN),
     ("/api/v1/users/<int:user_id>/reviews", "GET"): Row(
         lambda w: f"/users/{w.helper.id}/reviews", SIGNED_IN, owner="helper"),
     # a helper's own pages

@@ -28,6 +28,7 @@ from marketplace.missions.matching import modes, nearby
 from marketplace.missions.matching import services as matching
 from marketplace.missions.services import completion
 from marketplace.missions.services import missions as missions_service
+from marketplace.places.privacy import rounded_km
 
 blp = Blueprint("api_helping", __name__, url_prefix="/api/v1",
                 description="Missions, as a helper.")
@@ -68,7 +69,7 @@ def nearby_missions(args: dict[str, Any]) -> dict[str, Any]:
     mode_of = modes.modes_of([r.mission.id for r in page])
     items = [{"mission": present.mission(r.mission, user,
                                          mode_of.get(r.mission.id, MatchingMode.INSTANT)),
-              "distance_km": round(r.distance_km, 1),
+              "distance_km": rounded_km(r.distance_km),
               "helper_take_home": present.take_home(r.mission, user)
               or money(r.mission.helper_share_cents, r.mission.currency)} for r in page]
     last = page[-1] if page else None

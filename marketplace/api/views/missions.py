@@ -27,6 +27,8 @@ from marketplace.api.schemas import (
     MissionDetailSchema,
     MissionListArgs,
     MissionPageSchema,
+    PlaceSuggestionArgs,
+    PlaceSuggestionsSchema,
     ReasonSchema,
     ReviewCreateSchema,
     ReviewPageSchema,
@@ -47,6 +49,8 @@ from marketplace.missions.services import missions as missions_service
 from marketplace.missions.services.cancellation import CLIENT_CANCELLABLE
 from marketplace.missions.services.missions import MissionDraft
 from marketplace.payments.services import checkout, disputes
+from marketplace.places import services as places_service
+from marketplace.places.privacy import rounded_km
 
 blp = Blueprint("api_missions", __name__, url_prefix="/api/v1",
                 description="Missions, as their client (and their messages and reviews).")
@@ -91,13 +95,23 @@ def create_mission(body: dict[str, Any]) -> dict[str, Any]:
     if price["currency"] != current_app.config["CURRENCY"]:
         raise ApiProblem(422, "unsupported_currency", _("Prices are in euros (eur)."),
                          errors={"price": {"currency": [_("Use eur.")]}})
-    address, lat, lng = places.locate(body)
     draft = MissionDraft(
         category=body["category"], title=body["title"], description=body["description"],
-        address=address, lat=lat, lng=lng, starts_at=body["starts_at"],
-        ends_at=body["ends_at"], price_cents=price["amount"],
-        matching_mode=MatchingMode(body["matching_mode"]))
+        starts_at=body["starts_at"], ends_at=body["ends_at"], price_cents=price["amount"],
+        matching_mode=MatchingMode(body["matching_mode"]), **places.locate(body))
     return detail(booking.post_mission(user, draft, Channel.API), user)
+
+
+@blp.route("/places/suggestions", methods=["GET"])
+@blp.arguments(PlaceSuggestionArgs, location="query")
+@blp.response(200, PlaceSuggestionsSchema)
+@blp.alt_response(401, **PROBLEM, description=NO_TOKEN)
+def place_suggestions(args: dict[str, Any]) -> dict[str, Any]:
+    """Addresses matching the typed text, best first (communes only if the address service
+    is down: see `notice`); post the chosen one's `place` with its label."""
+    auth.caller()
+    lookup = places_service.find(args["q"], limit=args["limit"])
+    return {"items": [places.suggestion(p) for p in lookup.places], "notice": lookup.notice}
 
 
 @blp.route("/missions", methods=["GET"])
@@ -241,7 +255,7 @@ def list_applicants(mission_id: int) -> dict[str, Any]:
     """Helpers who applied to my mission, best first."""
     _mission, found = matching.applicants(auth.caller(), mission_id)
     return {"items": [{"helper": present.person(a.offer.helper), "message": a.offer.message,
-                       "distance_km": round(a.offer.distance_km, 1), "score": a.score}
+                       "distance_km": rounded_km(a.offer.distance_km), "score": a.score}
                       for a in found]}
 
 

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
-from marketplace.api import auth, returns
+from marketplace.api import auth, places, returns
 from marketplace.api.problems import PROBLEM
 from marketplace.api.schemas import (
     HelperProfileSchema,
@@ -62,7 +62,8 @@ def _profile(user: User) -> dict[str, Any]:
     profile = user.helper_profile
     if profile is None:
         raise NotFound("No helper profile yet.")
-    return {"lat": profile.lat, "lng": profile.lng, "radius_km": profile.radius_km,
+    return {"home": profile.home_label or "", "city": profile.home_city,
+            "radius_km": profile.radius_km,
             "skills": profile.skill_slugs, "bio": profile.bio,
             "payouts_enabled": profile.payouts_enabled}
 
@@ -85,9 +86,9 @@ def get_helper_profile() -> dict[str, Any]:
 def put_helper_profile(body: dict[str, Any]) -> dict[str, Any]:
     """Create or replace my helper profile (this makes me a helper)."""
     user = auth.caller()
-    accounts.save_helper_profile(user, lat=body["lat"], lng=body["lng"],
-                                 radius_km=body["radius_km"], skills=body["skills"],
-                                 bio=body.get("bio"))
+    home = places.resolve(body["home"], body.get("place"), "home")
+    accounts.save_helper_profile(user, home=home, radius_km=body["radius_km"],
+                                 skills=body["skills"], bio=body.get("bio"))
     return _profile(user)
 
 
