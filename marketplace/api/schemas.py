@@ -123,6 +123,17 @@ class HelperProfileSchema(Strict):
     payouts_enabled = fields.Boolean(dump_only=True)
 
 
+class HelperProfileOutSchema(Strict):
+    """What I read back: `home` is null for a home set without an address (seeds, scripts)."""
+
+    home = fields.String(required=True, allow_none=True)
+    city = fields.String(required=True, allow_none=True)
+    radius_km = fields.Float(required=True)
+    skills = fields.List(fields.String(), required=True)
+    bio = fields.String(required=True, allow_none=True)
+    payouts_enabled = fields.Boolean(required=True)
+
+
 class OnboardingLinkArgs(Strict):
     return_url = fields.String(required=True, validate=validate.Length(min=1, max=500))
     refresh_url = fields.String(validate=validate.Length(min=1, max=500))

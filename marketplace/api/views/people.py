@@ -11,6 +11,7 @@ from marketplace.accounts.models import User
 from marketplace.api import auth, places, returns
 from marketplace.api.problems import PROBLEM
 from marketplace.api.schemas import (
+    HelperProfileOutSchema,
     HelperProfileSchema,
     MeSchema,
     OnboardingLinkArgs,
@@ -62,14 +63,14 @@ def _profile(user: User) -> dict[str, Any]:
     profile = user.helper_profile
     if profile is None:
         raise NotFound("No helper profile yet.")
-    return {"home": profile.home_label or "", "city": profile.home_city,
+    return {"home": profile.home_label, "city": profile.home_city,
             "radius_km": profile.radius_km,
             "skills": profile.skill_slugs, "bio": profile.bio,
             "payouts_enabled": profile.payouts_enabled}
 
 
 @blp.route("/helper/profile", methods=["GET"])
-@blp.response(200, HelperProfileSchema)
+@blp.response(200, HelperProfileOutSchema)
 @blp.alt_response(401, **PROBLEM, description="No valid access token")
 @blp.alt_response(403, **PROBLEM, description="Not a helper")
 @blp.alt_response(404, **PROBLEM, description="No profile yet")
@@ -80,7 +81,7 @@ def get_helper_profile() -> dict[str, Any]:
 
 @blp.route("/helper/profile", methods=["PUT"])
 @blp.arguments(HelperProfileSchema)
-@blp.response(200, HelperProfileSchema)
+@blp.response(200, HelperProfileOutSchema)
 @blp.alt_response(401, **PROBLEM, description="No valid access token")
 @blp.alt_response(422, **PROBLEM, description="Invalid profile")
 def put_helper_profile(body: dict[str, Any]) -> dict[str, Any]:
