@@ -71,6 +71,14 @@ class Config:
         self.TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
         self.TWILIO_FROM = os.environ.get("TWILIO_FROM", "")
         self.TWILIO_BASE_URL = _env("TWILIO_BASE_URL", "https://api.twilio.com")
+        self.PUSH_PROVIDER = _env("PUSH_PROVIDER", "logging")  # or fcm
+        self.FCM_PROJECT_ID = os.environ.get("FCM_PROJECT_ID", "")
+        self.FCM_ACCESS_TOKEN = os.environ.get("FCM_ACCESS_TOKEN", "")
+        self.FCM_BASE_URL = _env("FCM_BASE_URL", "https://fcm.googleapis.com")
+        # The mobile API: where hosted pages may send people back (space-separated prefixes,
+        # each ending in "/" or ":"), and the web origins allowed by CORS (none by default).
+        self.API_RETURN_URL_ALLOWLIST = _env("API_RETURN_URL_ALLOWLIST", "entraide://").split()
+        self.API_CORS_ORIGINS = os.environ.get("API_CORS_ORIGINS", "").split()
         self.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
         self.LOG_FORMAT = _env("LOG_FORMAT", "json")
         self.LOG_LEVEL = _env("LOG_LEVEL", "INFO")

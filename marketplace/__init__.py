@@ -26,6 +26,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     register_blueprints(app)
     register_template_filters(app)
     register_errors(app)
+    register_api(app)
     register_cli(app)
     register_subscribers(app)
     return app
@@ -48,7 +49,7 @@ def register_extensions(app: Flask) -> None:
     from marketplace.core.observability import install_request_ids
     from marketplace.core.safety import install_security_headers, refuse_json_bodies
     from marketplace.extensions import csrf, limiter, login_manager, migrate
-    from marketplace.notifications.senders import init_sms
+    from marketplace.notifications.senders import init_push, init_sms
     from marketplace.payments.gateway.provider import init_gateway
     from marketplace.places.provider import init_geocoder
 
@@ -72,6 +73,7 @@ def register_extensions(app: Flask) -> None:
     init_gateway(app)
     init_geocoder(app)
     init_sms(app)
+    init_push(app)
     celery_init_app(app)
 
 
@@ -122,6 +124,14 @@ def register_errors(app: Flask) -> None:
     from marketplace.errors import register_error_handlers
 
     register_error_handlers(app)
+
+
+def register_api(app: Flask) -> None:
+    """The mobile app's JSON API under /api/v1 (after the site's error handlers: it wraps
+    them so that /api answers problem+json)."""
+    from marketplace.api.views import init_api
+
+    init_api(app)
 
 
 def register_cli(app: Flask) -> None:

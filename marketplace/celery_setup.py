@@ -37,6 +37,7 @@ def celery_config(app: Flask) -> dict[str, Any]:
             "webhook-sweeper": {"task": "webhooks.sweep", "schedule": 60.0},
             "ledger-check-daily": {"task": "ledger.check", "schedule": 24 * 3600.0},
             "auto-confirm": {"task": "missions.auto_confirm_due", "schedule": 300.0},
+            "api-idempotency-sweep": {"task": "api.sweep_idempotency_keys", "schedule": 3600.0},
             "off-session-holds": {"task": "payments.authorize_due", "schedule": 600.0},
             "matching-sweeper": {"task": "matching.sweep",
                                  "schedule": float(app.config["MATCHING_SWEEP_SECONDS"])},

@@ -1,6 +1,7 @@
 """Import every model so the metadata (and Alembic) sees the whole schema."""
 
 from marketplace.accounts.models import AvailabilitySlot, HelperProfile, HelperSkill, TimeOff, User
+from marketplace.api.models import ApiToken, IdempotencyKey
 from marketplace.core.models import AuditEntry, Category, OutboxMessage, WorkerHeartbeat
 from marketplace.missions.matching.models import MissionMatching, MissionOffer
 from marketplace.missions.models import (
@@ -15,6 +16,7 @@ from marketplace.notifications.models import (
     Notification,
     NotificationDelivery,
     NotificationSettings,
+    PushDevice,
 )
 from marketplace.operators.models import CallLog
 from marketplace.payments.models import (
@@ -34,6 +36,7 @@ from marketplace.payments.models import (
 from marketplace.places.models import BanAddress
 
 __all__ = [
+    "ApiToken",
     "Assignment",
     "AuditEntry",
     "AvailabilitySlot",
@@ -47,6 +50,7 @@ __all__ = [
     "FinalPriceProposal",
     "HelperProfile",
     "HelperSkill",
+    "IdempotencyKey",
     "LedgerCheckRun",
     "LedgerEntry",
     "LedgerTransaction",
@@ -62,6 +66,7 @@ __all__ = [
     "OutboxMessage",
     "Payment",
     "Payout",
+    "PushDevice",
     "Refund",
     "Review",
     "StripeEvent",

@@ -7,6 +7,7 @@ from marketplace import create_app
 flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
 
+import workers.api  # noqa: E402  (register tasks)
 import workers.matching  # noqa: E402  (register tasks)
 import workers.missions  # noqa: E402
 import workers.money  # noqa: E402  (register tasks)

@@ -20,12 +20,16 @@ from marketplace.notifications.models import (
     DELIVERY_TRANSITIONS,
     Channel,
     DeliveryStatus,
+    Notification,
     NotificationDelivery,
+    PushDevice,
     delivery_transition,
 )
 from marketplace.notifications.senders import (
+    DeadDeviceToken,
     PermanentSendError,
     TransientSendError,
+    push_provider,
     send_email,
     sms_provider,
 )
@@ -79,11 +83,31 @@ def _send(delivery: NotificationDelivery) -> None:
             html = render_template("notifications/email/message.html", **page)
         send_email(user.email, note.title, text, html,
                    message_id=f"<notification-{note.id}-email@entraide>")
+    elif delivery.channel == Channel.PUSH:
+        _push(user, note)
     elif user.phone:
         text = f"{note.title}. {note.link}" if note.link else note.title
         sms_provider().send(user.phone, text[:300])
     else:
         raise PermanentSendError("no phone number")
+
+
+def _push(user: User, note: Notification) -> None:
+    """Push to each of the person's phones; a token the service no longer knows is forgotten.
+    A transient failure retries the delivery (the phones served already may see it twice)."""
+    devices = db.session.execute(db.select(PushDevice).where(
+        PushDevice.user_id == user.id).order_by(PushDevice.id)).scalars().all()
+    data = {"event": note.event, "notification_id": str(note.id), "link": note.link or ""}
+    sent = 0
+    for device in devices:
+        try:
+            push_provider().send(device.platform, device.token, note.title, note.body, data)
+        except DeadDeviceToken:
+            db.session.delete(device)
+            continue
+        sent += 1
+    if sent == 0:
+        raise PermanentSendError("no push device left")
 
 
 def _finish(delivery: NotificationDelivery, status: DeliveryStatus,

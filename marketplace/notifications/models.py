@@ -16,6 +16,7 @@ from marketplace.core.state import check_transition
 class Channel(StrEnum):
     EMAIL = "email"
     SMS = "sms"
+    PUSH = "push"  # the person's phones (PushDevice), through the push provider
 
 
 class DeliveryStatus(StrEnum):
@@ -88,3 +89,17 @@ class NotificationSettings(Model):
     locale: Mapped[str] = mapped_column(String(2), default="fr")
     email_enabled: Mapped[bool] = mapped_column(default=True)
     sms_enabled: Mapped[bool] = mapped_column(default=False)
+
+
+class PushDevice(TimestampMixin, Model):
+    """A phone's FCM or APNs registration token (registered through the API): a person
+    with one gets their notifications pushed too."""
+
+    __tablename__ = "api_push_devices"
+    __table_args__ = (UniqueConstraint("platform", "token", name="uq_api_push_device"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(10))  # fcm | apns
+    token: Mapped[str] = mapped_column(String(4096))
+    last_seen_at: Mapped[datetime]

@@ -22,6 +22,7 @@ from marketplace.notifications.models import (
     Notification,
     NotificationDelivery,
     NotificationSettings,
+    PushDevice,
     delivery_transition,
 )
 
@@ -91,7 +92,14 @@ def _channels(user: User, settings: NotificationSettings) -> list[Channel]:
         channels.append(Channel.EMAIL)
     if settings.sms_enabled and user.phone:
         channels.append(Channel.SMS)
+    if has_push_device(user.id):  # registering a phone is asking for its pushes
+        channels.append(Channel.PUSH)
     return channels
+
+
+def has_push_device(user_id: int) -> bool:
+    return db.session.execute(db.select(PushDevice.id).where(
+        PushDevice.user_id == user_id).limit(1)).first() is not None
 
 
 def public_url(path: str) -> str:

@@ -114,6 +114,9 @@ TABLE: dict[tuple[str, str], Row] = {
     ("/notifications/settings", "GET"): Row(fixed("/notifications/settings"), SIGNED_IN),
     ("/notifications/settings", "POST"): Row(fixed("/notifications/settings"), SIGNED_IN,
                                              data={"locale": "fr", "email_enabled": "y"}),
+    # address suggestions for the site's forms (restored from the places branch)
+    ("/places/suggest", "GET"): Row(fixed("/places/suggest?q=rue+de+la+station"), SIGNED_IN),
+    ("/places/reverse", "GET"): Row(fixed("/places/reverse?lat=48.9107&lon=2.2855"), SIGNED_IN),
     ("/helper/profile", "GET"): Row(fixed("/helper/profile"), SIGNED_IN, owner="helper"),
     ("/helper/profile", "POST"): Row(fixed("/helper/profile"), SIGNED_IN, owner="helper",
                                      data=PROFILE),
@@ -236,7 +239,10 @@ TABLE: dict[tuple[str, str], Row] = {
 
 
 def url_map_keys(app: Flask) -> set[tuple[str, str]]:
+    """The site's rules; the API's (/api/v1, bearer tokens) have their own matrix beside
+    this one (test_api_authorization_matrix.py)."""
     return {(rule.rule, method) for rule in app.url_map.iter_rules()
+            if not rule.rule.startswith("/api/")
             for method in (rule.methods or set()) - SKIPPED_METHODS}
 
 

@@ -17,7 +17,7 @@ from marketplace.core.db import db
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.missions import signals as missions_signals
 from marketplace.missions.lifecycle import MatchingMode, MissionStatus
-from marketplace.missions.models import Mission
+from marketplace.missions.models import Assignment, Mission
 from marketplace.missions.transitions import move_mission
 from marketplace.places import Place
 
@@ -101,8 +101,28 @@ def missions_of_helper(helper: User) -> list[Mission]:
     ).scalars())
 
 
+def missions_page(user: User, *, as_helper: bool, status: MissionStatus | None,
+                  before_id: int | None, limit: int) -> list[Mission]:
+    """One page of the user's missions as client (or as assigned helper), newest first,
+    those older than `before_id` (a keyset: pages stay right while missions are added)."""
+    owner = Mission.helper_id if as_helper else Mission.client_id
+    query = db.select(Mission).where(owner == user.id).options(
+        selectinload(Mission.client), selectinload(Mission.helper))
+    if status is not None:
+        query = query.where(Mission.status == status)
+    if before_id is not None:
+        query = query.where(Mission.id < before_id)
+    return list(db.session.execute(query.order_by(Mission.id.desc()).limit(limit)).scalars())
 
 
+
+
+
+
+def assignments_of(mission: Mission) -> list[Assignment]:
+    """Who took the mission and when, oldest first (its timeline)."""
+    return list(db.session.execute(db.select(Assignment).where(
+        Assignment.mission_id == mission.id).order_by(Assignment.id)).scalars())
 
 
 def mark_done(mission_id: int, helper: User) -> Mission:
