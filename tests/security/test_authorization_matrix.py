@@ -38,6 +38,7 @@ from marketplace.accounts.models import User
 from stripe_emulator import StripeEmulator
 from tests.security.world import World, diff, sign_in, snapshot, suspend
 from tests.support.factories import Factories
+from tests.support.places import HOME
 
 PERSONAS = ("anon", "owner", "same", "other", "susp", "op", "stranger")
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
@@ -78,7 +79,7 @@ def ops(path: Path, data: dict[str, Any] | None = None, owner: str = "client") -
 
 REASON = {"reason": "Plans changed, sorry"}
 NOTE = {"note": "Checked with both sides"}
-PROFILE = {"lat": "48.9146", "lng": "2.2874", "radius_km": "5", "skills": ["bricolage"],
+PROFILE = {"address": HOME, "radius_km": "5", "skills": ["bricolage"],
            "bio": "Handy"}
 
 TABLE: dict[tuple[str, str], Row] = {
@@ -118,6 +119,9 @@ TABLE: dict[tuple[str, str], Row] = {
     ("/places/suggest", "GET"): Row(fixed("/places/suggest?q=rue+de+la+station"), SIGNED_IN),
     ("/places/reverse", "GET"): Row(fixed("/places/reverse?lat=48.9107&lon=2.2855"), SIGNED_IN),
     ("/helper/profile", "GET"): Row(fixed("/helper/profile"), SIGNED_IN, owner="helper"),
+    # address suggestions for the page script (JSON; signed-in people only)
+    ("/places/suggest", "GET"): Row(fixed("/places/suggest?q=rue+de+la+station"), SIGNED_IN),
+    ("/places/reverse", "GET"): Row(fixed("/places/reverse?lat=48.9107&lon=2.2855"), SIGNED_IN),
     ("/helper/profile", "POST"): Row(fixed("/helper/profile"), SIGNED_IN, owner="helper",
                                      data=PROFILE),
     ("/users/<int:user_id>/reviews", "GET"): Row(
