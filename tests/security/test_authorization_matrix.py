@@ -115,9 +115,6 @@ TABLE: dict[tuple[str, str], Row] = {
     ("/notifications/settings", "GET"): Row(fixed("/notifications/settings"), SIGNED_IN),
     ("/notifications/settings", "POST"): Row(fixed("/notifications/settings"), SIGNED_IN,
                                              data={"locale": "fr", "email_enabled": "y"}),
-    # address suggestions for the site's forms (restored from the places branch)
-    ("/places/suggest", "GET"): Row(fixed("/places/suggest?q=rue+de+la+station"), SIGNED_IN),
-    ("/places/reverse", "GET"): Row(fixed("/places/reverse?lat=48.9107&lon=2.2855"), SIGNED_IN),
     ("/helper/profile", "GET"): Row(fixed("/helper/profile"), SIGNED_IN, owner="helper"),
     # address suggestions for the page script (JSON; signed-in people only)
     ("/places/suggest", "GET"): Row(fixed("/places/suggest?q=rue+de+la+station"), SIGNED_IN),
