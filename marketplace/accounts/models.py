@@ -34,6 +34,9 @@ class User(TimestampMixin, Model):
     # confirmation.py); an unconfirmed account cannot sign in. Accounts we create ourselves
     # (operators, hotline callers, the demo) are confirmed from the start.
     email_confirmed_at: Mapped[datetime | None]
+    # Set when the owner deleted their account (marketplace/flows/account_data.py): the row
+    # stays, pseudonymised, because money records and the ledger point at it.
+    deleted_at: Mapped[datetime | None]
 
     helper_profile: Mapped[HelperProfile | None] = relationship(back_populates="user")
 
@@ -44,7 +47,7 @@ class User(TimestampMixin, Model):
 
     @property
     def is_active(self) -> bool:
-        return not self.is_suspended
+        return not (self.is_suspended or self.deleted_at is not None)
 
     @property
     def is_anonymous(self) -> bool:

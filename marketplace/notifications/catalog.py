@@ -163,6 +163,44 @@ CATALOG: dict[str, dict[str, Message]] = {
                       "and once). If you did not create an account, ignore this message: "
                       "nothing will be activated."),
     },
+    "password_reset": {
+        "fr": Message("Réinitialiser votre mot de passe",
+                      "Bonjour {{ name }}, pour choisir un nouveau mot de passe, ouvrez le lien "
+                      "ci-dessous (il est valable {{ minutes }} minutes et ne sert qu'une "
+                      "fois). Si vous n'avez rien demandé, ignorez ce message : votre mot de "
+                      "passe ne change pas."),
+        "en": Message("Reset your password",
+                      "Hello {{ name }}, to choose a new password, open the link below (it "
+                      "works for {{ minutes }} minutes, and once). If you did not ask, ignore "
+                      "this message: your password does not change."),
+    },
+    "email_change": {
+        "fr": Message("Confirmez votre nouvelle adresse email",
+                      "Bonjour {{ name }}, pour utiliser cette adresse sur votre compte "
+                      "Entraide, ouvrez le lien ci-dessous puis confirmez. Si vous n'avez "
+                      "rien demandé, ignorez ce message : rien ne changera."),
+        "en": Message("Confirm your new email address",
+                      "Hello {{ name }}, to use this address for your Entraide account, open "
+                      "the link below and confirm. If you did not ask, ignore this message: "
+                      "nothing will change."),
+    },
+    "email_changed": {
+        "fr": Message("Votre adresse email a changé",
+                      "L'adresse de votre compte Entraide est maintenant {{ new_email }}. Si "
+                      "ce n'est pas vous, contactez-nous tout de suite."),
+        "en": Message("Your email address changed",
+                      "Your Entraide account now uses {{ new_email }}. If this was not you, "
+                      "contact us at once."),
+    },
+    "password_changed": {
+        "fr": Message("Votre mot de passe a changé",
+                      "Le mot de passe de votre compte Entraide vient d'être changé et vos "
+                      "autres sessions sont fermées. Si ce n'est pas vous, réinitialisez-le "
+                      "tout de suite."),
+        "en": Message("Your password changed",
+                      "The password of your Entraide account was just changed and your other "
+                      "sessions are closed. If this was not you, reset it at once."),
+    },
     "reminder": {
         "fr": Message("Demain : « {{ title }} »",
                       "Rappel : la mission « {{ title }} » commence le {{ starts_at }} "

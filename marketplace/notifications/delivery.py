@@ -28,6 +28,7 @@ from marketplace.notifications.senders import (
     send_email,
     sms_provider,
 )
+from marketplace.notifications.services import EMAIL_TO
 
 CLAIM_TIMEOUT = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
@@ -70,10 +71,11 @@ def _send(delivery: NotificationDelivery) -> None:
     note = delivery.notification
     user = db.session.get(User, note.user_id)
     assert user is not None
-    locale = json.loads(note.context_json).get("locale", "fr")
+    context = json.loads(note.context_json)
+    locale = context.get("locale", "fr")
     if delivery.channel == Channel.EMAIL:
         page = {"title": note.title, "body": note.body, "link": note.link, "locale": locale}
-        send_email(user.email, note.title,
+        send_email(context.get(EMAIL_TO) or user.email, note.title,
                    render_template("notifications/email/message.txt", **page),
                    render_template("notifications/email/message.html", **page),
                    message_id=f"<notification-{note.id}-email@entraide>")

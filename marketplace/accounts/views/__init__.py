@@ -1,11 +1,12 @@
-"""Account pages: sign-up, sign-in, the helper profile and availability."""
+"""Account pages: sign-up, sign-in, password reset, the account page, public profiles, the
+helper profile and availability, the privacy page."""
 
 from __future__ import annotations
 
 from flask import Blueprint
 
-from marketplace.accounts.views import auth, availability
+from marketplace.accounts.views import account, auth, availability, profiles, recovery
 
 bp = Blueprint("accounts", __name__, template_folder="../templates")
-for module in (auth, availability):
+for module in (auth, account, recovery, profiles, availability):
     module.routes.register(bp)

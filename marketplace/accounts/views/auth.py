@@ -12,7 +12,6 @@ from marketplace.accounts.forms import (
     HelperProfileForm,
     LoginForm,
     ResendConfirmationForm,
-    SignOutEverywhereForm,
     SignupForm,
 )
 from marketplace.accounts.models import User
@@ -132,12 +131,6 @@ def logout() -> Response:
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("missions.home"))
-
-
-@routes.route("/account")
-@login_required
-def account() -> str:
-    return render_template("accounts/account.html", form=SignOutEverywhereForm())
 
 
 @routes.route("/account/sign-out-everywhere", methods=["POST"])
