@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user, login_required
 
-from marketplace.core.categories import category_label
+from marketplace.core.categories import category_name
 from marketplace.core.routing import Routes
 from marketplace.flows.account_erasure import DELETED_NAME
 from marketplace.missions.services import profiles
@@ -18,7 +18,7 @@ routes = Routes()
 def helper_profile_page(user_id: int) -> str:
     profile = profiles.helper_profile(user_id)
     return render_template("accounts/public_profile.html", profile=profile, kind="helper",
-                           skills=[category_label(s) for s in profile.skills])
+                           skills=[category_name(s) for s in profile.skills])
 
 
 @routes.route("/clients/<int:user_id>")
