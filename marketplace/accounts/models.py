@@ -37,7 +37,7 @@ class User(TimestampMixin, Model):
     # The language pages and notifications speak to this person: 'fr', 'en', or None to
     # follow the browser (pages) and French (notifications). marketplace/core/i18n.py.
     locale: Mapped[str | None] = mapped_column(String(2))
-    # Set when the owner deleted their account (marketplace/flows/account_data.py): the row
+    # Set when the owner deleted their account (marketplace/flows/account_erasure.py): the row
     # stays, pseudonymised, because money records and the ledger point at it.
     deleted_at: Mapped[datetime | None]
 
