@@ -52,7 +52,8 @@ def _helper(user: User) -> dict[str, Any] | None:
         AvailabilitySlot.helper_profile_id == profile.id).order_by(AvailabilitySlot.id))
     off = _all(db.select(TimeOff).where(TimeOff.helper_profile_id == profile.id)
                .order_by(TimeOff.id))
-    return {"lat": profile.lat, "lng": profile.lng, "radius_km": profile.radius_km,
+    return {"home_address": profile.home_label, "home_city": profile.home_city,
+            "lat": profile.lat, "lng": profile.lng, "radius_km": profile.radius_km,
             "bio": profile.bio, "skills": profile.skill_slugs,
             "payouts_enabled": profile.payouts_enabled,
             "availability": [{"weekday": s.weekday, "start_minute": s.start_minute,

@@ -1,7 +1,7 @@
 """users.deleted_at: an account its owner deleted stays as a pseudonymised row
 
 Revision ID: accounts01_deleted_at
-Revises: i18n01_user_locale (confirm01 when written; re-chained after merging main)
+Revises: places01_addresses (confirm01 when written; re-chained after merging main)
 Create Date: 2026-12-01 12:00:00
 
 The row is kept (payments, payouts and the ledger refer to it for the legal retention of
@@ -13,7 +13,7 @@ from alembic import op
 import marketplace.core.models  # noqa: F401  (custom column types)
 
 revision = 'accounts01_deleted_at'
-down_revision = 'i18n01_user_locale'
+down_revision = 'places01_addresses'
 branch_labels = None
 depends_on = None
 

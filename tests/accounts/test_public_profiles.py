@@ -47,6 +47,17 @@ def test_a_helper_profile_shows_public_things_only(ctx: Flask, make: Factories) 
         assert private not in html
 
 
+def test_the_area_is_the_commune_not_the_street(ctx: Flask, make: Factories) -> None:
+    helper = make.helper()
+    profile = helper.helper_profile
+    assert profile is not None
+    profile.home_label, profile.home_city = "12 rue des Lilas 92600 Asnières-sur-Seine", \
+        "Asnières-sur-Seine"
+    db.session.commit()
+    html = _signed_in(ctx, make.client()).get(f"/helpers/{helper.id}").get_data(as_text=True)
+    assert "Area: Asnières-sur-Seine" in html and "rue des Lilas" not in html
+
+
 def test_not_verified_until_onboarded(ctx: Flask, make: Factories) -> None:
     helper = make.helper(onboarded=False)
     html = _signed_in(ctx, make.client()).get(f"/helpers/{helper.id}").get_data(as_text=True)

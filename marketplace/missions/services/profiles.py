@@ -61,7 +61,7 @@ def helper_profile(user_id: int) -> PublicProfile:
     profile = user.helper_profile
     if profile is None or not user.is_helper:
         raise NotFound("No such helper.")
-    area = getattr(profile, "commune", None) or getattr(profile, "city", None)
+    area = profile.home_city  # the commune only, never the street
     return PublicProfile(
         user.id, user.full_name, initials(user.full_name),
         reviews.ratings_of([user.id]).get(user.id), reviews.reviews_of(user.id)[:10],
