@@ -90,6 +90,11 @@ class Config:
                                               self.CONFIRM_RESEND_RATE_LIMIT_DEFAULT)
         self.CONFIRM_EMAIL_MAX_AGE_SECONDS = _env_int("CONFIRM_EMAIL_MAX_AGE_SECONDS",
                                                       2 * 24 * 3600)
+        # Password reset: how long an emailed link works, and how often the form may be sent
+        # (per address, like sign-in).
+        self.PASSWORD_RESET_MAX_AGE_SECONDS = _env_int("PASSWORD_RESET_MAX_AGE_SECONDS", 3600)
+        self.PASSWORD_RESET_RATE_LIMIT = _env("PASSWORD_RESET_RATE_LIMIT",
+                                              self.LOGIN_RATE_LIMIT_DEFAULT)
         # Per account, beside the per-IP limit: this many wrong passwords within the window
         # lock the account for the cool-down (then it opens again by itself).
         self.LOGIN_LOCKOUT_ATTEMPTS = _env_int("LOGIN_LOCKOUT_ATTEMPTS", 10)

@@ -57,8 +57,23 @@ class EmailNotConfirmed(DomainError):
         self.user_id = user.id
 
 
+class EmailNotVerified(DomainError):
+    """Paid work (posting a paid mission, taking a mission) needs a verified email."""
+
+    status_code = 403
+
+
 def is_confirmed(user: User) -> bool:
     return user.email_confirmed_at is not None
+
+
+def require_verified_email(user: User) -> None:
+    """Raise EmailNotVerified unless `user` has confirmed their email address: we must be
+    able to reach both sides of paid work (receipts, changes, disputes)."""
+    if not is_confirmed(user):
+        raise EmailNotVerified(_l(
+            "Confirm your email address first: we must be able to reach you about paid "
+            "work. Open the link we emailed you, or ask for a new one from your account page."))
 
 
 def _serializer() -> URLSafeTimedSerializer:

@@ -73,3 +73,39 @@ class ConfirmEmailForm(FlaskForm):
 
 class ResendConfirmationForm(FlaskForm):
     """No field: the CSRF token alone (send the confirmation link again)."""
+
+
+# Same rules as sign-up for every new password.
+NEW_PASSWORD = [InputRequired(), Length(min=10, max=128)]
+
+
+class NewPasswordMixin:
+    password = PasswordLine(_l("New password"), validators=NEW_PASSWORD)
+    confirm = PasswordLine(_l("Repeat the new password"), validators=[
+        InputRequired(), EqualTo("password", _l("Passwords differ."))])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailLine(_l("Email"), validators=[InputRequired(), Email(), Length(max=254)])
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    pass
+
+
+class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+    current = PasswordLine(_l("Current password"), validators=[InputRequired(), Length(max=128)])
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailLine(_l("New email address"),
+                      validators=[InputRequired(), Email(), Length(max=254)])
+    current = PasswordLine(_l("Current password"), validators=[InputRequired(), Length(max=128)])
+
+
+class DeleteAccountForm(FlaskForm):
+    current = PasswordLine(_l("Current password"), validators=[InputRequired(), Length(max=128)])
+    understood = BooleanField(
+        _l("I understand that my account and personal data will be erased for good"),
+        validators=[InputRequired(_l("Tick the box to confirm."))])
+

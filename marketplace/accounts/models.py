@@ -37,6 +37,9 @@ class User(TimestampMixin, Model):
     # The language pages and notifications speak to this person: 'fr', 'en', or None to
     # follow the browser (pages) and French (notifications). marketplace/core/i18n.py.
     locale: Mapped[str | None] = mapped_column(String(2))
+    # Set when the owner deleted their account (marketplace/flows/account_erasure.py): the row
+    # stays, pseudonymised, because money records and the ledger point at it.
+    deleted_at: Mapped[datetime | None]
 
     helper_profile: Mapped[HelperProfile | None] = relationship(back_populates="user")
 
@@ -47,7 +50,7 @@ class User(TimestampMixin, Model):
 
     @property
     def is_active(self) -> bool:
-        return not self.is_suspended
+        return not (self.is_suspended or self.deleted_at is not None)
 
     @property
     def is_anonymous(self) -> bool:

@@ -19,6 +19,12 @@ from marketplace.core.errors import Conflict, DomainError, NotFound
 from marketplace.places import Place
 
 
+class AccountSuspended(DomainError):
+    """The right password for an account an operator suspended: its owner is told so."""
+
+    status_code = 403
+
+
 class EmailTaken(Conflict):
     """An account already uses this email (`register_user`: our tools, never a visitor's
     page, which must not tell; `sign_up` never raises it)."""
@@ -102,8 +108,9 @@ def authenticate(email: str, password: str) -> User | None:
     """Return the user if the password matches, taking the same time when it does not.
 
     Raises lockout.AccountLocked while the account cools down after too many wrong
-    passwords, the right one included, and confirmation.EmailNotConfirmed for the right
-    password of an account whose email is not confirmed yet."""
+    passwords, the right one included, confirmation.EmailNotConfirmed for the right
+    password of an account whose email is not confirmed yet, and AccountSuspended for the
+    right password of a suspended account (only its owner learns it is suspended)."""
     user = find_user_by_email(email)
     if user is None:
         verify_password(DUMMY_HASH, password)
@@ -118,6 +125,9 @@ def authenticate(email: str, password: str) -> User | None:
         changed = True
     if changed:
         db.session.commit()
+    if user.is_suspended:
+        raise AccountSuspended(_l("Your account is suspended: you cannot sign in. Write to "
+                                  "our support team if you think this is a mistake."))
     if not confirmation.is_confirmed(user):
         raise confirmation.EmailNotConfirmed(user)
     return user

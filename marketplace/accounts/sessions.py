@@ -26,7 +26,8 @@ def user_for_session(session_id: str) -> User | None:
     if user_id is None or not _VERSION_RE.fullmatch(version):
         return None
     user = db.session.get(User, user_id)
-    if user is None or user.is_suspended or str(user.session_version) != version:
+    if (user is None or user.is_suspended or user.deleted_at is not None
+            or str(user.session_version) != version):
         return None
     return user
 

@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.accounts.confirmation import require_verified_email
 from marketplace.accounts.models import User
 from marketplace.core.db import db
 from marketplace.core.errors import NotFound
@@ -38,6 +39,8 @@ def book_mission(client: User, draft: MissionDraft, channel: Channel = Channel.W
     """`post_mission` inside a larger use case's transaction (the caller commits, or rolls
     back everything it wrote with the mission)."""
     missions.validate_draft(draft)
+    if draft.price_cents > 0:
+        require_verified_email(client)
     mission = Mission(
         client_id=client.id, category=draft.category, title=draft.title.strip(),
         description=draft.description.strip(), address=draft.address.strip(),
@@ -65,6 +68,7 @@ def accept_mission(mission_id: int, helper: User) -> Mission:
         if matching.was_offered(helper, mission_id):
             raise MissionNotOpenError(_l("Another helper took this mission.")) from None
         raise
+    require_verified_email(helper)
     matching.check_can_accept(helper, mission)
     move_mission(mission, MissionStatus.ASSIGNED, helper_id=helper.id)
     fee_rules.apply_on_assign(mission, helper.id)

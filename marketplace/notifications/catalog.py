@@ -115,6 +115,24 @@ CATALOG: dict[str, Message] = {
         N_("Hello %(name)s, welcome to Entraide! To activate your account, open the link "
            "below and confirm (it works for %(hours)s hours, and once). If you did not "
            "create an account, ignore this message: nothing will be activated.")),
+    "password_reset": Message(
+        N_("Reset your password"),
+        N_("Hello %(name)s, to choose a new password, open the link below (it works for "
+           "%(minutes)s minutes, and once). If you did not ask, ignore this message: your "
+           "password does not change.")),
+    "email_change": Message(
+        N_("Confirm your new email address"),
+        N_("Hello %(name)s, to use this address for your Entraide account, open the link "
+           "below and confirm. If you did not ask, ignore this message: nothing will "
+           "change.")),
+    "email_changed": Message(
+        N_("Your email address changed"),
+        N_("Your Entraide account now uses %(new_email)s. If this was not you, contact us "
+           "at once.")),
+    "password_changed": Message(
+        N_("Your password changed"),
+        N_("The password of your Entraide account was just changed and your other sessions "
+           "are closed. If this was not you, reset it at once.")),
     "reminder": Message(
         N_("Tomorrow: “%(title)s”"),
         N_("Reminder: the mission “%(title)s” starts on %(starts_at)s at %(address)s.")),

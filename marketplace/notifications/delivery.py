@@ -33,6 +33,7 @@ from marketplace.notifications.senders import (
     send_email,
     sms_provider,
 )
+from marketplace.notifications.services import EMAIL_TO
 
 CLAIM_TIMEOUT = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
@@ -75,13 +76,14 @@ def _send(delivery: NotificationDelivery) -> None:
     note = delivery.notification
     user = db.session.get(User, note.user_id)
     assert user is not None
-    locale = json.loads(note.context_json).get("locale", "fr")
+    context = json.loads(note.context_json)
+    locale = context.get("locale", "fr")
     if delivery.channel == Channel.EMAIL:
         page = {"title": note.title, "body": note.body, "link": note.link, "locale": locale}
         with force_locale(locale):  # the email's frame speaks the notification's language
             text = render_template("notifications/email/message.txt", **page)
             html = render_template("notifications/email/message.html", **page)
-        send_email(user.email, note.title, text, html,
+        send_email(context.get(EMAIL_TO) or user.email, note.title, text, html,
                    message_id=f"<notification-{note.id}-email@entraide>")
     elif delivery.channel == Channel.PUSH:
         _push(user, note)

@@ -11,7 +11,7 @@ from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.notifications.catalog import Distance, Money
-from marketplace.notifications.services import notify, public_url
+from marketplace.notifications.services import EMAIL_TO, notify, public_url
 from marketplace.places.privacy import rounded_km
 
 if TYPE_CHECKING:
@@ -175,3 +175,30 @@ def confirm_email(user: User, token: str) -> None:
     notify(user, "confirm_email", {"name": user.full_name, "hours": hours},
            key=f"confirm_email:{user.id}:{user.session_version}:{slot}",
            link=public_url(f"/signup/confirm/{token}"))
+
+
+def password_reset(user: User, token: str) -> None:
+    """Email the reset link (at most one a minute per account; never listed in the app)."""
+    slot = int(utcnow().timestamp()) // CONFIRM_EVERY_S
+    minutes = int(current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"]) // 60
+    notify(user, "password_reset", {"name": user.full_name, "minutes": minutes},
+           key=f"password_reset:{user.id}:{slot}", link=public_url(f"/password/reset/{token}"))
+
+
+def email_change(user: User, new_email: str, token: str) -> None:
+    """Email the link that applies the change to the new address only."""
+    slot = int(utcnow().timestamp()) // CONFIRM_EVERY_S
+    notify(user, "email_change", {"name": user.full_name, EMAIL_TO: new_email},
+           key=f"email_change:{user.id}:{new_email}:{slot}"[:160],
+           link=public_url(f"/account/email/confirm/{token}"))
+
+
+def email_changed(user: User, old_email: str) -> None:
+    """Tell the old address that the account moved to another one."""
+    notify(user, "email_changed", {"new_email": user.email, EMAIL_TO: old_email},
+           key=f"email_changed:{user.id}:{old_email}:{int(utcnow().timestamp())}"[:160])
+
+
+def password_changed(user: User) -> None:
+    notify(user, "password_changed", {},
+           key=f"password_changed:{user.id}:{utcnow().timestamp()}")

@@ -26,6 +26,12 @@ from marketplace.notifications.models import (
     delivery_transition,
 )
 
+# Account messages sent by email only, to the address in the context under EMAIL_TO when
+# there is one (a new address to verify, the old one told of a change), and never listed
+# in the app: a session alone must not open a link meant for a mailbox.
+EMAIL_TO = "email_to"
+EMAIL_ONLY_EVENTS = frozenset({"password_reset", "email_change", "email_changed"})
+
 
 def settings_for(user_id: int) -> NotificationSettings:
     """The person's settings, with defaults (French, email on, SMS off) until they choose."""
@@ -60,7 +66,8 @@ def notify(user: User, event: str, context: dict[str, Any], *, key: str,
     notification = Notification(
         user_id=user.id, event=event, dedupe_key=key, link=link, title=title, body=body,
         context_json=json.dumps({**shown, "locale": locale}, default=str))
-    notification.deliveries = [NotificationDelivery(channel=c) for c in _channels(user, settings)]
+    channels = _channels(user, settings, email_only=event in EMAIL_ONLY_EVENTS)
+    notification.deliveries = [NotificationDelivery(channel=c) for c in channels]
     db.session.add(notification)
     if notification.deliveries:
         db.session.flush()
@@ -86,7 +93,12 @@ def _settings_unless_sent(user_id: int, key: str) -> NotificationSettings | None
     return None if already else found or _default_settings(user_id)
 
 
-def _channels(user: User, settings: NotificationSettings) -> list[Channel]:
+def _channels(user: User, settings: NotificationSettings,
+              email_only: bool = False) -> list[Channel]:
+    if user.deleted_at is not None:
+        return []
+    if email_only:
+        return [Channel.EMAIL]
     channels = []
     if settings.email_enabled and user.email:
         channels.append(Channel.EMAIL)
@@ -111,13 +123,15 @@ def public_url(path: str) -> str:
 def unread_count(user_id: int) -> int:
     return int(db.session.execute(
         db.select(func.count(Notification.id))
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None),
+               Notification.event.not_in(EMAIL_ONLY_EVENTS))
     ).scalar_one())
 
 
 def recent(user_id: int, limit: int = 50) -> list[Notification]:
     return list(db.session.execute(
-        db.select(Notification).where(Notification.user_id == user_id)
+        db.select(Notification).where(Notification.user_id == user_id,
+                                      Notification.event.not_in(EMAIL_ONLY_EVENTS))
         .order_by(Notification.id.desc()).limit(limit)
     ).scalars())
 

@@ -14,12 +14,18 @@ from blinker import NamedSignal
 
 from marketplace.accounts import signals as accounts
 from marketplace.missions import signals as missions
-from marketplace.notifications import events
+from marketplace.notifications import events, personal_data
 from marketplace.payments import signals as payments
 
 RECEIVERS: tuple[tuple[NamedSignal, Callable[..., Any]], ...] = (
     (accounts.signup_with_existing_email, events.signup_with_existing_email),
     (accounts.email_confirmation_requested, events.confirm_email),
+    (accounts.password_reset_requested, events.password_reset),
+    (accounts.email_change_requested, events.email_change),
+    (accounts.email_changed, events.email_changed),
+    (accounts.password_changed, events.password_changed),
+    (accounts.personal_data_requested, personal_data.export_section),
+    (accounts.account_erasing, personal_data.erase),
     (missions.helper_assigned, events.helper_assigned),
     (missions.mission_done, events.mission_done),
     (missions.mission_completed, events.review_request),

@@ -103,6 +103,34 @@ TABLE: dict[tuple[str, str], Row] = {
     # only for the account whose right password was just typed)
     ("/login/confirm-again", "POST"): Row(fixed("/login/confirm-again"), "in in in in in in in"),
     # any signed-in person, on their own things
+    ("/privacy", "GET"): Row(fixed("/privacy"), PUBLIC),
+    ("/password/forgot", "GET"): Row(fixed("/password/forgot"), PUBLIC),
+    ("/password/forgot", "POST"): Row(fixed("/password/forgot"), PUBLIC,
+                                      data={"email": "nobody@example.com"}),
+    # links that are not ours: 400 for everyone (the token, not a session, is the key)
+    ("/password/reset/<token>", "GET"): Row(fixed("/password/reset/not-a-token"), PUBLIC),
+    ("/password/reset/<token>", "POST"): Row(fixed("/password/reset/not-a-token"), PUBLIC,
+                                             data={"password": "a long password",
+                                                   "confirm": "a long password"}),
+    ("/account/email/confirm/<token>", "GET"): Row(fixed("/account/email/confirm/not-a-token"),
+                                                   PUBLIC),
+    ("/account/email/confirm/<token>", "POST"): Row(
+        fixed("/account/email/confirm/not-a-token"), PUBLIC),
+    # the account page's actions (each needs the current password: a wrong one here)
+    ("/account/password", "POST"): Row(fixed("/account/password"), SIGNED_IN, data={
+        "current": "wrong password", "password": "a long password",
+        "confirm": "a long password"}),
+    ("/account/email", "POST"): Row(fixed("/account/email"), SIGNED_IN, data={
+        "current": "wrong password", "email": "elsewhere@example.com"}),
+    ("/account/confirm-email", "POST"): Row(fixed("/account/confirm-email"), SIGNED_IN),
+    ("/account/export", "POST"): Row(fixed("/account/export"), SIGNED_IN),
+    ("/account/delete", "POST"): Row(fixed("/account/delete"), SIGNED_IN, data={
+        "current": "wrong password", "understood": "y"}),
+    # public profiles: a helper's for anyone signed in, a client's for helpers and operators
+    ("/helpers/<int:user_id>", "GET"): Row(lambda w: f"/helpers/{w.helper.id}", SIGNED_IN,
+                                           owner="helper"),
+    ("/clients/<int:user_id>", "GET"): Row(lambda w: f"/clients/{w.client.id}",
+                                           "in ok 404 ok out ok ok"),
     ("/logout", "POST"): Row(fixed("/logout"), SIGNED_IN),
     ("/account", "GET"): Row(fixed("/account"), SIGNED_IN),
     ("/account/sign-out-everywhere", "POST"): Row(fixed("/account/sign-out-everywhere"),
@@ -234,6 +262,12 @@ TABLE: dict[tuple[str, str], Row] = {
         lambda w: f"/ops/receivables/{w.receivable_id}/retry"),
     ("/ops/receivables/<int:receivable_id>/write-off", "POST"): ops(
         lambda w: f"/ops/receivables/{w.receivable_id}/write-off", NOTE),
+    ("/ops/users", "GET"): ops(fixed("/ops/users?q=example")),
+    ("/ops/users/<int:user_id>", "GET"): ops(lambda w: f"/ops/users/{w.client.id}"),
+    ("/ops/users/<int:user_id>/suspend", "POST"): ops(
+        lambda w: f"/ops/users/{w.client.id}/suspend", {"reason": "Abusive messages"}),
+    ("/ops/users/<int:user_id>/reinstate", "POST"): ops(
+        lambda w: f"/ops/users/{w.suspended_client.id}/reinstate", NOTE),
     ("/ops/reviews/<int:review_id>/hide", "POST"): ops(
         lambda w: f"/ops/reviews/{w.review_id}/hide", NOTE, owner="helper"),
 }

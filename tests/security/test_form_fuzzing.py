@@ -91,6 +91,12 @@ FORMS: dict[str, FormRoute] = {
     "receivable write-off": FormRoute(
         lambda w: f"/ops/receivables/{w.receivable_id}/write-off", lambda w: "/ops/queues",
         "operator", ("note",)),
+    "forgot password": FormRoute(*same(lambda w: "/password/forgot"), "anon"),
+    "change password": FormRoute(lambda w: "/account/password", lambda w: "/account", "client"),
+    "change email": FormRoute(lambda w: "/account/email", lambda w: "/account", "client"),
+    "delete account": FormRoute(lambda w: "/account/delete", lambda w: "/account", "client"),
+    "suspend user": FormRoute(lambda w: f"/ops/users/{w.client.id}/suspend",
+                              lambda w: f"/ops/users/{w.client.id}", "operator", ("reason",)),
     "hide review": FormRoute(lambda w: f"/ops/reviews/{w.review_id}/hide",
                              lambda w: f"/users/{w.helper.id}/reviews", "operator", ("note",)),
 }

@@ -77,6 +77,14 @@ class World:
     def operator(self) -> User:
         return accounts.make_operator("ops@example.com", PASSWORD)
 
+    @cached_property
+    def suspended_client(self) -> User:
+        """A client an operator suspended (the object of a reinstatement)."""
+        user = self.make.client()
+        user.is_suspended = True
+        db.session.commit()
+        return user
+
     # -- missions -------------------------------------------------------------------------
     @cached_property
     def open_mission(self) -> Mission:

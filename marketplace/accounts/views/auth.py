@@ -13,7 +13,6 @@ from marketplace.accounts.forms import (
     HelperProfileForm,
     LoginForm,
     ResendConfirmationForm,
-    SignOutEverywhereForm,
     SignupForm,
 )
 from marketplace.accounts.models import HelperProfile, User
@@ -137,12 +136,6 @@ def logout() -> Response:
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("missions.home"))
-
-
-@routes.route("/account")
-@login_required
-def account() -> str:
-    return render_template("accounts/account.html", form=SignOutEverywhereForm())
 
 
 @routes.route("/account/sign-out-everywhere", methods=["POST"])

@@ -10,6 +10,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from marketplace.accounts.confirmation import require_verified_email
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
@@ -80,6 +81,7 @@ def apply(helper: User, mission_id: int, message: str) -> MissionOffer:
     mission = db.session.get(Mission, mission_id)
     if mission is None or mission.status != MissionStatus.OPEN:
         raise NotFound(_l("No such open mission."))
+    require_verified_email(helper)
     reasons = eligibility.reasons_not_eligible(helper, mission)
     if reasons:
         raise Forbidden(reasons[0])

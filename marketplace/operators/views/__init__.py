@@ -1,14 +1,23 @@
-"""Every /ops page: commissions, the hotline, system pages and failed notifications
-(`operators`), fee rules and the ledger (`ops_money`), money cases and queues (`ops_cases`)."""
+"""Every /ops page: commissions, the hotline, system pages, failed notifications and
+users (`operators`), fee rules and the ledger (`ops_money`), money cases and queues
+(`ops_cases`)."""
 
 from __future__ import annotations
 
 from flask import Blueprint
 
-from marketplace.operators.views import cases, commissions, hotline, money, notifications, system
+from marketplace.operators.views import (
+    cases,
+    commissions,
+    hotline,
+    money,
+    notifications,
+    system,
+    users,
+)
 
 bp = Blueprint("operators", __name__, url_prefix="/ops", template_folder="../templates")
-for module in (commissions, hotline, notifications, system):
+for module in (commissions, hotline, notifications, system, users):
     module.routes.register(bp)
 
 money_bp = Blueprint("ops_money", __name__, url_prefix="/ops")
