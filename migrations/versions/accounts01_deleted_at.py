@@ -13,7 +13,7 @@ from alembic import op
 import marketplace.core.models  # noqa: F401  (custom column types)
 
 revision = 'accounts01_deleted_at'
-down_revision = 'places01_addresses'
+down_revision = 'api02_push_channel'  # re-chained at merge (after the API's tables)
 branch_labels = None
 depends_on = None
 
