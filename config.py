@@ -95,6 +95,9 @@ class Config:
         self.DEFAULT_SERVICE_FEE_BPS = _env_int("DEFAULT_SERVICE_FEE_BPS", 0)
         # The refund window: the helper's transfer waits this long after capture.
         self.PAYOUT_DELAY_SECONDS = _env_int("PAYOUT_DELAY_SECONDS", self.PAYOUT_DELAY_DEFAULT)
+        # A hotline caller's payment link works this long (and once).
+        self.PAYMENT_LINK_TTL_HOURS = _env_int("PAYMENT_LINK_TTL_HOURS", 48)
+        self.HOTLINE_PHONE = _env("HOTLINE_PHONE", "01 84 80 00 00")
         # The quiet period: a mission marked done is confirmed automatically after this.
         self.HOLD_WINDOW_DAYS = _env_int("HOLD_WINDOW_DAYS", 5)
         self.AUTHORIZE_BEFORE_HOURS = _env_int("AUTHORIZE_BEFORE_HOURS", 48)
@@ -113,6 +116,8 @@ class Config:
 
 
 class DevelopmentConfig(Config):
+    PAYOUT_DELAY_DEFAULT = 120  # the demo pays the helper two minutes after capture
+
     def __init__(self) -> None:
         super().__init__()
         self.SECRET_KEY = self.SECRET_KEY or "dev-only-not-secret"

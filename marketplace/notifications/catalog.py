@@ -163,6 +163,27 @@ CATALOG: dict[str, dict[str, Message]] = {
                       "and once). If you did not create an account, ignore this message: "
                       "nothing will be activated."),
     },
+    "payment_link": {
+        "fr": Message("Votre lien de paiement : « {{ title }} »",
+                      "Pour la mission « {{ title }} » du {{ starts_at }} ({{ total }}), "
+                      "payez par carte avec le lien ci-dessous, sans créer de compte. Il est "
+                      "valable {{ hours }} heures et ne sert qu'une fois. Rien n'est débité "
+                      "avant la fin du travail."),
+        "en": Message("Your payment link: “{{ title }}”",
+                      "For the mission “{{ title }}” on {{ starts_at }} ({{ total }}), pay by "
+                      "card with the link below, no account needed. It works for {{ hours }} "
+                      "hours, and once. Nothing is charged until the work is done."),
+    },
+    "payment_link_paid": {
+        "fr": Message("Reçu : « {{ title }} »",
+                      "Votre carte est autorisée pour {{ total }} (mission du {{ starts_at }}). "
+                      "Rien n'est débité avant la fin du travail. Pour suivre votre mission "
+                      "en ligne, choisissez un mot de passe avec le lien ci-dessous."),
+        "en": Message("Receipt: “{{ title }}”",
+                      "Your card is authorized for {{ total }} (mission on {{ starts_at }}). "
+                      "Nothing is charged until the work is done. To follow your mission "
+                      "online, choose a password with the link below."),
+    },
     "reminder": {
         "fr": Message("Demain : « {{ title }} »",
                       "Rappel : la mission « {{ title }} » commence le {{ starts_at }} "

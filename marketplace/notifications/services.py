@@ -94,9 +94,12 @@ def _settings_unless_sent(user_id: int, key: str) -> NotificationSettings | None
 
 def _channels(user: User, settings: NotificationSettings) -> list[Channel]:
     channels = []
-    if settings.email_enabled and user.email:
+    # A phone caller booked without an email has a placeholder address (*.invalid, which
+    # no server accepts): they are reached by SMS instead.
+    deliverable = bool(user.email) and not user.email.endswith(".invalid")
+    if settings.email_enabled and deliverable:
         channels.append(Channel.EMAIL)
-    if settings.sms_enabled and user.phone:
+    if (settings.sms_enabled or not deliverable) and user.phone:
         channels.append(Channel.SMS)
     return channels
 

@@ -100,6 +100,15 @@ TABLE: dict[tuple[str, str], Row] = {
     # part of signing in: whoever asks is sent back to the sign-in page (an email goes out
     # only for the account whose right password was just typed)
     ("/login/confirm-again", "POST"): Row(fixed("/login/confirm-again"), "in in in in in in in"),
+    # the phone caller's payment link: public, the token is the key (a GET marks it opened;
+    # the return page syncs from Stripe); an unknown or used link is 410 for everyone
+    ("/pay/<token>", "GET"): Row(lambda w: f"/pay/{w.payment_link_token}", PUBLIC, safe=False),
+    ("/pay/<token>", "POST"): Row(lambda w: f"/pay/{w.payment_link_token}", PUBLIC),
+    ("/pay/<token>/done", "GET"): Row(lambda w: f"/pay/{w.payment_link_token}/done", PUBLIC,
+                                      safe=False),
+    ("/pay/claim/<token>", "GET"): Row(fixed("/pay/claim/not-a-token"), PUBLIC),
+    ("/pay/claim/<token>", "POST"): Row(fixed("/pay/claim/not-a-token"), PUBLIC,
+                                        data={"password": "a long password"}),
     # any signed-in person, on their own things
     ("/logout", "POST"): Row(fixed("/logout"), SIGNED_IN),
     ("/account", "GET"): Row(fixed("/account"), SIGNED_IN),

@@ -36,7 +36,13 @@ from marketplace.notifications.models import (
 )
 from marketplace.payments.fees import FeeFormula
 from marketplace.payments.models import FeeKind, Payout, StripeEvent
-from marketplace.payments.services import checkout, disputes, fee_rules, receivables
+from marketplace.payments.services import (
+    checkout,
+    disputes,
+    fee_rules,
+    payment_links,
+    receivables,
+)
 from stripe_emulator import StripeEmulator
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login
@@ -129,6 +135,12 @@ class World:
         payment = checkout.latest_payment(self.open_mission)
         assert payment is not None and payment.checkout_session_id
         return payment.checkout_session_id
+
+    @cached_property
+    def payment_link_token(self) -> str:
+        """The raw token of the pending mission's payment link (the hotline's guest page)."""
+        _link, token = payment_links.send_link(self.pending_mission, self.operator)
+        return token
 
     # -- money objects --------------------------------------------------------------------
     @cached_property

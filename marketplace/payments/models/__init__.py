@@ -10,6 +10,7 @@ from marketplace.payments.models.ledger import (
     LedgerTransaction,
     StripeEvent,
 )
+from marketplace.payments.models.links import PaymentLink
 from marketplace.payments.models.money import (
     BankPayout,
     ClientReceivable,
@@ -30,6 +31,7 @@ __all__ = [
     "LedgerTransaction",
     "MissionFeeLine",
     "Payment",
+    "PaymentLink",
     "Payout",
     "Refund",
     "StripeEvent",
