@@ -34,6 +34,7 @@ class Config:
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     CURRENCY = "eur"
+    DEV_MAILBOX = False  # the development mailbox page (/dev/mailbox) is off but in development
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -98,6 +99,8 @@ class Config:
         # A hotline caller's payment link works this long (and once).
         self.PAYMENT_LINK_TTL_HOURS = _env_int("PAYMENT_LINK_TTL_HOURS", 48)
         self.HOTLINE_PHONE = _env("HOTLINE_PHONE", "01 84 80 00 00")
+        # Where scripts/mail_sink.py keeps the emails it receives (make run).
+        self.MAILBOX_DIR = _env("MAILBOX_DIR", str(inst / "mailbox"))
         # The quiet period: a mission marked done is confirmed automatically after this.
         self.HOLD_WINDOW_DAYS = _env_int("HOLD_WINDOW_DAYS", 5)
         self.AUTHORIZE_BEFORE_HOURS = _env_int("AUTHORIZE_BEFORE_HOURS", 48)
@@ -117,6 +120,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     PAYOUT_DELAY_DEFAULT = 120  # the demo pays the helper two minutes after capture
+    DEV_MAILBOX = True  # /dev/mailbox lists what the local mail sink received
 
     def __init__(self) -> None:
         super().__init__()
@@ -125,6 +129,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(DevelopmentConfig):
     TESTING = True
+    DEV_MAILBOX = False  # development only (a test switches it on to read the page)
     PAYOUT_DELAY_DEFAULT = 0  # end-to-end tests watch the worker pay at once
     LOGIN_RATE_LIMIT_DEFAULT = "1000 per minute"
     SIGNUP_RATE_LIMIT_DEFAULT = "1000 per minute"

@@ -13,7 +13,7 @@ from marketplace.accounts.models import User
 from marketplace.core.db import db
 from marketplace.core.errors import NotFound
 from marketplace.missions import signals as missions_signals
-from marketplace.missions.errors import MissionNotOpenError
+from marketplace.missions.errors import TAKEN, MissionNotOpenError, MissionTakenError
 from marketplace.missions.lifecycle import Channel, MissionStatus
 from marketplace.missions.matching import services as matching
 from marketplace.missions.matching.engine import start_matching
@@ -61,10 +61,15 @@ def accept_mission(mission_id: int, helper: User) -> Mission:
         mission = missions.get_visible_mission(helper, mission_id)
     except NotFound:  # taken a moment ago: those it was offered to learn so, others get 404
         if matching.was_offered(helper, mission_id):
-            raise MissionNotOpenError("Another helper took this mission.") from None
+            raise MissionTakenError(TAKEN) from None
         raise
+    if mission.status == MissionStatus.ASSIGNED and mission.helper_id != helper.id:
+        raise MissionTakenError(TAKEN)
     matching.check_can_accept(helper, mission)
-    move_mission(mission, MissionStatus.ASSIGNED, helper_id=helper.id)
+    try:
+        move_mission(mission, MissionStatus.ASSIGNED, helper_id=helper.id)
+    except MissionNotOpenError as exc:  # the conditional UPDATE lost: someone was quicker
+        raise MissionTakenError(TAKEN) from exc
     fee_rules.apply_on_assign(mission, helper.id)
     assignment = Assignment(mission_id=mission.id, helper_id=helper.id)
     db.session.add(assignment)
@@ -74,5 +79,5 @@ def accept_mission(mission_id: int, helper: User) -> Mission:
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
-        raise MissionNotOpenError("Another helper took this mission.") from exc
+        raise MissionTakenError(TAKEN) from exc
     return mission

@@ -7,3 +7,14 @@ from marketplace.core.errors import Conflict, InvalidTransition
 
 class MissionNotOpenError(Conflict, InvalidTransition):
     """Somebody else took the mission, or it is no longer open."""
+
+
+TAKEN = "Another helper took this mission a moment ago."
+
+
+class MissionTakenError(MissionNotOpenError):
+    """Another helper won the race to accept: the loser is told so and sent back to the list."""
+
+
+class MissionNotStartedError(Conflict):
+    """Work cannot be marked done before the mission's start time."""

@@ -109,6 +109,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ("/pay/claim/<token>", "GET"): Row(fixed("/pay/claim/not-a-token"), PUBLIC),
     ("/pay/claim/<token>", "POST"): Row(fixed("/pay/claim/not-a-token"), PUBLIC,
                                         data={"password": "a long password"}),
+    # the development mailbox: 404 for everyone outside development
+    ("/dev/mailbox", "GET"): Row(fixed("/dev/mailbox"), "404 404 404 404 404 404 404"),
     # any signed-in person, on their own things
     ("/logout", "POST"): Row(fixed("/logout"), SIGNED_IN),
     ("/account", "GET"): Row(fixed("/account"), SIGNED_IN),

@@ -44,7 +44,7 @@ from marketplace.payments.services import (
     receivables,
 )
 from stripe_emulator import StripeEmulator
-from tests.support.factories import PASSWORD, Factories
+from tests.support.factories import PASSWORD, Factories, started
 from tests.support.forms import login
 from tests.support.money import authorized_mission, onboarded_helper, saved_card_mission
 from tests.support.web import csrf_token
@@ -114,7 +114,7 @@ class World:
 
     @cached_property
     def done_mission(self) -> Mission:
-        mission = self.assigned_mission
+        mission = started(self.assigned_mission)
         missions.mark_done(mission.id, self.helper)
         return mission
 
