@@ -99,6 +99,9 @@ class Config:
         # A hotline caller's payment link works this long (and once).
         self.PAYMENT_LINK_TTL_HOURS = _env_int("PAYMENT_LINK_TTL_HOURS", 48)
         self.HOTLINE_PHONE = _env("HOTLINE_PHONE", "01 84 80 00 00")
+        # A client's tip after a completed mission (all of it goes to the helper).
+        self.TIP_MIN_CENTS = _env_int("TIP_MIN_CENTS", 100)
+        self.TIP_MAX_CENTS = _env_int("TIP_MAX_CENTS", 20_000)
         # Where scripts/mail_sink.py keeps the emails it receives (make run).
         self.MAILBOX_DIR = _env("MAILBOX_DIR", str(inst / "mailbox"))
         # The quiet period: a mission marked done is confirmed automatically after this.

@@ -31,6 +31,7 @@ from marketplace.payments.models import (
     Payout,
     Refund,
     StripeEvent,
+    Tip,
 )
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "Review",
     "StripeEvent",
     "TimeOff",
+    "Tip",
     "User",
     "WorkerHeartbeat",
 ]

@@ -73,6 +73,20 @@ PAYMENT_LINK_TRANSITIONS: dict[PaymentLinkState, frozenset[PaymentLinkState]] = 
 }
 
 
+class TipStatus(StrEnum):
+    PENDING = "pending"  # the hosted checkout is open (or the off-session charge running)
+    CAPTURED = "captured"  # charged: owed to the helper in full
+    PAID = "paid"  # transferred to the helper
+    FAILED = "failed"  # the card was refused: nothing charged
+
+
+TIP_TRANSITIONS: dict[TipStatus, frozenset[TipStatus]] = {
+    TipStatus.PENDING: frozenset({TipStatus.CAPTURED, TipStatus.FAILED}),
+    TipStatus.FAILED: frozenset({TipStatus.PENDING}),  # another try, another card
+    TipStatus.CAPTURED: frozenset({TipStatus.PAID}),
+}
+
+
 PAYMENT_TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
     P.CREATED: frozenset({P.AUTHORIZED, P.SAVED, P.FAILED, P.CANCELED}),
     P.SAVED: frozenset({P.AUTHORIZED, P.FAILED, P.CANCELED}),

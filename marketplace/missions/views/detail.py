@@ -20,7 +20,8 @@ from marketplace.missions.matching import modes
 from marketplace.missions.models import Mission
 from marketplace.missions.services import cancellation, completion, missions, reviews
 from marketplace.missions.views.timeline import timeline
-from marketplace.payments.services import checkout, fee_rules
+from marketplace.operators.hotline_forms import TipForm
+from marketplace.payments.services import checkout, fee_rules, tips
 
 
 def detail_context(mission: Mission, viewer: User) -> dict[str, Any]:
@@ -32,6 +33,8 @@ def detail_context(mission: Mission, viewer: User) -> dict[str, Any]:
     return {
         "payment": payment,
         "timeline": timeline(mission, payment),
+        "tip": tips.tip_of(mission.id) if mission.status == MissionStatus.COMPLETED else None,
+        "tip_form": TipForm(),
         "done_refusal": None if missions.has_started(mission)
         else missions.not_started_reason(mission),
         "my_review": reviews.review_by(viewer.id, mission.id)

@@ -19,6 +19,7 @@ from marketplace.payments.models.money import (
     Payout,
     Refund,
 )
+from marketplace.payments.models.tips import Tip
 
 __all__ = [
     "BankPayout",
@@ -35,4 +36,5 @@ __all__ = [
     "Payout",
     "Refund",
     "StripeEvent",
+    "Tip",
 ]
