@@ -188,6 +188,13 @@ TABLE: dict[tuple[str, str], Row] = {
     ("/missions/<int:mission_id>/review", "POST"): Row(
         lambda w: f"/missions/{w.completed_mission.id}/review", "in ok 404 ok out 404 404",
         data={"stars": "5", "comment": "Great"}),
+    # the client's tip on their completed mission (other = its helper: not a client)
+    ("/missions/<int:mission_id>/tip", "POST"): Row(
+        lambda w: f"/missions/{w.completed_mission.id}/tip", "in ok 404 403 out 403 403",
+        data={"amount": "5"}),
+    ("/missions/<int:mission_id>/tip/return", "GET"): Row(
+        lambda w: f"/missions/{w.completed_mission.id}/tip/return?session_id="
+                  f"{w.tip_session_id}", "in ok 404 403 out 403 403", safe=False),
     # a helper's side of a mission (other = its client)
     ("/missions/<int:mission_id>/apply", "POST"): Row(
         lambda w: f"/missions/{w.choose_mission.id}/apply", HELPER_PAGE, owner="helper",

@@ -23,6 +23,7 @@ from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.flows import booking
 from marketplace.flows import cancellation as cancellation_flow
+from marketplace.flows import tips as tips_flow
 from marketplace.flows.completion import confirm_completion
 from marketplace.missions.lifecycle import MatchingMode
 from marketplace.missions.matching import services as matching
@@ -141,6 +142,14 @@ class World:
         """The raw token of the pending mission's payment link (the hotline's guest page)."""
         _link, token = payment_links.send_link(self.pending_mission, self.operator)
         return token
+
+    @cached_property
+    def tip_session_id(self) -> str:
+        """The hosted checkout of a tip the client started on the completed mission."""
+        started_tip = tips_flow.add_tip(self.completed_mission.id, self.client, 500,
+                                        "http://app.test/ok", "http://app.test/cancel")
+        assert started_tip.tip.checkout_session_id
+        return started_tip.tip.checkout_session_id
 
     # -- money objects --------------------------------------------------------------------
     @cached_property
