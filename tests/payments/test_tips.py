@@ -10,6 +10,7 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
+from marketplace.accounts.services import make_operator
 from marketplace.core.db import db
 from marketplace.flows import booking
 from marketplace.flows import tips as tips_flow
@@ -17,13 +18,13 @@ from marketplace.flows.completion import confirm_completion
 from marketplace.missions.models import Mission
 from marketplace.missions.services import missions
 from marketplace.payments import ledger
-from marketplace.payments.models import Payment, Tip
-from marketplace.payments.services import holds, reconcile, tips
+from marketplace.payments.models import Payment, Payout, Tip
+from marketplace.payments.services import commission_report, holds, reconcile, reports, tips
 from marketplace.payments.status import TipStatus
 from stripe_emulator import StripeEmulator
-from tests.support.factories import Factories, started
+from tests.support.factories import PASSWORD, Factories, started
 from tests.support.forms import login, post_form
-from tests.support.money import done_mission, onboarded_helper, saved_card_mission
+from tests.support.money import done_mission, onboarded_helper, release_now, saved_card_mission
 
 
 def _completed(make: Factories, emu: StripeEmulator) -> Mission:
@@ -113,3 +114,46 @@ def test_tips_are_refused_before_confirmation_and_out_of_bounds(
     login(client, helper_client.email)
     assert post_form(client, "/missions", {"amount": "5"}, f"{page}/tip").status_code in (
         403, 404)
+
+
+def test_my_payouts_rows_explain_themselves(client: FlaskClient, make: Factories,
+                                            emu: StripeEmulator) -> None:
+    mission = _completed(make, emu)
+    result = tips_flow.add_tip(mission.id, mission.client, 700, "http://app.test/ok",
+                               "http://app.test/cancel")
+    assert result.redirect_url
+    emu.pay_checkout_session(result.tip.checkout_session_id or "")
+    tips.sync_checkout_session(result.tip.checkout_session_id or "")
+    payout = db.session.execute(db.select(Payout).where(Payout.mission_id == mission.id)
+                                ).scalar_one()
+    release_now(payout.id)
+    assert mission.helper is not None
+    rows = {r.kind: r for r in reports.payout_rows(mission.helper.id)}
+    done, tip = rows["completed"], rows["tip"]
+    assert done.gross_cents - done.commission_cents - done.other_cents == done.receive_cents
+    assert done.receive_cents == payout.amount_cents and done.commission_cents > 0
+    assert (tip.gross_cents, tip.commission_cents, tip.receive_cents) == (700, 0, 700)
+    login(client, mission.helper.email)
+    html = client.get("/helper/payouts").get_data(as_text=True)
+    assert "payout-completed" in html and "payout-tip" in html
+    assert "Completed mission: the price minus our commission." in html
+    assert "Tip from the client: all of it is yours, no commission." in html
+    assert "Tip of" in client.get(f"/missions/{mission.id}").get_data(as_text=True)
+
+
+def test_the_commission_report_shows_tips_in_their_own_column(
+        client: FlaskClient, make: Factories, emu: StripeEmulator) -> None:
+    mission = _completed(make, emu)
+    before = commission_report.rows(commission_report.ReportFilter())[0]
+    result = tips_flow.add_tip(mission.id, mission.client, 400, "http://app.test/ok",
+                               "http://app.test/cancel")
+    emu.pay_checkout_session(result.tip.checkout_session_id or "")
+    tips.sync_checkout_session(result.tip.checkout_session_id or "")
+    [row] = commission_report.rows(commission_report.ReportFilter())
+    assert row.tips_cents == 400 and row.commission_cents == before.commission_cents
+    assert row.net_cents == before.net_cents - (row.stripe_fee_cents - before.stripe_fee_cents)
+    assert commission_report.totals([row]).tips_cents == 400
+    assert commission_report.to_csv([row]).splitlines()[1].endswith(",400")
+    login(client, make_operator("ops@example.com", PASSWORD).email)
+    html = client.get("/ops/commissions").get_data(as_text=True)
+    assert 'id="total-tips"' in html and "Tips (to helpers)" in html
