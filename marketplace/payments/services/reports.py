@@ -57,10 +57,12 @@ def payout_rows(helper_id: int) -> list[PayoutRow]:
     payouts = payouts_of_helper(helper_id)
     mission_ids = [p.mission_id for p in payouts]
     credited = _credits(helper_id, mission_ids)
-    disputed = set(db.session.execute(db.select(Dispute.mission_id).where(
-        Dispute.mission_id.in_(mission_ids), Dispute.helper_cents.is_not(None))).scalars()
-    ) if mission_ids else set()
-    rows = [_payout_row(p, credited.get(p.mission_id, {}), p.mission_id in disputed)
+    disputed: dict[int, int] = {
+        mission_id: refund or 0 for mission_id, refund in db.session.execute(
+            db.select(Dispute.mission_id, Dispute.refund_cents).where(
+                Dispute.mission_id.in_(mission_ids), Dispute.resolution.in_(("split",))))
+    } if mission_ids else {}
+    rows = [_payout_row(p, credited.get(p.mission_id, {}), disputed.get(p.mission_id))
             for p in payouts]
     rows += [_tip_row(t) for t in db.session.execute(
         db.select(Tip).where(Tip.helper_id == helper_id,
@@ -90,7 +92,8 @@ def _credits(helper_id: int, mission_ids: list[int]) -> dict[int, dict[str, int]
     return out
 
 
-def _payout_row(payout: Payout, credited: dict[str, int], disputed: bool) -> PayoutRow:
+def _payout_row(payout: Payout, credited: dict[str, int],
+                dispute_refund: int | None) -> PayoutRow:
     mission, cur = payout.mission, payout.currency
     commission = credited.get("commission", 0)
     to_helper = credited.get("helper", payout.amount_cents)
@@ -101,10 +104,12 @@ def _payout_row(payout: Payout, credited: dict[str, int], disputed: bool) -> Pay
         reason = _("Late cancellation by the client: %(gross)s fee, of which you receive "
                    "%(share)s.", gross=format_cents(gross, cur),
                    share=format_cents(payout.amount_cents, cur))
-    elif disputed:
+    elif dispute_refund is not None:
         kind = "dispute_split"
-        reason = _("Dispute settled by our team: %(refund)s of the price went back to the "
-                   "client, you receive the rest.", refund=format_cents(other, cur))
+        reason = _("Dispute split by our team: %(refund)s went back to the client; of the "
+                   "%(gross)s kept, you receive %(share)s.",
+                   refund=format_cents(dispute_refund + other, cur),
+                   gross=format_cents(gross, cur), share=format_cents(payout.amount_cents, cur))
     else:
         kind = "completed"
         reason = _("Completed mission: the price minus our commission.")
