@@ -33,11 +33,13 @@ from marketplace.payments.models import (
     StripeEvent,
     Tip,
 )
+from marketplace.places.models import BanAddress
 
 __all__ = [
     "Assignment",
     "AuditEntry",
     "AvailabilitySlot",
+    "BanAddress",
     "BankPayout",
     "CallLog",
     "Category",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from marketplace.core.errors import Conflict, InvalidTransition
 
 
@@ -9,7 +11,7 @@ class MissionNotOpenError(Conflict, InvalidTransition):
     """Somebody else took the mission, or it is no longer open."""
 
 
-TAKEN = "Another helper took this mission a moment ago."
+TAKEN = _l("Another helper took this mission a moment ago.")
 
 
 class MissionTakenError(MissionNotOpenError):

@@ -1,7 +1,7 @@
 """payment links for hotline callers
 
 Revision ID: hotline01_payment_links
-Revises: i18n01_user_locale
+Revises: places01_addresses
 Create Date: 2026-12-01 11:55:46.449334
 
 """
@@ -12,7 +12,7 @@ import marketplace.core.models  # noqa: F401  (custom column types in autogenera
 
 # revision identifiers, used by Alembic.
 revision = 'hotline01_payment_links'
-down_revision = 'i18n01_user_locale'
+down_revision = 'places01_addresses'
 branch_labels = None
 depends_on = None
 

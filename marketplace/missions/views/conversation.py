@@ -44,8 +44,8 @@ def review(mission_id: int) -> Response:
         return redirect(url_for("missions.detail", mission_id=mission_id))
     reviews.submit_review(current_user, mission_id, int(form.stars.data or 0),
                           form.comment.data or "")
-    flash("Thank you! Your review is published when the other side has reviewed too, "
-          f"or {reviews.REVIEW_WINDOW_DAYS} days after confirmation.", "success")
+    flash(_("Thank you! Your review is published when the other side has reviewed too, "
+            "or %(days)d days after confirmation.", days=reviews.REVIEW_WINDOW_DAYS), "success")
     return redirect(url_for("missions.detail", mission_id=mission_id))
 
 
