@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from marketplace.core.forms import MoneyField
+from marketplace.core.forms import EmailLine, MoneyField, PasswordLine
 
 
 class ClaimForm(FlaskForm):
-    email = EmailField(_l("Email (you will sign in with it)"),
-                       validators=[Optional(), Length(max=254)])
-    password = PasswordField(_l("Choose a password"),
-                             validators=[DataRequired(), Length(min=10, max=200)])
+    email = EmailLine(_l("Email (you will sign in with it)"),
+                      validators=[Optional(), Length(max=254)])
+    password = PasswordLine(_l("Choose a password"),
+                            validators=[DataRequired(), Length(min=10, max=200)])
 
 
 class TipForm(FlaskForm):
