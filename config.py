@@ -34,6 +34,7 @@ class Config:
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     CURRENCY = "eur"
+    DEV_MAILBOX = False  # the development mailbox page (/dev/mailbox) is off but in development
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -110,6 +111,14 @@ class Config:
         self.DEFAULT_SERVICE_FEE_BPS = _env_int("DEFAULT_SERVICE_FEE_BPS", 0)
         # The refund window: the helper's transfer waits this long after capture.
         self.PAYOUT_DELAY_SECONDS = _env_int("PAYOUT_DELAY_SECONDS", self.PAYOUT_DELAY_DEFAULT)
+        # A hotline caller's payment link works this long (and once).
+        self.PAYMENT_LINK_TTL_HOURS = _env_int("PAYMENT_LINK_TTL_HOURS", 48)
+        self.HOTLINE_PHONE = _env("HOTLINE_PHONE", "01 84 80 00 00")
+        # A client's tip after a completed mission (all of it goes to the helper).
+        self.TIP_MIN_CENTS = _env_int("TIP_MIN_CENTS", 100)
+        self.TIP_MAX_CENTS = _env_int("TIP_MAX_CENTS", 20_000)
+        # Where scripts/mail_sink.py keeps the emails it receives (make run).
+        self.MAILBOX_DIR = _env("MAILBOX_DIR", str(inst / "mailbox"))
         # The quiet period: a mission marked done is confirmed automatically after this.
         self.HOLD_WINDOW_DAYS = _env_int("HOLD_WINDOW_DAYS", 5)
         self.AUTHORIZE_BEFORE_HOURS = _env_int("AUTHORIZE_BEFORE_HOURS", 48)
@@ -136,6 +145,8 @@ class Config:
 
 
 class DevelopmentConfig(Config):
+    PAYOUT_DELAY_DEFAULT = 120  # the demo pays the helper two minutes after capture
+    DEV_MAILBOX = True  # /dev/mailbox lists what the local mail sink received
     GEOCODER_DEFAULT = "offline"
 
     def __init__(self) -> None:
@@ -145,6 +156,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(DevelopmentConfig):
     TESTING = True
+    DEV_MAILBOX = False  # development only (a test switches it on to read the page)
     PAYOUT_DELAY_DEFAULT = 0  # end-to-end tests watch the worker pay at once
     LOGIN_RATE_LIMIT_DEFAULT = "1000 per minute"
     SIGNUP_RATE_LIMIT_DEFAULT = "1000 per minute"

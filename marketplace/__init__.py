@@ -145,5 +145,7 @@ def register_cli(app: Flask) -> None:
 def register_subscribers(app: Flask) -> None:
     """Notifications listen to the domains' signals (once per process is enough)."""
     from marketplace.notifications import subscribers
+    from marketplace.payments.services import payment_links
 
     subscribers.connect()
+    payment_links.connect()

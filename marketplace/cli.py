@@ -5,12 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask
+import requests
+from flask import Flask, current_app
 
+from config import EMULATOR_SECRET_KEY
+from marketplace.accounts import availability
 from marketplace.accounts import services as accounts
+from marketplace.accounts.models import User
 from marketplace.core import outbox
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
+from marketplace.payments.gateway import GatewayError
+from marketplace.payments.services import onboarding
 from marketplace.payments.services.reconcile import run_and_store
 from marketplace.places import services as places
 from marketplace.places.cli import import_ban_file
@@ -20,11 +26,11 @@ DEMO_BAN_FILE = Path(__file__).resolve().parent.parent / "tests/fixtures/ban/adr
 DEMO_PASSWORD = "entraide-demo-2026"  # noqa: S105  (printed demo credential)
 DEMO_HELPERS = [
     ("helper1@demo.entraide.fr", "Karim Benali", (48.9105, 2.2840),
-     ["bricolage", "montage-meubles", "demenagement"]),
+     ["bricolage", "montage-meubles", "demenagement", "courses"]),
     ("helper2@demo.entraide.fr", "Sophie Martin", (48.9230, 2.2960),
-     ["garde-enfants", "garde-animaux", "menage"]),
+     ["garde-enfants", "garde-animaux", "menage", "courses", "coup-de-main"]),
     ("helper3@demo.entraide.fr", "Lucas Petit", (48.9021, 2.2702),
-     ["jardinage", "bricolage", "depannage", "informatique"]),
+     ["jardinage", "bricolage", "depannage", "informatique", "coup-de-main"]),
 ]
 
 
@@ -88,8 +94,42 @@ def _seed() -> None:
             home = places.reverse(lat, lng).places
             accounts.save_helper_profile(user, home=home[0] if home else None, lat=lat,
                                          lng=lng, radius_km=8, skills=skills)
-        lines.append(f"  helper    {email}  ({', '.join(skills)})")
+        _available_every_day(user)
+        paid = _onboard_in_emulator(user)
+        lines.append(f"  helper    {email}  ({', '.join(skills)})"
+                     + ("  payouts ready" if paid else "  (payouts not set up)"))
     operator = accounts.make_operator("operator@demo.entraide.fr", DEMO_PASSWORD, "Olivia Ops")
     lines.append(f"  operator  {operator.email}")
     db.session.commit()
     click.echo("\n".join(lines))
+
+
+def _available_every_day(user: User) -> None:
+    """Demo helpers take work any day at any hour (added once)."""
+    profile = user.helper_profile
+    if profile is not None and not availability.slots_of(profile):
+        for weekday in range(7):
+            availability.add_slot(profile, weekday, 0, 24 * 60)
+
+
+def _onboard_in_emulator(user: User) -> bool:
+    """Complete the demo helper's Express onboarding at the bundled emulator, as a person
+    would on its hosted page (GET then submit), so they can take paid work. Real Stripe
+    is never touched: without the emulator this does nothing."""
+    cfg = current_app.config
+    profile = user.helper_profile
+    if profile is None or cfg["STRIPE_SECRET_KEY"] != EMULATOR_SECRET_KEY or not cfg[
+            "STRIPE_API_BASE"]:
+        return False
+    if not profile.payouts_enabled:
+        try:
+            url = onboarding.onboarding_link(user, cfg["PUBLIC_BASE_URL"] + "/helper/payouts/setup",
+                                             cfg["PUBLIC_BASE_URL"] + "/helper/payouts/setup")
+            with requests.Session() as http:
+                http.get(url, timeout=5, allow_redirects=False)
+                http.post(url, data={"tos": "accepted"}, timeout=5, allow_redirects=False)
+            onboarding.refresh_account(user)
+        except (requests.RequestException, GatewayError) as exc:
+            click.echo(f"  (could not onboard {user.email} at the emulator: {exc})")
+            return False
+    return bool(user.helper_profile and user.helper_profile.payouts_enabled)

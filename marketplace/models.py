@@ -29,9 +29,11 @@ from marketplace.payments.models import (
     LedgerTransaction,
     MissionFeeLine,
     Payment,
+    PaymentLink,
     Payout,
     Refund,
     StripeEvent,
+    Tip,
 )
 from marketplace.places.models import BanAddress
 
@@ -65,12 +67,14 @@ __all__ = [
     "NotificationSettings",
     "OutboxMessage",
     "Payment",
+    "PaymentLink",
     "Payout",
     "PushDevice",
     "Refund",
     "Review",
     "StripeEvent",
     "TimeOff",
+    "Tip",
     "User",
     "WorkerHeartbeat",
 ]

@@ -1,4 +1,4 @@
-"""Payout tasks: release one payout; sweep for any that a lost message left behind."""
+"""Payout tasks: release one payout; sweep for any that a lost message left behind; pay a tip."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.payments.gateway import GatewayError
 from marketplace.payments.models import Payout
+from marketplace.payments.services import tips
 from marketplace.payments.services.payouts import release_payout
 from marketplace.payments.status import PayoutStatus
 from workers.retry import MAX_RETRIES, not_transient, run_retrying
@@ -32,3 +33,10 @@ def sweep() -> int:
         return len(due)
     finally:
         db.session.remove()
+
+
+@shared_task(name="tips.transfer", bind=True, max_retries=MAX_RETRIES)
+def transfer_tip(self: Task, tip_id: int) -> str:
+    """Pay a captured tip to its helper (a no-op once paid)."""
+    return run_retrying(self, lambda: str(tips.transfer_tip(tip_id)), errors=(GatewayError,),
+                        permanent=not_transient)

@@ -7,7 +7,6 @@ one transaction; accepting applies a helper's own commission rule when there is 
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.confirmation import require_verified_email
@@ -15,7 +14,7 @@ from marketplace.accounts.models import User
 from marketplace.core.db import db
 from marketplace.core.errors import NotFound
 from marketplace.missions import signals as missions_signals
-from marketplace.missions.errors import MissionNotOpenError
+from marketplace.missions.errors import TAKEN, MissionNotOpenError, MissionTakenError
 from marketplace.missions.lifecycle import Channel, MissionStatus
 from marketplace.missions.matching import services as matching
 from marketplace.missions.matching.engine import start_matching
@@ -66,11 +65,16 @@ def accept_mission(mission_id: int, helper: User) -> Mission:
         mission = missions.get_visible_mission(helper, mission_id)
     except NotFound:  # taken a moment ago: those it was offered to learn so, others get 404
         if matching.was_offered(helper, mission_id):
-            raise MissionNotOpenError(_l("Another helper took this mission.")) from None
+            raise MissionTakenError(TAKEN) from None
         raise
+    if mission.status == MissionStatus.ASSIGNED and mission.helper_id != helper.id:
+        raise MissionTakenError(TAKEN)
     require_verified_email(helper)
     matching.check_can_accept(helper, mission)
-    move_mission(mission, MissionStatus.ASSIGNED, helper_id=helper.id)
+    try:
+        move_mission(mission, MissionStatus.ASSIGNED, helper_id=helper.id)
+    except MissionNotOpenError as exc:  # the conditional UPDATE lost: someone was quicker
+        raise MissionTakenError(TAKEN) from exc
     fee_rules.apply_on_assign(mission, helper.id)
     assignment = Assignment(mission_id=mission.id, helper_id=helper.id)
     db.session.add(assignment)
@@ -80,5 +84,5 @@ def accept_mission(mission_id: int, helper: User) -> Mission:
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
-        raise MissionNotOpenError(_l("Another helper took this mission.")) from exc
+        raise MissionTakenError(TAKEN) from exc
     return mission

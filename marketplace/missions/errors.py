@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from marketplace.core.errors import Conflict, InvalidTransition
 
 
 class MissionNotOpenError(Conflict, InvalidTransition):
     """Somebody else took the mission, or it is no longer open."""
+
+
+TAKEN = _l("Another helper took this mission a moment ago.")
+
+
+class MissionTakenError(MissionNotOpenError):
+    """Another helper won the race to accept: the loser is told so and sent back to the list."""
+
+
+class MissionNotStartedError(Conflict):
+    """Work cannot be marked done before the mission's start time."""

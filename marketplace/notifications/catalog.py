@@ -136,6 +136,16 @@ CATALOG: dict[str, Message] = {
     "reminder": Message(
         N_("Tomorrow: “%(title)s”"),
         N_("Reminder: the mission “%(title)s” starts on %(starts_at)s at %(address)s.")),
+    "payment_link": Message(
+        N_("Your payment link: “%(title)s”"),
+        N_("For the mission “%(title)s” on %(starts_at)s (%(total)s), pay by card with the "
+           "link below, no account needed. It works for %(hours)s hours, and once. Nothing "
+           "is charged until the work is done.")),
+    "payment_link_paid": Message(
+        N_("Receipt: “%(title)s”"),
+        N_("Your card is authorized for %(total)s (mission on %(starts_at)s). Nothing is "
+           "charged until the work is done. To follow your mission online, choose a "
+           "password with the link below.")),
 }
 
 

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from marketplace.accounts import claim
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.notifications.catalog import Distance, Money
 from marketplace.notifications.services import EMAIL_TO, notify, public_url
+from marketplace.payments.models.links import PaymentLink as PaymentLinkRow
 from marketplace.places.privacy import rounded_km
 
 if TYPE_CHECKING:
@@ -29,6 +31,8 @@ def mission_link(mission: Mission) -> str:
 
 def payment_authorized(payment: Payment) -> None:
     mission = payment.mission
+    if _paid_through_link(mission):
+        return  # a phone caller gets the payment link's receipt instead (payment_link_paid)
     notify(mission.client, "payment_authorized",
            {"title": mission.title, "total": Money(payment.amount_cents, payment.currency)},
            key=f"payment_authorized:{payment.id}", link=mission_link(mission))
@@ -202,3 +206,28 @@ def email_changed(user: User, old_email: str) -> None:
 def password_changed(user: User) -> None:
     notify(user, "password_changed", {},
            key=f"password_changed:{user.id}:{utcnow().timestamp()}")
+
+
+def _paid_through_link(mission: Mission) -> bool:
+    return db.session.execute(db.select(PaymentLinkRow.id).where(
+        PaymentLinkRow.mission_id == mission.id).limit(1)).first() is not None
+
+
+def payment_link_sent(link: PaymentLinkRow, token: str) -> None:
+    """The phone caller's payment link, by SMS (and email when we know one)."""
+    mission = link.mission
+    notify(mission.client, "payment_link",
+           {"title": mission.title, "total": Money(mission.total_cents, mission.currency),
+            "starts_at": mission.starts_at,
+            "hours": int(current_app.config["PAYMENT_LINK_TTL_HOURS"])},
+           key=f"payment_link:{link.id}", link=public_url(f"/pay/{token}"))
+
+
+def payment_link_paid(link: PaymentLinkRow, payment: Payment) -> None:
+    """The caller's receipt; its link lets them set a password and keep the account."""
+    mission = link.mission
+    notify(mission.client, "payment_link_paid",
+           {"title": mission.title, "total": Money(payment.amount_cents, payment.currency),
+            "starts_at": mission.starts_at},
+           key=f"payment_link_paid:{link.id}",
+           link=public_url(f"/pay/claim/{claim.make_token(mission.client)}"))

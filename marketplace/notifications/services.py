@@ -100,9 +100,12 @@ def _channels(user: User, settings: NotificationSettings,
     if email_only:
         return [Channel.EMAIL]
     channels = []
-    if settings.email_enabled and user.email:
+    # A phone caller booked without an email has a placeholder address (*.invalid, which
+    # no server accepts): they are reached by SMS instead.
+    deliverable = bool(user.email) and not user.email.endswith(".invalid")
+    if settings.email_enabled and deliverable:
         channels.append(Channel.EMAIL)
-    if settings.sms_enabled and user.phone:
+    if (settings.sms_enabled or not deliverable) and user.phone:
         channels.append(Channel.SMS)
     if has_push_device(user.id):  # registering a phone is asking for its pushes
         channels.append(Channel.PUSH)

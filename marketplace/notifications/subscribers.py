@@ -36,6 +36,8 @@ RECEIVERS: tuple[tuple[NamedSignal, Callable[..., Any]], ...] = (
     (missions.new_missions_nearby, events.new_missions_nearby),
     (payments.payment_authorized, events.payment_authorized),
     (payments.payment_failed, events.payment_failed),
+    (payments.payment_link_sent, events.payment_link_sent),
+    (payments.payment_link_paid, events.payment_link_paid),
     (payments.payment_action_needed, events.payment_action_needed),
     (payments.payout_sent, events.payout_sent),
     (payments.bank_payout_failed, events.bank_payout_failed),

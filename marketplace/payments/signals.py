@@ -18,3 +18,5 @@ bank_payout_failed = _signals.signal("bank-payout-failed")  # bank payout
 dispute_opened = _signals.signal("dispute-opened")  # mission; dispute_id, reason
 dispute_resolved = _signals.signal(
     "dispute-resolved")  # mission; dispute_id, resolution, helper_cents, refund_cents, note
+payment_link_sent = _signals.signal("payment-link-sent")  # payment link; token (raw, not stored)
+payment_link_paid = _signals.signal("payment-link-paid")  # payment link; payment

@@ -57,6 +57,36 @@ class RefundStage(StrEnum):
 
 
 P, Q = PaymentStatus, PayoutStatus
+class PaymentLinkState(StrEnum):
+    SENT = "sent"  # given to the caller (SMS, email, or read out by the operator)
+    OPENED = "opened"  # the caller opened the page at least once
+    PAID = "paid"  # the card is authorized (or saved): the link is used up
+    EXPIRED = "expired"  # opened after PAYMENT_LINK_TTL_HOURS
+    REVOKED = "revoked"  # replaced by a newer link (resend)
+
+
+PAYMENT_LINK_TRANSITIONS: dict[PaymentLinkState, frozenset[PaymentLinkState]] = {
+    PaymentLinkState.SENT: frozenset({PaymentLinkState.OPENED, PaymentLinkState.PAID,
+                                      PaymentLinkState.EXPIRED, PaymentLinkState.REVOKED}),
+    PaymentLinkState.OPENED: frozenset({PaymentLinkState.PAID, PaymentLinkState.EXPIRED,
+                                        PaymentLinkState.REVOKED}),
+}
+
+
+class TipStatus(StrEnum):
+    PENDING = "pending"  # the hosted checkout is open (or the off-session charge running)
+    CAPTURED = "captured"  # charged: owed to the helper in full
+    PAID = "paid"  # transferred to the helper
+    FAILED = "failed"  # the card was refused: nothing charged
+
+
+TIP_TRANSITIONS: dict[TipStatus, frozenset[TipStatus]] = {
+    TipStatus.PENDING: frozenset({TipStatus.CAPTURED, TipStatus.FAILED}),
+    TipStatus.FAILED: frozenset({TipStatus.PENDING}),  # another try, another card
+    TipStatus.CAPTURED: frozenset({TipStatus.PAID}),
+}
+
+
 PAYMENT_TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
     P.CREATED: frozenset({P.AUTHORIZED, P.SAVED, P.FAILED, P.CANCELED}),
     P.SAVED: frozenset({P.AUTHORIZED, P.FAILED, P.CANCELED}),

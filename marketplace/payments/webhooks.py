@@ -28,7 +28,7 @@ from marketplace.core.failpoints import WEBHOOK_AFTER_HANDLER, failpoint
 from marketplace.payments.gateway import GatewayError, account_from_dict, payment_intent_from_dict
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.models import StripeEvent
-from marketplace.payments.services import bank_payouts, checkout, disputes, onboarding
+from marketplace.payments.services import bank_payouts, checkout, disputes, onboarding, tips
 
 log = logging.getLogger(__name__)
 
@@ -234,11 +234,20 @@ def _account_updated(obj: dict[str, Any]) -> None:
 
 
 def _checkout_completed(obj: dict[str, Any]) -> None:
+    if (obj.get("metadata") or {}).get("tip_id"):
+        tips.sync_checkout_session(obj["id"])
+        return
     checkout.sync_checkout_session(obj["id"])
 
 
 def _payment_intent_changed(obj: dict[str, Any]) -> None:
-    payment = checkout.payment_for(obj["id"], obj.get("metadata") or {})
+    metadata = obj.get("metadata") or {}
+    if metadata.get("tip_id"):
+        tip = tips.tip_for(obj["id"], metadata)
+        if tip is not None:
+            tips.apply_payment_intent(tip, payment_intent_from_dict(obj))
+        return
+    payment = checkout.payment_for(obj["id"], metadata)
     if payment is None:
         log.info("webhook: PaymentIntent %s is not ours", obj["id"])
         return

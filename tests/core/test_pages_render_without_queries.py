@@ -17,7 +17,7 @@ from marketplace.flows import cancellation as cancellation_flow
 from marketplace.flows.completion import confirm_completion
 from marketplace.missions.services import missions
 from stripe_emulator import StripeEmulator
-from tests.support.factories import PASSWORD, Factories
+from tests.support.factories import PASSWORD, Factories, started
 from tests.support.forms import login
 from tests.support.money import authorized_mission, done_mission
 
@@ -57,6 +57,7 @@ def test_client_helper_and_operator_pages_run_no_query_in_templates(
     mission = make.mission()
     helper = make.helper()
     booking.accept_mission(mission.id, helper)
+    started(mission)
     missions.mark_done(mission.id, helper)
     make_operator("ops@pages-test.fr", PASSWORD)
     mission_id, client_email, helper_email = mission.id, mission.client.email, helper.email

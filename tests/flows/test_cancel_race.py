@@ -41,11 +41,12 @@ PRICE, FEE, HELPER_GETS = 4500, 1125, 956  # 25 % of 45 €; the helper's part a
 
 
 def _late_assigned_mission(make: Factories, emu: StripeEmulator) -> tuple[int, int, int, str]:
-    """A paid (real hold at the emulator), assigned mission starting in 5 hours."""
+    """A paid (real hold at the emulator), assigned mission that started 5 minutes ago."""
     mission = authorized_mission(make, emu, price_cents=PRICE)
     helper = onboarded_helper(make, emu)
     booking.accept_mission(mission.id, helper)
-    mission.starts_at = utcnow() + timedelta(hours=5)
+    # started a moment ago (a helper marks done only once it has started): still late
+    mission.starts_at = utcnow() - timedelta(minutes=5)
     mission.ends_at = mission.starts_at + timedelta(hours=2)
     db.session.commit()
     assert cancellation_flow.terms_for_client(mission).late_fee_cents == FEE

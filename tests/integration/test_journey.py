@@ -22,6 +22,7 @@ from marketplace.payments import ledger
 from marketplace.payments.models import LedgerTransaction, Payout
 from marketplace.payments.status import PayoutStatus
 from stripe_emulator import StripeEmulator
+from tests.support.factories import started
 from tests.support.places import HOME
 from tests.support.servers import Worker, wait_until
 from tests.support.smtp import Mailbox
@@ -99,7 +100,10 @@ def test_one_paid_mission_end_to_end(app: Flask, browser_factory, worker: Worker
     resp = helper.submit("/helper/missions", action=f"/missions/{mission_id}/accept")
     assert "The mission is yours" in resp.text
 
-    # 3. The helper marks it done; the client confirms; the platform captures.
+    # 3. Once it has started, the helper marks it done; the client confirms; the platform
+    # captures. (Done is refused before the start time: the mission is moved to now.)
+    with app.app_context():
+        started(db.session.get(Mission, mission_id))
     resp = helper.submit(f"/missions/{mission_id}", action=f"/missions/{mission_id}/done")
     assert "Marked as done" in resp.text
     resp = client.submit(f"/missions/{mission_id}", action=f"/missions/{mission_id}/confirm")

@@ -10,7 +10,7 @@ from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.services import missions as services
 from marketplace.payments.models import Payout
 from marketplace.payments.status import PayoutStatus
-from tests.support.factories import Factories
+from tests.support.factories import Factories, started
 from tests.support.forms import login, post_form
 
 
@@ -30,6 +30,7 @@ def test_a_client_cannot_confirm_someone_elses_mission(client: FlaskClient,
     owner, other, helper = make.client(), make.client(), make.helper()
     mission = make.mission(owner)
     booking.accept_mission(mission.id, helper)
+    started(mission)
     services.mark_done(mission.id, helper)
     login(client, other.email)
     response = post_form(client, "/missions", action=f"/missions/{mission.id}/confirm")

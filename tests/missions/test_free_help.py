@@ -14,7 +14,7 @@ from marketplace.missions.models import Mission
 from marketplace.missions.services import missions as services
 from marketplace.payments.models import Payment
 from tests.missions.test_posting import valid_form
-from tests.support.factories import Factories
+from tests.support.factories import Factories, started
 from tests.support.forms import login, post_form
 
 
@@ -37,6 +37,7 @@ def test_free_help_is_open_at_once_and_completes_without_payment(
     assert mission.status == MissionStatus.OPEN and mission.total_cents == 0
     helper = make.helper(skills=("coup-de-main",), onboarded=False)
     booking.accept_mission(mission.id, helper)
+    started(mission)
     services.mark_done(mission.id, helper)
     confirm_completion(mission.id, owner)
     assert mission.status == MissionStatus.COMPLETED

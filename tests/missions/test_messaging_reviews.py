@@ -19,7 +19,7 @@ from marketplace.flows.completion import confirm_completion
 from marketplace.missions.models import Message, Mission, Review
 from marketplace.missions.services import missions as services
 from marketplace.missions.services import reviews
-from tests.support.factories import PASSWORD, Factories
+from tests.support.factories import PASSWORD, Factories, started
 from tests.support.forms import login, post_form
 
 
@@ -34,6 +34,7 @@ def _assigned(make: Factories) -> tuple[User, User, Mission]:
 
 def _completed(make: Factories) -> tuple[User, User, Mission]:
     owner, helper, mission = _assigned(make)
+    started(mission)
     services.mark_done(mission.id, helper)
     confirm_completion(mission.id, owner)
     return owner, helper, mission

@@ -4,6 +4,8 @@ hosted page, the operator assigns a ranked eligible helper; every call is logged
 
 from __future__ import annotations
 
+import re
+
 from flask.testing import FlaskClient
 
 from marketplace.accounts.models import User
@@ -39,10 +41,13 @@ def test_hotline_booking_through_payment_and_assignment(
     assert again.client_id == mission.client_id
 
     page = f"/ops/hotline/{mission.id}"
-    post_form(client, page, action=f"{page}/payment-link")
-    html = client.get(page).get_data(as_text=True)
+    sent = post_form(client, page, action=f"{page}/payment-link", follow_redirects=True)
+    token = re.search(r"/pay/([A-Za-z0-9_-]+)", sent.get_data(as_text=True))
+    assert token, sent.get_data(as_text=True)
+    guest = client.application.test_client()  # the caller: no account, no session
+    assert post_form(guest, f"/pay/{token.group(1)}").status_code == 303
     payment = checkout.latest_payment(mission)
-    assert payment is not None and payment.checkout_url and payment.checkout_url in html
+    assert payment is not None and payment.checkout_session_id
     stripe_emulator.pay_checkout_session(payment.checkout_session_id)
     checkout.sync_checkout_session(payment.checkout_session_id or "")
     db.session.refresh(mission)

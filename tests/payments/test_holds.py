@@ -18,7 +18,7 @@ from marketplace.payments.models import Payment
 from marketplace.payments.services import checkout, holds
 from marketplace.payments.status import PaymentStatus
 from stripe_emulator import StripeEmulator
-from tests.support.factories import Factories
+from tests.support.factories import Factories, started
 from tests.support.forms import login, post_form
 from tests.support.money import onboarded_helper
 
@@ -64,6 +64,7 @@ def test_worker_places_the_hold_48h_before_and_capture_works(
     assert holds.authorize_saved(_payment(mission).id) == PaymentStatus.AUTHORIZED
     pi = emu.get(_payment(mission).payment_intent_id or "")
     assert pi["status"] == "requires_capture" and pi["amount"] == mission.total_cents
+    started(mission)
     missions.mark_done(mission.id, helper)
     confirm_completion(mission.id, mission.client)
     assert emu.get(pi["id"])["status"] == "succeeded"

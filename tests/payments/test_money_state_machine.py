@@ -54,7 +54,7 @@ from marketplace.payments.services.reconcile import run_check
 from marketplace.payments.services.refunds import RefundRequest
 from marketplace.payments.status import PaymentStatus, PayoutStatus
 from stripe_emulator import StripeEmulator
-from tests.support.factories import PASSWORD, Factories
+from tests.support.factories import PASSWORD, Factories, started
 from tests.support.money import (
     authorized_mission,
     onboarded_helper,
@@ -123,6 +123,7 @@ class MoneyMachine(RuleBasedStateMachine):
         """A shortcut to the states where disputes happen (done, maybe contested)."""
         mission = authorized_mission(self.make, _emu(), price_cents=price)
         booking.accept_mission(mission.id, self.helpers[which])
+        started(mission)
         missions.mark_done(mission.id, self.helpers[which])
         if contest:
             disputes.open_by_client(mission.id, mission.client, "Not done properly")
@@ -168,6 +169,7 @@ class MoneyMachine(RuleBasedStateMachine):
     def done(self, mission_id: int) -> None:
         mission = self._mission(mission_id)
         if mission.helper is not None:
+            started(mission)  # done is refused before the start time
             self._attempt(missions.mark_done, mission_id, mission.helper)
 
     @rule(mission_id=missions, percent=st.integers(50, 99), accept=st.booleans())

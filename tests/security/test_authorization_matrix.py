@@ -102,6 +102,17 @@ TABLE: dict[tuple[str, str], Row] = {
     # part of signing in: whoever asks is sent back to the sign-in page (an email goes out
     # only for the account whose right password was just typed)
     ("/login/confirm-again", "POST"): Row(fixed("/login/confirm-again"), "in in in in in in in"),
+    # the phone caller's payment link: public, the token is the key (a GET marks it opened;
+    # the return page syncs from Stripe); an unknown or used link is 410 for everyone
+    ("/pay/<token>", "GET"): Row(lambda w: f"/pay/{w.payment_link_token}", PUBLIC, safe=False),
+    ("/pay/<token>", "POST"): Row(lambda w: f"/pay/{w.payment_link_token}", PUBLIC),
+    ("/pay/<token>/done", "GET"): Row(lambda w: f"/pay/{w.payment_link_token}/done", PUBLIC,
+                                      safe=False),
+    ("/pay/claim/<token>", "GET"): Row(fixed("/pay/claim/not-a-token"), PUBLIC),
+    ("/pay/claim/<token>", "POST"): Row(fixed("/pay/claim/not-a-token"), PUBLIC,
+                                        data={"password": "a long password"}),
+    # the development mailbox: 404 for everyone outside development
+    ("/dev/mailbox", "GET"): Row(fixed("/dev/mailbox"), "404 404 404 404 404 404 404"),
     # any signed-in person, on their own things
     ("/privacy", "GET"): Row(fixed("/privacy"), PUBLIC),
     ("/password/forgot", "GET"): Row(fixed("/password/forgot"), PUBLIC),
@@ -209,6 +220,13 @@ TABLE: dict[tuple[str, str], Row] = {
     ("/missions/<int:mission_id>/review", "POST"): Row(
         lambda w: f"/missions/{w.completed_mission.id}/review", "in ok 404 ok out 404 404",
         data={"stars": "5", "comment": "Great"}),
+    # the client's tip on their completed mission (other = its helper: not a client)
+    ("/missions/<int:mission_id>/tip", "POST"): Row(
+        lambda w: f"/missions/{w.completed_mission.id}/tip", "in ok 404 403 out 403 403",
+        data={"amount": "5"}),
+    ("/missions/<int:mission_id>/tip/return", "GET"): Row(
+        lambda w: f"/missions/{w.completed_mission.id}/tip/return?session_id="
+                  f"{w.tip_session_id}", "in ok 404 403 out 403 403", safe=False),
     # a helper's side of a mission (other = its client)
     ("/missions/<int:mission_id>/apply", "POST"): Row(
         lambda w: f"/missions/{w.choose_mission.id}/apply", HELPER_PAGE, owner="helper",

@@ -23,6 +23,7 @@ from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.flows import booking
 from marketplace.flows import cancellation as cancellation_flow
+from marketplace.flows import tips as tips_flow
 from marketplace.flows.completion import confirm_completion
 from marketplace.missions.lifecycle import MatchingMode
 from marketplace.missions.matching import services as matching
@@ -36,9 +37,15 @@ from marketplace.notifications.models import (
 )
 from marketplace.payments.fees import FeeFormula
 from marketplace.payments.models import FeeKind, Payout, StripeEvent
-from marketplace.payments.services import checkout, disputes, fee_rules, receivables
+from marketplace.payments.services import (
+    checkout,
+    disputes,
+    fee_rules,
+    payment_links,
+    receivables,
+)
 from stripe_emulator import StripeEmulator
-from tests.support.factories import PASSWORD, Factories
+from tests.support.factories import PASSWORD, Factories, started
 from tests.support.forms import login
 from tests.support.money import authorized_mission, onboarded_helper, saved_card_mission
 from tests.support.web import csrf_token
@@ -116,7 +123,7 @@ class World:
 
     @cached_property
     def done_mission(self) -> Mission:
-        mission = self.assigned_mission
+        mission = started(self.assigned_mission)
         missions.mark_done(mission.id, self.helper)
         return mission
 
@@ -137,6 +144,20 @@ class World:
         payment = checkout.latest_payment(self.open_mission)
         assert payment is not None and payment.checkout_session_id
         return payment.checkout_session_id
+
+    @cached_property
+    def payment_link_token(self) -> str:
+        """The raw token of the pending mission's payment link (the hotline's guest page)."""
+        _link, token = payment_links.send_link(self.pending_mission, self.operator)
+        return token
+
+    @cached_property
+    def tip_session_id(self) -> str:
+        """The hosted checkout of a tip the client started on the completed mission."""
+        started_tip = tips_flow.add_tip(self.completed_mission.id, self.client, 500,
+                                        "http://app.test/ok", "http://app.test/cancel")
+        assert started_tip.tip.checkout_session_id
+        return started_tip.tip.checkout_session_id
 
     # -- money objects --------------------------------------------------------------------
     @cached_property

@@ -18,7 +18,7 @@ from marketplace.payments.services import checkout
 from marketplace.payments.services.payouts import release_payout
 from marketplace.payments.status import PayoutStatus
 from stripe_emulator import StripeEmulator
-from tests.support.factories import Factories
+from tests.support.factories import Factories, started
 
 
 def onboarded_helper(make: Factories, emu: StripeEmulator, **kw: object) -> User:
@@ -68,6 +68,7 @@ def done_mission(make: Factories, emu: StripeEmulator, **kw: object) -> Mission:
     mission = authorized_mission(make, emu, **kw)
     helper = onboarded_helper(make, emu)
     booking.accept_mission(mission.id, helper)
+    started(mission)
     missions.mark_done(mission.id, helper)
     return mission
 

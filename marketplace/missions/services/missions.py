@@ -7,15 +7,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
 from marketplace.core.categories import get_category
+from marketplace.core.dates import paris_time
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.missions import signals as missions_signals
+from marketplace.missions.errors import MissionNotStartedError
 from marketplace.missions.lifecycle import MatchingMode, MissionStatus
 from marketplace.missions.models import Assignment, Mission
 from marketplace.missions.transitions import move_mission
@@ -125,10 +128,23 @@ def assignments_of(mission: Mission) -> list[Assignment]:
         Assignment.mission_id == mission.id).order_by(Assignment.id)).scalars())
 
 
+def has_started(mission: Mission, now: datetime | None = None) -> bool:
+    """Work is marked done only once it could have happened (the quiet period and the
+    auto-confirmation date count from then)."""
+    return (now or utcnow()) >= mission.starts_at
+
+
+def not_started_reason(mission: Mission) -> str:
+    return str(_("You can mark the work done once the mission has started (%(at)s).",
+                 at=paris_time(mission.starts_at)))
+
+
 def mark_done(mission_id: int, helper: User) -> Mission:
     mission = get_visible_mission(helper, mission_id)
     if mission.helper_id != helper.id:
         raise NotFound(_l("No such mission."))
+    if not has_started(mission):
+        raise MissionNotStartedError(not_started_reason(mission))
     move_mission(mission, MissionStatus.DONE, done_at=utcnow())
     missions_signals.mission_done.send(mission)
     db.session.commit()

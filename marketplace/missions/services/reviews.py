@@ -51,6 +51,13 @@ def submit_review(author: User, mission_id: int, stars: int, comment: str,
     return review
 
 
+def review_by(author_id: int, mission_id: int) -> Review | None:
+    """The review this person wrote of this mission, if any (the page shows it instead of
+    the form)."""
+    return db.session.execute(db.select(Review).where(
+        Review.mission_id == mission_id, Review.author_id == author_id)).scalar_one_or_none()
+
+
 def _publish_if_both(mission_id: int, review: Review, now: datetime) -> None:
     other = db.session.execute(db.select(Review).where(
         Review.mission_id == mission_id, Review.author_id != review.author_id)

@@ -39,6 +39,9 @@ def review(mission_id: int) -> Response:
     form = ReviewForm()
     if not form.validate_on_submit():
         abort(400)
+    if reviews.review_by(current_user.id, mission_id) is not None:  # sent twice: the page
+        flash(_("You have already reviewed this mission."), "info")
+        return redirect(url_for("missions.detail", mission_id=mission_id))
     reviews.submit_review(current_user, mission_id, int(form.stars.data or 0),
                           form.comment.data or "")
     flash(_("Thank you! Your review is published when the other side has reviewed too, "

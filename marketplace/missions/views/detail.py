@@ -19,8 +19,10 @@ from marketplace.missions.forms import ReviewForm
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.matching import modes
 from marketplace.missions.models import Mission
-from marketplace.missions.services import cancellation, completion
-from marketplace.payments.services import checkout, fee_rules
+from marketplace.missions.services import cancellation, completion, missions, reviews
+from marketplace.missions.views.timeline import timeline
+from marketplace.operators.hotline_forms import TipForm
+from marketplace.payments.services import checkout, fee_rules, tips
 from marketplace.places import services as places
 
 
@@ -29,8 +31,16 @@ def detail_context(mission: Mission, viewer: User) -> dict[str, Any]:
     record = cancellation.cancellation_of(mission)
     is_client = mission.client_id == viewer.id
     quiet = timedelta(seconds=current_app.config["AUTO_CONFIRM_SECONDS"])
+    payment = checkout.latest_payment(mission)
     return {
-        "payment": checkout.latest_payment(mission),
+        "payment": payment,
+        "timeline": timeline(mission, payment),
+        "tip": tips.tip_of(mission.id) if mission.status == MissionStatus.COMPLETED else None,
+        "tip_form": TipForm(),
+        "done_refusal": None if missions.has_started(mission)
+        else missions.not_started_reason(mission),
+        "my_review": reviews.review_by(viewer.id, mission.id)
+        if mission.status == MissionStatus.COMPLETED else None,
         "matching_mode": modes.mode_of(mission.id),
         "accept_refusal": modes.accept_refusal(mission, viewer)
         if viewer.is_helper and mission.status == MissionStatus.OPEN and not is_client

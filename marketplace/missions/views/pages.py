@@ -11,10 +11,12 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from marketplace.core.auth import role_required
+from marketplace.core.db import db
 from marketplace.core.errors import DomainError
 from marketplace.core.routing import Routes
 from marketplace.flows import booking
 from marketplace.flows import completion as completion_flow
+from marketplace.missions.errors import MissionTakenError
 from marketplace.missions.forms import ApplyForm, ConfirmForm, MissionForm
 from marketplace.missions.lifecycle import MatchingMode
 from marketplace.missions.matching import modes, nearby
@@ -130,9 +132,13 @@ def _action(service_call: Callable[..., object], mission_id: int, message: str) 
 
 @routes.route("/missions/<int:mission_id>/accept", methods=["POST"])
 @role_required("helper")
-def accept(mission_id: int) -> Response:
-    return _action(booking.accept_mission, mission_id,
-                   _("The mission is yours. Contact the client."))
+def accept(mission_id: int) -> Response | tuple[str, int]:
+    try:
+        return _action(booking.accept_mission, mission_id,
+                       _("The mission is yours. Contact the client."))
+    except MissionTakenError:
+        db.session.rollback()
+        return render_template("missions/taken.html"), 409
 
 
 @routes.route("/missions/<int:mission_id>/done", methods=["POST"])

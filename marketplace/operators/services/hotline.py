@@ -1,13 +1,15 @@
 """Hotline booking: an operator on the phone finds or creates the caller's account, books
 the mission on their behalf (channel `hotline`), assigns a ranked eligible helper (the
-matching pages) and gives the caller a payment link (the hosted checkout page, which the
-caller opens to authorize the card). Every call leaves a line in the mission's call log.
+matching pages) and sends the caller a payment link (payments/services/payment_links.py: a
+page that needs no account, then the hosted checkout). Every call leaves a line in the
+mission's call log.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
@@ -24,6 +26,8 @@ from marketplace.missions.lifecycle import Channel
 from marketplace.missions.models import Mission
 from marketplace.missions.services import missions as services
 from marketplace.operators.models import CallLog
+from marketplace.payments.models import PaymentLink
+from marketplace.payments.services import checkout, payment_links
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+")
@@ -125,3 +129,29 @@ def call_log(mission_id: int) -> list[CallLog]:
     return list(db.session.execute(
         db.select(CallLog).where(CallLog.mission_id == mission_id).order_by(CallLog.id)
         .options(selectinload(CallLog.operator))).scalars())
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """What the hotline page shows of the mission's latest payment link."""
+
+    link: PaymentLink
+    state: str
+
+
+def send_payment_link(operator: User, mission_id: int) -> str:
+    """Send (or resend: the older link stops working) the caller's payment link; returns
+    its token for the operator to read out once (it is not kept)."""
+    mission = db.session.get(Mission, mission_id)
+    if not operator.is_operator or mission is None:
+        raise NotFound("No such mission.")
+    _link, token = payment_links.send_link(mission, operator)
+    return token
+
+
+def payment_link_view(mission: Mission) -> LinkView | None:
+    link = payment_links.latest_link(mission)
+    if link is None:
+        return None
+    state = payment_links.shown_state(link, checkout.latest_payment(mission))
+    return LinkView(link=link, state=state.value)

@@ -17,7 +17,6 @@ from marketplace.missions.models import Mission
 from marketplace.missions.services.missions import MissionDraft, place_fields
 from marketplace.operators.forms import CallLogForm, HotlineForm
 from marketplace.operators.services import hotline
-from marketplace.payments.services import checkout
 
 routes = Routes()
 
@@ -63,22 +62,24 @@ def hotline_mission(mission_id: int) -> str | Response | tuple[str, int]:
             form.note.errors = [*form.note.errors, str(exc)]
         else:
             return redirect(url_for("operators.hotline_mission", mission_id=mission.id))
-    payment = checkout.latest_payment(mission)
     page = render_template("operators/hotline_mission.html", mission=mission, form=form,
                            calls=hotline.call_log(mission.id), confirm=ConfirmForm(),
-                           payment=payment)
+                           link=hotline.payment_link_view(mission))
     return (page, 400) if form.errors else page
 
 
 @routes.route("/hotline/<int:mission_id>/payment-link", methods=["POST"])
 @role_required("operator")
 def payment_link(mission_id: int) -> Response:
-    """Create (or reuse) the hosted checkout page; the operator reads or sends its URL."""
+    """Send the caller a payment link (a resend revokes the older one); show it once."""
     mission = db.get_or_404(Mission, mission_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    done = url_for("missions.detail", mission_id=mission.id, _external=True)
-    checkout.checkout_url(mission, success_url=done + "?session_id={CHECKOUT_SESSION_ID}",
-                          cancel_url=done)
-    flash(_("Payment link ready: give it to the caller."), "success")
+    try:
+        token = hotline.send_payment_link(current_user, mission.id)
+    except DomainError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Payment link sent to the caller: %(url)s",
+                url=url_for("payments.guest_pay", token=token, _external=True)), "success")
     return redirect(url_for("operators.hotline_mission", mission_id=mission.id))

@@ -10,6 +10,7 @@ from marketplace.payments.models.ledger import (
     LedgerTransaction,
     StripeEvent,
 )
+from marketplace.payments.models.links import PaymentLink
 from marketplace.payments.models.money import (
     BankPayout,
     ClientReceivable,
@@ -18,6 +19,7 @@ from marketplace.payments.models.money import (
     Payout,
     Refund,
 )
+from marketplace.payments.models.tips import Tip
 
 __all__ = [
     "BankPayout",
@@ -30,7 +32,9 @@ __all__ = [
     "LedgerTransaction",
     "MissionFeeLine",
     "Payment",
+    "PaymentLink",
     "Payout",
     "Refund",
     "StripeEvent",
+    "Tip",
 ]

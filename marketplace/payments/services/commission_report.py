@@ -3,7 +3,9 @@ fees and disputes count exactly as the money moved.
 
 Rows are missions with a captured payment, filtered by capture period, category, channel,
 booking operator and helper; totals add volume, service fees, commissions, refunds, Stripe
-fees and net revenue; a weekly series feeds an inline SVG chart (no JavaScript).
+fees and net revenue, and tips in a column of their own (they go to helpers in full, so they
+are not revenue; their Stripe fee is the platform's and counts in the Stripe fee column);
+a weekly series feeds an inline SVG chart (no JavaScript).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class Row:
     service_fee_cents: int = 0
     refunds_cents: int = 0
     stripe_fee_cents: int = 0
+    tips_cents: int = 0  # passed on in full to the helper: not revenue (its Stripe fee is)
 
     @property
     def net_cents(self) -> int:
@@ -57,6 +60,7 @@ class Totals:
     service_fee_cents: int = 0
     refunds_cents: int = 0
     stripe_fee_cents: int = 0
+    tips_cents: int = 0
     weekly: dict[date, int] = field(default_factory=dict)
 
     @property
@@ -102,7 +106,20 @@ def rows(f: ReportFilter) -> list[Row]:
         name, sign = ACCOUNTS[account]
         row = by_id[cast(int, mission_id)]  # the WHERE keeps missions' transactions only
         setattr(row, name, getattr(row, name) + sign * int(total))
+    for mission_id, total in _tips(list(by_id)):
+        by_id[mission_id].tips_cents = total
     return found
+
+
+def _tips(mission_ids: list[int]) -> list[tuple[int, int]]:
+    """Per mission, the tips its client added (credited to the helper in full)."""
+    found = db.session.execute(
+        db.select(LedgerTransaction.mission_id, func.sum(LedgerEntry.amount_cents))
+        .join(LedgerTransaction, LedgerEntry.transaction_id == LedgerTransaction.id)
+        .where(LedgerTransaction.mission_id.in_(mission_ids), LedgerTransaction.kind == "tip",
+               LedgerEntry.account.like("helper:%:payable"))
+        .group_by(LedgerTransaction.mission_id)).all()
+    return [(cast(int, mission_id), -int(total or 0)) for mission_id, total in found]
 
 
 def totals(found: list[Row]) -> Totals:
@@ -114,6 +131,7 @@ def totals(found: list[Row]) -> Totals:
         t.service_fee_cents += row.service_fee_cents
         t.refunds_cents += row.refunds_cents
         t.stripe_fee_cents += row.stripe_fee_cents
+        t.tips_cents += row.tips_cents
         if row.payment.captured_at is not None:
             day = row.payment.captured_at.date()
             weekly[day - timedelta(days=day.weekday())] += row.commission_cents
@@ -138,11 +156,13 @@ def to_csv(found: list[Row]) -> str:
     writer = csv.writer(out)
     writer.writerow(["mission_id", "captured_at", "category", "channel", "helper_id",
                      "booked_by_id", "charged_cents", "commission_cents", "service_fee_cents",
-                     "refunds_cents", "stripe_fee_cents", "net_cents", "currency"])
+                     "refunds_cents", "stripe_fee_cents", "net_cents", "currency",
+                     "tips_cents"])
     for r in found:
         m, p = r.mission, r.payment
         writer.writerow([m.id, p.captured_at.isoformat() if p.captured_at else "", m.category,
                          m.channel.value, m.helper_id or "", m.booked_by_id or "",
                          p.captured_cents, r.commission_cents, r.service_fee_cents,
-                         r.refunds_cents, r.stripe_fee_cents, r.net_cents, p.currency])
+                         r.refunds_cents, r.stripe_fee_cents, r.net_cents, p.currency,
+                         r.tips_cents])
     return out.getvalue()

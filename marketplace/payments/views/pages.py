@@ -82,7 +82,7 @@ def onboarding_return() -> Response:
 @role_required("helper")
 def my_payouts() -> str:
     return render_template("payments/payouts.html",
-                           rows=reports.payouts_of_helper(current_user.id),
+                           rows=reports.payout_rows(current_user.id),
                            bank_rows=bank_payouts.bank_payouts_of_helper(current_user.id),
                            form=ConfirmForm())
 
