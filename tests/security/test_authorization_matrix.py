@@ -86,6 +86,9 @@ TABLE: dict[tuple[str, str], Row] = {
     ("/", "GET"): Row(fixed("/"), PUBLIC),
     ("/healthz", "GET"): Row(fixed("/healthz"), PUBLIC),
     ("/readyz", "GET"): Row(fixed("/readyz"), PUBLIC),
+    ("/manifest.webmanifest", "GET"): Row(fixed("/manifest.webmanifest"), PUBLIC),
+    ("/sw.js", "GET"): Row(fixed("/sw.js"), PUBLIC),
+    ("/offline", "GET"): Row(fixed("/offline"), PUBLIC),
     ("/static/<path:filename>", "GET"): Row(fixed("/static/entraide.css"), PUBLIC),
     ("/stripe/webhook", "POST"): Row(fixed("/stripe/webhook"), PUBLIC),  # its signature: 400
     ("/login", "GET"): Row(fixed("/login"), PUBLIC),
