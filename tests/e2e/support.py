@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,13 +27,16 @@ class Report:
     """What was checked, by page (path with ids replaced by <id>) and viewport and language."""
 
     checks: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    axe_seconds: float = 0.0
+    axe_runs: int = 0
 
     def record(self, path: str, width: int, locale: str) -> None:
         self.checks[re.sub(r"/\d+", "/<id>", path)].add(f"{width}px/{locale}")
 
     def summary(self) -> str:
         lines = [f"{len(self.checks)} pages checked (no sideways scroll at 375 px, "
-                 "axe: 0 serious/critical):"]
+                 f"axe: 0 serious/critical; {self.axe_runs} axe runs, "
+                 f"{self.axe_seconds:.1f}s):"]
         lines += [f"  {path}  [{', '.join(sorted(seen))}]"
                   for path, seen in sorted(self.checks.items())]
         return "\n".join(lines)
@@ -86,7 +90,10 @@ class Person:
         if self.width <= PHONE_WIDTH:
             width = self.page.evaluate("document.documentElement.scrollWidth")
             assert width <= PHONE_WIDTH, f"{self.page.url} is {width}px wide at 375px"
+        started = time.monotonic()
         results = _axe.run(self.page)
+        self.report.axe_seconds += time.monotonic() - started
+        self.report.axe_runs += 1
         bad = [v for v in results.response["violations"] if v["impact"] in SERIOUS]
         assert not bad, f"{self.page.url}: " + "; ".join(
             f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in bad)
