@@ -31,6 +31,7 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
 E2E_DIR = Path(__file__).resolve().parent
 _started: list[float] = []
+_report = Report()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -44,6 +45,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if _started:
+        for line in _report.summary().splitlines():
+            terminalreporter.write_line(line)
         terminalreporter.write_line(
             f"browser suite (tests/e2e): {time.monotonic() - _started[0]:.1f}s")
 
@@ -62,11 +65,9 @@ def _launch(pw: Playwright) -> Browser:
 
 
 @pytest.fixture(scope="session")
-def report() -> Iterator[Report]:
-    """Every page checked (width at 375 px, axe), printed at the end of the session."""
-    rep = Report()
-    yield rep
-    print("\n" + rep.summary())
+def report() -> Report:
+    """Every page checked (width at 375 px, axe), listed at the end of the session."""
+    return _report
 
 
 @pytest.fixture
