@@ -31,6 +31,7 @@ class Report:
     axe_runs: int = 0
 
     def record(self, path: str, width: int, locale: str) -> None:
+        path = re.sub(r"/signup/confirm/[^/]+", "/signup/confirm/<token>", path)
         self.checks[re.sub(r"/\d+", "/<id>", path)].add(f"{width}px/{locale}")
 
     def summary(self) -> str:
