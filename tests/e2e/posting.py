@@ -1,8 +1,8 @@
 """Where a person says where the mission is, in one place.
 
-Today the mission and hotline forms take an address line plus latitude/longitude fields;
-issue 11's address field (branch places) replaces them with one field offering suggestions.
-`fill_place` handles both, so the journeys switch by themselves once that form lands.
+The mission, hotline and helper profile forms take one address field offering suggestions
+as the person types (issue 11, places.js); `fill_place` types and picks the first one (and
+still fills latitude/longitude fields on a form that has them).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tests.e2e.support import Person, fill_form
+from tests.support.places import ADDRESS, ADDRESS_POSITION, HOME
 
 FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -22,7 +23,9 @@ class Place:
     lng: float
 
 
-ASNIERES_STATION = Place("12 rue de la Station, 92600 Asnières-sur-Seine", 48.9146, 2.2874)
+# Addresses of the BAN fixture the suite imports (tests/fixtures/ban).
+ASNIERES_STATION = Place(ADDRESS, *ADDRESS_POSITION)
+HELPER_HOME = Place(HOME, 48.9147, 2.2870)  # about 50 m away
 
 
 def fill_place(person: Person, place: Place) -> None:

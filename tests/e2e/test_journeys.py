@@ -16,7 +16,7 @@ from marketplace.missions.models import Mission
 from marketplace.payments.models import Payout
 from marketplace.payments.status import PayoutStatus
 from tests.e2e.conftest import DESKTOP, PHONE
-from tests.e2e.posting import fill_mission, post_mission
+from tests.e2e.posting import HELPER_HOME, fill_mission, fill_place, post_mission
 from tests.e2e.support import Person, download_text, fill_form
 from tests.support.factories import Factories
 from tests.support.servers import wait_until
@@ -73,7 +73,8 @@ def test_client_and_helper_journeys(people: Any, app: Flask, viewport: dict[str,
     helper.sign_up("karim@example.com", "Karim Benali", helper=True)
     assert helper.path == "/helper/profile", helper.page.url
     helper.page.check('input[name=skills][value=bricolage]')
-    fill_form(helper, {"lat": "48.9105", "lng": "2.2840", "radius_km": "5"})
+    fill_place(helper, HELPER_HOME)
+    fill_form(helper, {"radius_km": "5"})
     helper.submit()
     assert helper.path == "/helper/payouts/setup", helper.page.url
     helper.press("/helper/payouts/setup/start")
