@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations extract migrate seed lint clean
+.PHONY: run test test-e2e install translations extract migrate seed lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,9 +39,14 @@ seed: migrate
 run: install
 	@bash scripts/run-dev.sh
 
-## The whole suite on whatever DATABASE_URL / CELERY_BROKER_URL say (embedded when unset).
+## The whole suite on whatever DATABASE_URL / CELERY_BROKER_URL say (embedded when unset);
+## the browser suite (tests/e2e, marker e2e) runs when /usr/bin/chromium exists.
 test: install
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+## Only the browser suite (Chromium at 375 px and desktop, axe checks), with its duration.
+test-e2e: install
+	$(BIN)/python -m pytest -q -m e2e tests/e2e $(PYTEST_ARGS)
 
 ## Style, types and the dependency rule (shared/DESIGN.md §2): ruff, mypy, import-linter.
 lint: install
