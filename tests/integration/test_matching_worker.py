@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask, current_app
+from flask_babel import force_locale
 
 from marketplace.accounts.models import User
 from marketplace.core.db import db
@@ -58,7 +59,7 @@ def test_a_farther_helper_may_accept_once_the_worker_runs_the_next_wave(
     middle_id = make.helper(lat=ASNIERES[0] + 5 / 111.2, lng=ASNIERES[1], radius_km=15).id
     mission_id = make.mission().id  # its first wave (3 km) ran when the card was authorized
     assert set(_offered_to(mission_id)) == {near_id}
-    with pytest.raises(Forbidden, match="within 3 km"):
+    with force_locale("en"), pytest.raises(Forbidden, match="within 3 km"):
         booking.accept_mission(mission_id, _user(middle_id))
     _advance_clock_and_sweep(mission_id, 10)
     wait_until(lambda: _offers(mission_id) == 2, message="wave 2 by the worker")
