@@ -22,6 +22,7 @@ from wtforms import (
     DateTimeLocalField,
     DecimalField,
     EmailField,
+    HiddenField,
     PasswordField,
     StringField,
     TextAreaField,
@@ -84,6 +85,11 @@ class _CleanText:
 
 class TextLine(_CleanText, StringField):
     """A one-line text: name, title, address, phone, note."""
+
+
+class HiddenToken(_CleanText, HiddenField):
+    """A hidden value the server signed (a chosen address): stripped, control characters
+    refused; its signature is checked where it is read."""
 
 
 class TextBlock(_CleanText, TextAreaField):

@@ -41,7 +41,8 @@ def book_mission(client: User, draft: MissionDraft, channel: Channel = Channel.W
     mission = Mission(
         client_id=client.id, category=draft.category, title=draft.title.strip(),
         description=draft.description.strip(), address=draft.address.strip(),
-        lat=draft.lat, lng=draft.lng, starts_at=draft.starts_at, ends_at=draft.ends_at,
+        lat=draft.lat, lng=draft.lng, postcode=draft.postcode, citycode=draft.citycode,
+        city=draft.city, starts_at=draft.starts_at, ends_at=draft.ends_at,
         price_cents=draft.price_cents, currency=current_app.config["CURRENCY"],
         commission_bps=0, commission_cents=0, channel=channel,
         booked_by_id=booked_by.id if booked_by else None,

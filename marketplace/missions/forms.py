@@ -19,19 +19,15 @@ from marketplace.core.forms import (
     TextBlock,
     TextLine,
 )
+from marketplace.places.forms import AddressFields
 
 
-class MissionForm(FlaskForm):
+class MissionForm(AddressFields, FlaskForm):
     category = SelectField(_l("Category"), choices=category_choices(),
                            validators=[InputRequired()])
     title = TextLine(_l("Title"), validators=[InputRequired(), Length(min=3, max=120)])
     description = TextBlock(_l("Description"),
                             validators=[InputRequired(), Length(min=10, max=4000)])
-    address = TextLine(_l("Address"), validators=[InputRequired(), Length(max=255)])
-    lat = DecimalNumberField(_l("Latitude"), places=6, validators=[
-        InputRequired(_l("Give the mission's position.")), NumberRange(-90, 90)])
-    lng = DecimalNumberField(_l("Longitude"), places=6, validators=[
-        InputRequired(_l("Give the mission's position.")), NumberRange(-180, 180)])
     starts_at = LocalDateTimeField(_l("Start (Paris time)"), format="%Y-%m-%dT%H:%M",
                                    validators=[InputRequired()])
     ends_at = LocalDateTimeField(_l("End (Paris time)"), format="%Y-%m-%dT%H:%M",

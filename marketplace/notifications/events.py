@@ -12,6 +12,7 @@ from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.notifications.catalog import Distance, Money
 from marketplace.notifications.services import notify, public_url
+from marketplace.places.privacy import rounded_km
 
 if TYPE_CHECKING:
     from marketplace.missions.models import Mission
@@ -152,7 +153,7 @@ def new_missions_nearby(mission: Mission, helper_ids_km: list[tuple[int, float]]
         helper = db.session.get(User, helper_id)
         if helper is not None:
             notify(helper, "new_missions_nearby",
-                   {"title": mission.title, "distance": Distance(km)},
+                   {"title": mission.title, "distance": Distance(rounded_km(km))},
                    key=f"nearby:{helper_id}:{slot}", link=public_url("/helper/missions"))
 
 

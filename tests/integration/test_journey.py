@@ -22,6 +22,7 @@ from marketplace.payments import ledger
 from marketplace.payments.models import LedgerTransaction, Payout
 from marketplace.payments.status import PayoutStatus
 from stripe_emulator import StripeEmulator
+from tests.support.places import HOME
 from tests.support.servers import Worker, wait_until
 from tests.support.smtp import Mailbox
 from tests.support.web import Browser
@@ -60,7 +61,7 @@ def mission_form(start_in: timedelta = timedelta(days=2)) -> dict[str, str]:
     return {"category": "bricolage", "title": "Fix two kitchen shelves",
             "description": "Two shelves came off the wall; screws and plugs provided.",
             "address": "12 rue de la Station, 92600 Asnières-sur-Seine",
-            "lat": "48.9146", "lng": "2.2874", "starts_at": start.strftime(fmt),
+            "starts_at": start.strftime(fmt),
             "ends_at": (start + timedelta(hours=2)).strftime(fmt), "price": "45"}
 
 
@@ -83,8 +84,7 @@ def test_one_paid_mission_end_to_end(app: Flask, browser_factory, worker: Worker
     resp = helper.signup("karim@example.com", "Karim Benali", helper=True, client=False)
     assert resp.url.endswith("/helper/profile"), resp.text
     resp = helper.submit("/helper/profile", data={
-        "skills": ["bricolage", "jardinage"], "lat": "48.9105", "lng": "2.2840",
-        "radius_km": "5"})
+        "skills": ["bricolage", "jardinage"], "address": HOME, "radius_km": "5"})
     assert "/helper/payouts/setup" in resp.url
     resp = helper.submit("/helper/payouts/setup", action="/helper/payouts/setup/start")
     assert "/hosted/onboarding/" in resp.url

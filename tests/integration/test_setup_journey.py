@@ -20,6 +20,7 @@ from marketplace.payments.models import Payment
 from marketplace.payments.status import PaymentStatus
 from stripe_emulator import StripeEmulator
 from tests.integration.test_journey import complete_hosted_form, mission_form
+from tests.support.places import HOME
 from tests.support.servers import Worker, wait_until
 
 pytestmark = pytest.mark.integration
@@ -64,8 +65,8 @@ def test_far_mission_saves_the_card_then_the_worker_holds_it_48h_before(
     # 2. A helper takes it (onboarded on the hosted page, like any helper).
     helper = browser_factory()
     helper.signup("karim@example.com", "Karim Benali", helper=True, client=False)
-    helper.submit("/helper/profile", data={"skills": ["bricolage"], "lat": "48.9105",
-                                           "lng": "2.2840", "radius_km": "5"})
+    helper.submit("/helper/profile", data={"skills": ["bricolage"], "address": HOME,
+                                           "radius_km": "5"})
     resp = helper.submit("/helper/payouts/setup", action="/helper/payouts/setup/start")
     complete_hosted_form(helper, resp)
     resp = helper.submit("/helper/missions", action=f"/missions/{mission_id}/accept")

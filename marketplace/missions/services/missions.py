@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -18,6 +19,7 @@ from marketplace.missions import signals as missions_signals
 from marketplace.missions.lifecycle import MatchingMode, MissionStatus
 from marketplace.missions.models import Mission
 from marketplace.missions.transitions import move_mission
+from marketplace.places import Place
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,15 @@ class MissionDraft:
     ends_at: datetime
     price_cents: int
     matching_mode: MatchingMode = MatchingMode.INSTANT
+    postcode: str | None = None
+    citycode: str | None = None  # INSEE
+    city: str | None = None
+
+
+def place_fields(place: Place) -> dict[str, Any]:
+    """A draft's address fields from the geocoded place (the only source of its position)."""
+    return {"address": place.label, "lat": place.lat, "lng": place.lon,
+            "postcode": place.postcode, "citycode": place.citycode, "city": place.city}
 
 
 def validate_draft(draft: MissionDraft) -> None:
