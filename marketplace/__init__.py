@@ -105,7 +105,7 @@ def register_template_filters(app: Flask) -> None:
     """Formatting only: pages receive their data from the views, never a module to query."""
     from marketplace.core.categories import category_name
     from marketplace.core.dates import localdate, localtime
-    from marketplace.core.i18n import format_money, format_number
+    from marketplace.core.i18n import format_money, format_number, translate_stored
     from marketplace.core.labels import label
     from marketplace.places.privacy import format_km
 
@@ -114,6 +114,7 @@ def register_template_filters(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["localdate"] = localdate
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["stored"] = translate_stored
     app.jinja_env.filters["status"] = label
     app.jinja_env.filters["matching_mode"] = label
     app.jinja_env.filters["channel"] = label

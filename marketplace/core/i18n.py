@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
-from flask_babel import Babel, format_currency, format_decimal, get_locale
+from flask_babel import Babel, format_currency, format_decimal, get_locale, gettext
 from flask_login import current_user
 
 LOCALES: tuple[str, ...] = ("fr", "en")
@@ -43,6 +43,17 @@ def current_locale() -> str:
     """'fr' or 'en' for the page being rendered ('fr' outside a request)."""
     locale = get_locale()
     return locale.language if locale is not None else DEFAULT_LOCALE
+
+
+def N_(msgid: str) -> str:
+    """Mark an English sentence stored in a row (a hold reason, a card failure) for the
+    catalogue; pages translate it when they show it (`stored` filter)."""
+    return msgid
+
+
+def translate_stored(text: object) -> str:
+    """A stored sentence in the page's language when the catalogue has it, else as stored."""
+    return str(gettext(str(text))) if text else ""
 
 
 def format_money(amount_cents: int, currency: str = "eur") -> str:

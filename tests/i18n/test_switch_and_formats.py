@@ -14,7 +14,7 @@ from marketplace.accounts.models import User
 from marketplace.core.categories import category_name
 from marketplace.core.dates import localtime
 from marketplace.core.db import db
-from marketplace.core.i18n import format_money, format_number
+from marketplace.core.i18n import format_money, format_number, translate_stored
 from marketplace.flows import booking
 from marketplace.notifications.delivery import deliver
 from marketplace.notifications.models import DeliveryStatus, Notification
@@ -137,3 +137,13 @@ def test_a_notification_email_speaks_its_recipients_language(
     starts = localtime(mission.starts_at) if locale == "fr" else None
     if starts is not None:  # the date is written the French way, in Paris time
         assert starts in note.body
+
+
+def test_sentences_stored_in_rows_are_shown_in_the_page_language(ctx: Flask) -> None:
+    with force_locale("fr"):
+        assert translate_stored("Lost in a dispute.") == "Perdu dans un litige."
+        assert translate_stored("Your card has insufficient funds.") == (
+            "Your card has insufficient funds.")  # Stripe's words: shown as they came
+        assert translate_stored(None) == ""
+    with force_locale("en"):
+        assert translate_stored("Lost in a dispute.") == "Lost in a dispute."

@@ -158,6 +158,7 @@ def test_an_outage_gives_communes_and_a_clear_message(ctx: Flask, remote: Addok)
     remote.mode = "429"
     with ctx.test_request_context(headers={"Accept-Language": "en"}):
         lookup = places.find("asnieres")
+        assert lookup.notice is not None and "not answering" in str(lookup.notice)
     assert [p.label for p in lookup.places][:1] == ["Asnières-sur-Seine"]
     assert lookup.notice is not None and "not answering" in lookup.notice
 

@@ -29,6 +29,7 @@ from sqlalchemy import CursorResult, update
 from marketplace.accounts.models import HelperProfile
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
+from marketplace.core.i18n import N_
 from marketplace.missions import signals as missions_signals
 from marketplace.missions.lifecycle import MatchingMode, MissionStatus
 from marketplace.missions.matching import eligibility
@@ -107,7 +108,7 @@ def _claim(state: MissionMatching, now: datetime, rollback: bool = True) -> bool
 def _step(mission: Mission, state: MissionMatching, now: datetime) -> str:
     cfg = current_app.config
     if state.mode == MatchingMode.OPERATOR:
-        return _escalate(state, "Operator matching requested.")
+        return _escalate(state, N_("Operator matching requested."))
     waves = waves_km()
     if state.mode == MatchingMode.INSTANT and state.wave <= len(waves):
         state.reach_km = waves[state.wave - 1]
@@ -118,7 +119,7 @@ def _step(mission: Mission, state: MissionMatching, now: datetime) -> str:
         offered = _offer(mission, 1, None)
         state.next_wave_at = now + timedelta(seconds=cfg["MATCHING_CHOOSE_ESCALATE_SECONDS"])
         return f"invited {offered} helpers"
-    return _escalate(state, "Nobody took the mission in time.")
+    return _escalate(state, N_("Nobody took the mission in time."))
 
 
 def _offer(mission: Mission, wave: int, within_km: float | None) -> int:

@@ -21,6 +21,7 @@ from marketplace.accounts.services import find_user_by_email, normalise_email
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError, Forbidden, NotFound
+from marketplace.core.i18n import N_
 from marketplace.flows import booking
 from marketplace.missions.lifecycle import Channel
 from marketplace.missions.models import Mission
@@ -73,7 +74,7 @@ def book_for_caller(operator: User, full_name: str, phone: str, email: str | Non
     everything is checked before the first write, and a refusal keeps nothing."""
     if not operator.is_operator:
         raise Forbidden(_l("Only operators take hotline calls."))
-    text = clean_note(note) if note.strip() else "Booked by phone."
+    text = clean_note(note) if note.strip() else N_("Booked by phone.")
     services.validate_draft(draft)
     try:
         caller = find_or_create_caller(full_name, phone, email)

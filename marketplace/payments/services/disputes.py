@@ -19,7 +19,7 @@ from marketplace.accounts.models import User
 from marketplace.core import outbox
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, NotFound
-from marketplace.core.i18n import format_money
+from marketplace.core.i18n import N_, format_money
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
 from marketplace.missions.transitions import move_mission
@@ -68,7 +68,7 @@ def open_from_stripe(obj: dict[str, Any]) -> Dispute | None:
                       reason=f"Bank dispute: {obj.get('reason') or 'unspecified'}",
                       bank_status=obj.get("status"))
     db.session.add(dispute)
-    _holdpayout_for_update(mission.id, "A dispute is open with the client's bank.")
+    _holdpayout_for_update(mission.id, N_("A dispute is open with the client's bank."))
     _record_withdrawal(mission, payment, obj)
     db.session.flush()
     payments_signals.dispute_opened.send(mission, dispute_id=dispute.id, reason=dispute.reason)
@@ -196,7 +196,7 @@ def amounts(bounds: SplitBounds, resolution: str, helper_cents: int | None,
 def settle_unpaid(payout: Payout, to_helper: int) -> None:
     if to_helper == 0:
         payout.status = payout_transition(payout.status, PayoutStatus.CANCELED)
-        payout.hold_reason = "Lost in a dispute."
+        payout.hold_reason = N_("Lost in a dispute.")
         return
     payout.amount_cents = to_helper
     payout.status = payout_transition(payout.status, PayoutStatus.SCHEDULED)

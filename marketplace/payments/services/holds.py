@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from marketplace.core.base import utcnow
 from marketplace.core.dates import localtime
 from marketplace.core.db import db
-from marketplace.core.i18n import format_money
+from marketplace.core.i18n import N_, format_money
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.matching.engine import open_first_wave
 from marketplace.missions.models import Mission
@@ -137,7 +137,7 @@ def hold_lapsed(payment: Payment) -> None:
     """Stripe released an uncaptured hold (`payment_intent.canceled` we did not ask for)."""
     if payment.status == PaymentStatus.AUTHORIZED and payment.mission.status in ACTIVE:
         payment.status = payment_transition(payment.status, PaymentStatus.FAILED)
-        payment.failure_message = "Action needed: the card hold expired; authorize again."
+        payment.failure_message = N_("Action needed: the card hold expired; authorize again.")
         payments_signals.payment_action_needed.send(payment)
         payment.payment_intent_id = None
 

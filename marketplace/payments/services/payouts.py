@@ -18,6 +18,7 @@ from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import NotFound
 from marketplace.core.failpoints import failpoint
+from marketplace.core.i18n import N_
 from marketplace.missions.models import Mission
 from marketplace.payments import ledger
 from marketplace.payments import signals as payments_signals
@@ -43,9 +44,9 @@ def release_payout(payout_id: int) -> PayoutStatus:
         db.session.rollback()
         return payout.status
     if due.disputed:
-        return _hold(payout, "A dispute is open on this mission.")
+        return _hold(payout, N_("A dispute is open on this mission."))
     if not due.payouts_enabled or not due.stripe_account_id:
-        return _hold(payout, "Waiting for the helper to finish payout setup with Stripe.")
+        return _hold(payout, N_("Waiting for the helper to finish payout setup with Stripe."))
     failpoint(fp.PAYOUT_BEFORE_TRANSFER)
     try:
         transfer = _transfer(payout, due.stripe_account_id)

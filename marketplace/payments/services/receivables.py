@@ -19,6 +19,7 @@ from marketplace.core import audit, outbox
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, NotFound
+from marketplace.core.i18n import N_
 from marketplace.missions.models import Mission
 from marketplace.payments import ledger
 from marketplace.payments.gateway import CardDeclined, GatewayError, PaymentIntentInfo
@@ -58,7 +59,7 @@ def book_late_fee(mission: Mission, helper_id: int, amount_cents: int, helper_ce
         description=f"Late-cancellation fee owed by the client of mission #{mission.id}")
     if row.payment_method_id is None:
         row.status = receivable_transition(row.status, FAILED)
-        row.failure_message = "No saved card to charge."
+        row.failure_message = N_("No saved card to charge.")
     else:
         outbox.enqueue("receivables.collect", row.id)
     return row

@@ -17,7 +17,7 @@ from sqlalchemy import func
 
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError
-from marketplace.core.i18n import format_money
+from marketplace.core.i18n import N_, format_money
 from marketplace.missions.models import Mission
 from marketplace.payments import ledger
 from marketplace.payments.gateway.provider import gateway
@@ -131,7 +131,7 @@ def _shrink_payout(payout: Payout | None, helper_cents: int) -> None:
         return
     if helper_cents >= payout.amount_cents:
         payout.status = payout_transition(payout.status, PayoutStatus.CANCELED)
-        payout.hold_reason = "Refunded to the client."
+        payout.hold_reason = N_("Refunded to the client.")
     else:
         payout.amount_cents -= helper_cents
 
