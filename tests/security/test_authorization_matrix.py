@@ -90,9 +90,6 @@ TABLE: dict[tuple[str, str], Row] = {
     ("/manifest.webmanifest", "GET"): Row(fixed("/manifest.webmanifest"), PUBLIC),
     ("/sw.js", "GET"): Row(fixed("/sw.js"), PUBLIC),
     ("/offline", "GET"): Row(fixed("/offline"), PUBLIC),
-    # address suggestions for the forms (issue 11, places): any signed-in person
-    ("/places/suggest", "GET"): Row(fixed("/places/suggest?q=Asnieres"), SIGNED_IN),
-    ("/places/reverse", "GET"): Row(fixed("/places/reverse?lat=48.9146&lon=2.2874"), SIGNED_IN),
     ("/static/<path:filename>", "GET"): Row(fixed("/static/entraide.css"), PUBLIC),
     ("/stripe/webhook", "POST"): Row(fixed("/stripe/webhook"), PUBLIC),  # its signature: 400
     ("/login", "GET"): Row(fixed("/login"), PUBLIC),
