@@ -43,6 +43,8 @@ def create_token(body: dict[str, Any]) -> dict[str, Any]:
     except confirmation.EmailNotConfirmed:
         raise ApiProblem(403, "email_not_confirmed",
                          _("Confirm your email first: follow the link we sent you.")) from None
+    except services.AccountSuspended:
+        raise ApiProblem(403, "account_suspended", _("This account is suspended.")) from None
     except lockout.AccountLocked as exc:
         raise ApiProblem(429, "account_locked", _(str(exc)),
                          headers={"Retry-After": "900"}) from None
