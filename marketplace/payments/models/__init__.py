@@ -18,10 +18,13 @@ from marketplace.payments.models.money import (
     Payout,
     Refund,
 )
+from marketplace.payments.models.report import CommissionDay, CommissionLine
 
 __all__ = [
     "BankPayout",
     "ClientReceivable",
+    "CommissionDay",
+    "CommissionLine",
     "Dispute",
     "FeeKind",
     "FeeRule",
