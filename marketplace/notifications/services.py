@@ -10,6 +10,7 @@ from flask import current_app
 from jinja2 import Template
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import CursorResult, func, update
+from sqlalchemy.sql import ColumnElement
 
 from marketplace.accounts.models import User
 from marketplace.core import outbox
@@ -105,6 +106,13 @@ def public_url(path: str) -> str:
     """An absolute link for emails and SMS (workers have no request to take a host from)."""
     base: str = current_app.config["PUBLIC_BASE_URL"]
     return base.rstrip("/") + path
+
+
+def unread_count_of_user() -> ColumnElement[int]:
+    """The unread count as a scalar subquery correlated to the user being loaded."""
+    return (db.select(func.count(Notification.id))
+            .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+            .scalar_subquery())
 
 
 def unread_count(user_id: int) -> int:

@@ -29,6 +29,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     select,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -167,10 +168,10 @@ def lines_from_ledger(conn: Connection) -> Select[Any]:
 
 
 def _days_from_lines() -> Select[Any]:
-    return (select(*[LINES.c[n] for n in DAY_KEY[:4]],
-                   func.coalesce(LINES.c.booked_by_id, 0), func.count(),
+    operator = func.coalesce(LINES.c.booked_by_id, literal_column("0"))  # same SQL twice
+    return (select(*[LINES.c[n] for n in DAY_KEY[:4]], operator, func.count(),
                    *[func.sum(LINES.c[n]) for n in ("charged_cents", *SUMS)])
-            .group_by(*[LINES.c[n] for n in DAY_KEY[:4]], func.coalesce(LINES.c.booked_by_id, 0)))
+            .group_by(*[LINES.c[n] for n in DAY_KEY[:4]], operator))
 
 
 def rebuild(conn: Connection) -> None:
