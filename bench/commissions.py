@@ -67,12 +67,19 @@ def seed(db: Any, n: int) -> None:
         " 'completed', t FROM generate_series(1, :n) g,"
         " LATERAL (SELECT CAST(:start AS timestamptz) + g * :s * interval '1 second' AS t) x",
         c=client, h=helper0, o=op0, n=n, s=seconds, start=YEAR_START)
+    seed_money(db)
+
+
+def seed_money(db: Any, missions: str = "true") -> None:
+    """A captured payment for each mission matching `missions` (SQL), with its ledger
+    lines: capture and Stripe fee, a partial refund for 1 in 20, a dispute for 1 in 250."""
+    run = lambda sql, **p: db.session.execute(text(sql), p)  # noqa: E731
     run("INSERT INTO payments (mission_id, amount_cents, currency, status, checkout_attempts,"
         " payment_intent_id, charge_id, captured_cents, stripe_fee_cents, authorized_at,"
         " captured_at, created_at) SELECT id, price_cents + service_fee_cents, 'eur', 'captured',"
         " 1, 'pi_' || id, 'ch_' || id, price_cents + service_fee_cents,"
         " 25 + (price_cents + service_fee_cents) * 14 / 1000, starts_at,"
-        " ends_at + interval '1 hour', starts_at FROM missions ORDER BY id")
+        " ends_at + interval '1 hour', starts_at FROM missions WHERE " + missions + " ORDER BY id")
     for kind, external, where in (
             ("capture", "'capture:pi_' || m.id", "true"),
             ("stripe_fee", "'fee:txn_' || m.id", "true"),
@@ -80,10 +87,12 @@ def seed(db: Any, n: int) -> None:
             ("dispute", "'dispute:dp_' || m.id", "m.id % 250 = 3")):
         run("INSERT INTO ledger_transactions (kind, external_id, stripe_source_id, mission_id,"
             f" description, created_at) SELECT '{kind}', {external}, 'ch_' || m.id, m.id,"
-            f" '{kind} (bench)', m.ends_at FROM missions m WHERE {where} ORDER BY m.id")
+            f" '{kind} (bench)', m.ends_at FROM missions m JOIN payments p ON p.mission_id = m.id"
+            f" WHERE {where} ORDER BY m.id")
     lines = {
-        "capture": "('platform:stripe_balance', p.captured_cents), ('helper:' || m.helper_id"
-                   " || '\\:payable', m.commission_cents - m.price_cents),"
+        "capture": "('platform:stripe_balance', p.captured_cents),"
+                   " ('helper:' || coalesce(m.helper_id, 0) || '\\:payable',"
+                   " m.commission_cents - m.price_cents),"
                    " ('platform:commission_revenue', -m.commission_cents),"
                    " ('platform:service_fee_revenue', -m.service_fee_cents)",
         "stripe_fee": "('platform:stripe_fees', p.stripe_fee_cents),"

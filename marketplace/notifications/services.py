@@ -13,7 +13,7 @@ from sqlalchemy import CursorResult, func, update
 from sqlalchemy.sql import ColumnElement
 
 from marketplace.accounts.models import User
-from marketplace.core import outbox
+from marketplace.core import outbox, pagination
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
@@ -145,6 +145,14 @@ def save_settings(user_id: int, *, locale: str, email: bool, sms: bool) -> Notif
     db.session.add(settings)
     db.session.commit()
     return settings
+
+
+def failed_deliveries_page(start: int | None = None,
+                           size: int = pagination.PAGE_SIZE) -> pagination.Keyset[Any]:
+    """Deliveries that gave up, newest first, one keyset page at a time."""
+    return pagination.by_id(
+        db.select(NotificationDelivery).where(NotificationDelivery.status == DeliveryStatus.FAILED),
+        NotificationDelivery.id, start=start, size=size)
 
 
 def failed_deliveries(limit: int = 50) -> list[NotificationDelivery]:
