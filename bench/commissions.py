@@ -104,7 +104,8 @@ def seed_money(db: Any, missions: str = "true") -> None:
         run("INSERT INTO ledger_entries (transaction_id, account, amount_cents, currency)"
             " SELECT t.id, v.account, v.amount, 'eur' FROM ledger_transactions t"
             " JOIN missions m ON m.id = t.mission_id JOIN payments p ON p.mission_id = m.id,"
-            f" LATERAL (VALUES {values}) v(account, amount) WHERE t.kind = '{kind}'")
+            f" LATERAL (VALUES {values}) v(account, amount) WHERE t.kind = '{kind}'"
+            " AND v.amount <> 0")
     db.session.commit()
 
 
