@@ -8,6 +8,7 @@ not import the whole web app.
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_for
@@ -61,6 +62,8 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.localize_callback = str  # the lazy message, in the page's language
     login_manager.login_message_category = "info"
     login_manager.user_loader(_load_user)
     install_security_headers(app)
@@ -94,14 +97,16 @@ def register_blueprints(app: Flask) -> None:
 
 def register_template_filters(app: Flask) -> None:
     """Formatting only: pages receive their data from the views, never a module to query."""
-    from marketplace.core.categories import category_label
-    from marketplace.core.dates import paris_time
-    from marketplace.core.money import format_cents
+    from marketplace.core.categories import category_name
+    from marketplace.core.dates import localdate, localtime
+    from marketplace.core.i18n import format_money, format_number
 
-    app.jinja_env.filters["money"] = format_cents
-    app.jinja_env.filters["category"] = category_label
-    app.jinja_env.filters["localtime"] = paris_time
-    app.jinja_env.globals["format_cents"] = format_cents
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["category"] = category_name
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["localdate"] = localdate
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.globals["format_cents"] = format_money
 
 
 def register_errors(app: Flask) -> None:

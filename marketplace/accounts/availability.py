@@ -9,12 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TypeVar
 
+from flask_babel import lazy_gettext as _l
+
 from marketplace.accounts.models import AvailabilitySlot, HelperProfile, TimeOff
 from marketplace.core.dates import PARIS
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError, NotFound
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
+            _l("Saturday"), _l("Sunday"))
 
 
 def local_weekday_minute(moment: datetime) -> tuple[int, int]:
@@ -27,7 +30,7 @@ def add_slot(profile: HelperProfile, weekday: int, start_minute: int,
              end_minute: int) -> AvailabilitySlot:
     """Add a weekly window; the database CHECKs back the same rules."""
     if not (0 <= weekday <= 6 and 0 <= start_minute < end_minute <= 1440):
-        raise DomainError("Give a weekday and a start before the end.")
+        raise DomainError(_l("Give a weekday and a start before the end."))
     slot = AvailabilitySlot(helper_profile_id=profile.id, weekday=weekday,
                             start_minute=start_minute, end_minute=end_minute)
     db.session.add(slot)
@@ -37,7 +40,7 @@ def add_slot(profile: HelperProfile, weekday: int, start_minute: int,
 
 def add_time_off(profile: HelperProfile, starts_at: datetime, ends_at: datetime) -> TimeOff:
     if starts_at >= ends_at:
-        raise DomainError("Time off must end after it starts.")
+        raise DomainError(_l("Time off must end after it starts."))
     period = TimeOff(helper_profile_id=profile.id, starts_at=starts_at, ends_at=ends_at)
     db.session.add(period)
     db.session.commit()
@@ -71,6 +74,6 @@ _HelperRow = TypeVar("_HelperRow", AvailabilitySlot, TimeOff)
 def _remove(model: type[_HelperRow], profile: HelperProfile, row_id: int) -> None:
     row = db.session.get(model, row_id)
     if row is None or row.helper_profile_id != profile.id:
-        raise NotFound("No such entry.")
+        raise NotFound(_l("No such entry."))
     db.session.delete(row)
     db.session.commit()

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import CursorResult, update
 
@@ -31,13 +32,13 @@ from marketplace.core.errors import DomainError
 SALT = "entraide.accounts.confirm-email"
 MAX_TOKEN_LENGTH = 512  # ours are about 80 characters; anything far longer is not ours
 
-INVALID = "This confirmation link is not valid. Sign in to have a new one sent to you."
-EXPIRED = "This confirmation link has expired. Sign in to have a new one sent to you."
-USED = ("This confirmation link was used already or has been replaced. "
-        "Sign in: if your email still needs confirming, we will send you a new link.")
-NOT_CONFIRMED = "Confirm your email first: we sent you a link."
-MISMATCH = ("This is not the password chosen when this address signed up. If you did "
-                  "not sign up, ignore the email; to choose another password, sign up again.")
+INVALID = _l("This confirmation link is not valid. Sign in to have a new one sent to you.")
+EXPIRED = _l("This confirmation link has expired. Sign in to have a new one sent to you.")
+USED = _l("This confirmation link was used already or has been replaced. "
+          "Sign in: if your email still needs confirming, we will send you a new link.")
+NOT_CONFIRMED = _l("Confirm your email first: we sent you a link.")
+MISMATCH = _l("This is not the password chosen when this address signed up. If you did "
+              "not sign up, ignore the email; to choose another password, sign up again.")
 
 
 class InvalidConfirmationLink(DomainError):

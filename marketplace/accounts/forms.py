@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField
 from wtforms.validators import (
@@ -20,25 +21,26 @@ from marketplace.core.forms import DecimalNumberField, EmailLine, PasswordLine, 
 
 
 class SignupForm(FlaskForm):
-    full_name = TextLine("Full name", validators=[InputRequired(), Length(max=120)])
-    email = EmailLine("Email", validators=[InputRequired(), Email(), Length(max=254)])
-    phone = TextLine("Phone (optional)", validators=[Optional(), Length(max=32)])
-    password = PasswordLine("Password", validators=[InputRequired(), Length(min=10, max=128)])
+    full_name = TextLine(_l("Full name"), validators=[InputRequired(), Length(max=120)])
+    email = EmailLine(_l("Email"), validators=[InputRequired(), Email(), Length(max=254)])
+    phone = TextLine(_l("Phone (optional)"), validators=[Optional(), Length(max=32)])
+    password = PasswordLine(_l("Password"), validators=[InputRequired(), Length(min=10, max=128)])
     confirm = PasswordLine(
-        "Repeat password", validators=[InputRequired(), EqualTo("password", "Passwords differ.")]
+        _l("Repeat password"),
+        validators=[InputRequired(), EqualTo("password", _l("Passwords differ."))]
     )
-    as_client = BooleanField("I need help (client)", default=True)
-    as_helper = BooleanField("I want to help and earn (helper)")
+    as_client = BooleanField(_l("I need help (client)"), default=True)
+    as_helper = BooleanField(_l("I want to help and earn (helper)"))
 
     def validate_as_helper(self, field: BooleanField) -> None:
         if not (field.data or self.as_client.data):
-            raise ValidationError("Choose at least one role.")
+            raise ValidationError(_l("Choose at least one role."))
 
 
 class LoginForm(FlaskForm):
-    email = EmailLine("Email", validators=[InputRequired(), Email(), Length(max=254)])
-    password = PasswordLine("Password", validators=[InputRequired(), Length(max=128)])
-    remember = BooleanField("Keep me signed in")
+    email = EmailLine(_l("Email"), validators=[InputRequired(), Email(), Length(max=254)])
+    password = PasswordLine(_l("Password"), validators=[InputRequired(), Length(max=128)])
+    remember = BooleanField(_l("Keep me signed in"))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -47,15 +49,15 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class HelperProfileForm(FlaskForm):
-    skills = MultiCheckboxField("Skills", choices=category_choices(),
-                                validators=[InputRequired("Choose at least one skill.")])
-    lat = DecimalNumberField("Home latitude", places=6,
+    skills = MultiCheckboxField(_l("Skills"), choices=category_choices(),
+                                validators=[InputRequired(_l("Choose at least one skill."))])
+    lat = DecimalNumberField(_l("Home latitude"), places=6,
                              validators=[InputRequired(), NumberRange(-90, 90)])
-    lng = DecimalNumberField("Home longitude", places=6,
+    lng = DecimalNumberField(_l("Home longitude"), places=6,
                              validators=[InputRequired(), NumberRange(-180, 180)])
-    radius_km = DecimalNumberField("Service radius (km)", places=1, default=5,
+    radius_km = DecimalNumberField(_l("Service radius (km)"), places=1, default=5,
                                    validators=[InputRequired(), NumberRange(0.5, 100)])
-    bio = TextBlock("About you (optional)", validators=[Optional(), Length(max=1000)])
+    bio = TextBlock(_l("About you (optional)"), validators=[Optional(), Length(max=1000)])
 
 
 class SignOutEverywhereForm(FlaskForm):
@@ -65,7 +67,7 @@ class SignOutEverywhereForm(FlaskForm):
 class ConfirmEmailForm(FlaskForm):
     """The password chosen at sign-up, with the emailed link: both prove the account's owner."""
 
-    password = PasswordLine("Your password (the one you chose when signing up)",
+    password = PasswordLine(_l("Your password (the one you chose when signing up)"),
                             validators=[InputRequired(), Length(max=128)])
 
 

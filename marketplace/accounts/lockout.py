@@ -20,6 +20,7 @@ import math
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import lazy_ngettext as _nl
 
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
@@ -41,8 +42,10 @@ def check_not_locked(user: User, now: datetime | None = None) -> None:
     if user.locked_until is not None and user.locked_until > now:
         minutes = max(1, math.ceil((user.locked_until - now).total_seconds() / 60))
         raise AccountLocked(
-            "Too many failed sign-ins: this account is locked for "
-            f"{minutes} more minute{'s' if minutes > 1 else ''}. Try again later.")
+            _nl("Too many failed sign-ins: this account is locked for %(num)d more minute. "
+                "Try again later.",
+                "Too many failed sign-ins: this account is locked for %(num)d more minutes. "
+                "Try again later.", minutes))
 
 
 def record_failure(user: User) -> None:

@@ -34,6 +34,9 @@ class User(TimestampMixin, Model):
     # confirmation.py); an unconfirmed account cannot sign in. Accounts we create ourselves
     # (operators, hotline callers, the demo) are confirmed from the start.
     email_confirmed_at: Mapped[datetime | None]
+    # The language pages and notifications speak to this person: 'fr', 'en', or None to
+    # follow the browser (pages) and French (notifications). marketplace/core/i18n.py.
+    locale: Mapped[str | None] = mapped_column(String(2))
 
     helper_profile: Mapped[HelperProfile | None] = relationship(back_populates="user")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
@@ -25,9 +26,9 @@ class EmailTaken(Conflict):
 # What a visitor reads after signing up, whether or not the email had an account already:
 # it neither confirms nor denies it (a new account's owner gets the confirmation link, an
 # existing account's owner a warning).
-CHECK_YOUR_EMAIL = ("Check your email to continue: we have sent a message to this address. "
-                    "If you are new, follow its link to confirm your account; if an account "
-                    "already uses this email, we have sent its owner a message.")
+CHECK_YOUR_EMAIL = _l("Check your email to continue: we have sent a message to this address. "
+                      "If you are new, follow its link to confirm your account; if an account "
+                      "already uses this email, we have sent its owner a message.")
 
 
 def normalise_email(email: str) -> str:
@@ -42,7 +43,7 @@ def find_user_by_email(email: str) -> User | None:
 
 def sign_up(
     email: str, password: str, full_name: str, *, client: bool, helper: bool,
-    phone: str | None = None,
+    phone: str | None = None, locale: str | None = None,
 ) -> None:
     """A visitor's sign-up. It returns nothing on purpose: seen from outside, a new email
     and one with an account end the same way (the same work, the same page), and only the
@@ -54,7 +55,7 @@ def sign_up(
       and a confirmation link is sent (at most one a minute);
     - a confirmed account: its owner is told someone tried (at most once an hour)."""
     if not (client or helper):
-        raise DomainError("Choose at least one role.")
+        raise DomainError(_l("Choose at least one role."))
     password_hash = hash_password(password)  # in every case: the time taken tells nothing
     user = find_user_by_email(email)
     if user is not None and (confirmation.is_confirmed(user) or user.is_suspended):
@@ -66,6 +67,7 @@ def sign_up(
         db.session.add(user)
     user.password_hash, user.full_name, user.phone = password_hash, full_name.strip(), phone
     user.is_client, user.is_helper = client, helper
+    user.locale = locale  # the language the sign-up page was shown in
     try:
         db.session.flush()
     except IntegrityError:  # the same email signed up a moment ago: that one sends the link
@@ -82,9 +84,9 @@ def register_user(
     """Create a confirmed account for someone we vouch for (the demo, operators' tools);
     visitors go through `sign_up`. A person may be client, helper or both."""
     if not (client or helper):
-        raise DomainError("Choose at least one role.")
+        raise DomainError(_l("Choose at least one role."))
     if find_user_by_email(email) is not None:
-        raise EmailTaken("An account already uses this email.")
+        raise EmailTaken(_l("An account already uses this email."))
     user = User(
         email=normalise_email(email), password_hash=hash_password(password),
         full_name=full_name.strip(), phone=phone, is_client=client, is_helper=helper,
@@ -138,7 +140,7 @@ def save_helper_profile(
     chosen = sorted(set(skills))
     unknown = [s for s in chosen if s not in CATEGORIES]
     if unknown or not chosen:
-        raise DomainError("Choose at least one known skill.")
+        raise DomainError(_l("Choose at least one known skill."))
     profile = user.helper_profile or HelperProfile(user=user, lat=lat, lng=lng)
     profile.lat, profile.lng, profile.radius_km, profile.bio = lat, lng, radius_km, bio
     # Keep the rows of skills still chosen: replacing them all would insert a (profile,
@@ -156,7 +158,7 @@ def make_operator(email: str, password: str | None, full_name: str = "Operator")
     user = find_user_by_email(email)
     if user is None:
         if not password:
-            raise NotFound("No such user; give a password to create one.")
+            raise NotFound(_l("No such user; give a password to create one."))
         user = User(email=normalise_email(email), password_hash=hash_password(password),
                     full_name=full_name)
         db.session.add(user)

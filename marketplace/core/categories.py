@@ -1,11 +1,13 @@
-"""The kinds of help a mission can ask for, with their French and English names.
+"""The kinds of help a mission can ask for; their English names are catalogue msgids.
 
 `CATEGORIES` is the seed the migration writes into the `categories` table; the table is
-what the rules read (is it free help?), so an operator-edited name needs no deploy.
+what the rules read (is it free help?). What a person reads is the catalogue's translation
+of the English name (marketplace/translations), in the page's language.
 """
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from wtforms.fields.choices import SelectChoice
 
 from marketplace.core.db import db
@@ -13,6 +15,7 @@ from marketplace.core.models import Category
 
 FREE_HELP = "coup-de-main"
 
+# slug: (the French name, the English name = the msgid of what pages show)
 CATEGORIES: dict[str, tuple[str, str]] = {
     "bricolage": ("Bricolage", "Small DIY jobs"),
     "montage-meubles": ("Montage de meubles", "Furniture assembly"),
@@ -27,6 +30,21 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     FREE_HELP: ("Coup de main (gratuit)", "Free help"),
 }
 
+# The msgids, spelled out so that extraction finds them (gettext of a variable is invisible).
+_NAMES = {
+    "bricolage": lazy_gettext("Small DIY jobs"),
+    "montage-meubles": lazy_gettext("Furniture assembly"),
+    "demenagement": lazy_gettext("Moving and handling"),
+    "garde-enfants": lazy_gettext("Childcare"),
+    "garde-animaux": lazy_gettext("Pet-sitting"),
+    "depannage": lazy_gettext("Breakdown help"),
+    "jardinage": lazy_gettext("Gardening"),
+    "menage": lazy_gettext("Cleaning"),
+    "courses": lazy_gettext("Errands"),
+    "informatique": lazy_gettext("Computer help"),
+    FREE_HELP: lazy_gettext("Free help"),
+}
+
 
 def get_category(slug: str) -> Category | None:
     return db.session.get(Category, slug)
@@ -38,10 +56,11 @@ def is_free_category(slug: str) -> bool:
 
 
 def category_choices() -> list[SelectChoice]:
-    """Form choices, labelled in both languages."""
-    return [SelectChoice(slug, f"{fr} — {en}") for slug, (fr, en) in CATEGORIES.items()]
+    """Form choices, labelled lazily: each page shows them in its own language."""
+    return [SelectChoice(slug, _NAMES[slug]) for slug in CATEGORIES]
 
 
-def category_label(slug: str) -> str:
-    fr, en = CATEGORIES.get(slug, (slug, slug))
-    return f"{fr} ({en})"
+def category_name(slug: str) -> str:
+    """The category's name in the current language (the slug itself if unknown)."""
+    name = _NAMES.get(slug)
+    return str(name) if name is not None else slug

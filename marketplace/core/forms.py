@@ -15,6 +15,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -30,7 +32,13 @@ from marketplace.core.money import MoneyFormatError, parse_major_to_cents, parse
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 _DECIMAL_RE = re.compile(r"[+-]?[0-9]{1,12}(?:[.,][0-9]{1,12})?")
-REQUIRED = "This field is required."
+REQUIRED = _l("This field is required.")
+# The money parser's messages (core/money.py stays free of Babel): catalogued here, translated
+# when a field shows them.
+MONEY_ERRORS = (_l("Use at most two decimals."), _l("Enter an amount such as 45 or 45.50."),
+                _l("Use at most two decimals (0.01 % steps)."),
+                _l("Enter a percentage such as 15 or 12.5."),
+                _l("A percentage is between 0 and 100."))
 
 
 def has_control_characters(text: str, *, multiline: bool = False) -> bool:
@@ -41,7 +49,7 @@ def has_control_characters(text: str, *, multiline: bool = False) -> bool:
 
 def _only_text(valuelist: Sequence[Any]) -> None:
     if any(not isinstance(value, str) for value in valuelist):
-        raise ValueError("Not a valid text value.")
+        raise ValueError(_l("Not a valid text value."))
 
 
 class _CleanText:
@@ -63,7 +71,7 @@ class _CleanText:
     def pre_validate(self, form: Any) -> None:
         text = self.data if isinstance(self.data, str) else ""
         if has_control_characters(text, multiline=self.multiline):
-            raise StopValidation("Remove the control characters from this text.")
+            raise StopValidation(_l("Remove the control characters from this text."))
         if self.flags.required and self.strip and self.raw_data and not text:
             raise StopValidation(REQUIRED)
 
@@ -100,7 +108,8 @@ class _BoundedDates:
         value = self.data
         if isinstance(value, date) and not MIN_YEAR <= value.year <= MAX_YEAR:
             self.data = None
-            raise ValueError(f"Enter a date between {MIN_YEAR} and {MAX_YEAR}.")
+            raise ValueError(_("Enter a date between %(low)d and %(high)d.",
+                               low=MIN_YEAR, high=MAX_YEAR))
 
     def pre_validate(self, form: Any) -> None:
         if self.process_errors:  # unreadable: no validator (nor `validate_<field>`) sees None
@@ -154,10 +163,11 @@ class MoneyField(TextLine):
         try:
             cents = parse_major_to_cents(self.data)
         except MoneyFormatError as exc:
-            raise StopValidation(str(exc)) from exc
+            raise StopValidation(_(str(exc))) from exc  # one of MONEY_ERRORS
         if not self.min_cents <= cents <= self.max_cents:
             low, high = _euros(self.min_cents), _euros(self.max_cents)
-            raise StopValidation(f"Enter an amount between {low} and {high} €.")
+            raise StopValidation(_("Enter an amount between %(low)s and %(high)s €.",
+                                   low=low, high=high))
         self.cents = cents
 
 
@@ -174,7 +184,7 @@ class PercentField(TextLine):
         try:
             self.bps = parse_percent_to_bps(self.data)
         except MoneyFormatError as exc:
-            raise StopValidation(str(exc)) from exc
+            raise StopValidation(_(str(exc))) from exc  # one of MONEY_ERRORS
 
 
 def _euros(cents: int) -> str:

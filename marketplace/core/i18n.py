@@ -2,18 +2,22 @@
 
 French is our users' language and the default; English is complete too. The choice comes
 from the signed-in person's setting, else the visitor's switch (kept in the session), else
-the browser's `Accept-Language`, else French. Times are shown in Europe/Paris.
+the browser's `Accept-Language`, else French. Times are shown in Europe/Paris. Outside a
+request (workers, the CLI) the language is French unless `force_locale` says otherwise, as
+notifications do with their recipient's language.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
-from flask import Flask, request, session
-from flask_babel import Babel, get_locale
+from flask import Flask, has_request_context, request, session
+from flask_babel import Babel, format_currency, format_decimal, get_locale
 from flask_login import current_user
 
 LOCALES: tuple[str, ...] = ("fr", "en")
+LANGUAGE_NAMES: dict[str, str] = {"fr": "Français", "en": "English"}  # each in itself
 DEFAULT_LOCALE = "fr"
 TIMEZONE = "Europe/Paris"
 SESSION_KEY = "locale"
@@ -24,6 +28,8 @@ babel = Babel()
 
 def select_locale() -> str:
     """The person's setting, else the visitor's switch, else the browser's, else French."""
+    if not has_request_context():
+        return DEFAULT_LOCALE
     chosen = getattr(current_user, "locale", None) if current_user else None
     if chosen in LOCALES:
         return str(chosen)
@@ -39,6 +45,17 @@ def current_locale() -> str:
     return locale.language if locale is not None else DEFAULT_LOCALE
 
 
+def format_money(amount_cents: int, currency: str = "eur") -> str:
+    """Cents as the page's language writes them: '1 234,56 €' in French, '€1,234.56' in English."""
+    return str(format_currency(Decimal(amount_cents).scaleb(-2), currency.upper()))
+
+
+def format_number(value: float | Decimal | int, places: int = 1) -> str:
+    """A decimal number in the page's language ('2,5' in French, '2.5' in English)."""
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    return str(format_decimal(value, format=pattern))
+
+
 def install(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", TIMEZONE)
@@ -46,3 +63,4 @@ def install(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: TIMEZONE)
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["LOCALES"] = LOCALES
+    app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES

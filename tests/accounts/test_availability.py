@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 
 from marketplace.accounts import availability
 from marketplace.core.db import db
@@ -27,7 +28,8 @@ def test_slots_and_time_off_from_the_page(client: FlaskClient, make: Factories) 
     post_form(client, PAGE, {"slot-weekday": str(other_day), "slot-start": "08:00",
                              "slot-end": "12:00"})
     page = client.get(PAGE).get_data(as_text=True)
-    assert f"{availability.WEEKDAYS[other_day]} 08:00\u201312:00" in page
+    with force_locale("en"):  # the page speaks the test client's English
+        assert f"{availability.WEEKDAYS[other_day]} 08:00\u201312:00" in page
     assert eligible_helpers(mission) == []  # a slot, but not on the mission's day
     slot = availability.slots_of(profile)[0]
     post_form(client, PAGE, action=f"/helper/availability/slot/{slot.id}/delete")

@@ -93,6 +93,7 @@ TABLE: dict[tuple[str, str], Row] = {
                             data={"email": "nobody@example.com", "password": "wrong-password"}),
     ("/signup", "GET"): Row(fixed("/signup"), PUBLIC),
     ("/signup", "POST"): Row(fixed("/signup"), PUBLIC),
+    ("/language", "POST"): Row(fixed("/language"), PUBLIC, data={"locale": "en", "next": "/"}),
     # a link that is not ours: 400 for everyone (the token, not a session, is the key)
     ("/signup/confirm/<token>", "GET"): Row(fixed("/signup/confirm/not-a-token"), PUBLIC),
     ("/signup/confirm/<token>", "POST"): Row(fixed("/signup/confirm/not-a-token"), PUBLIC,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from marketplace.accounts.views import auth, availability
+from marketplace.accounts.views import auth, availability, language
 
 bp = Blueprint("accounts", __name__, template_folder="../templates")
-for module in (auth, availability):
+for module in (auth, availability, language):
     module.routes.register(bp)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -17,6 +18,7 @@ from marketplace.accounts.forms import (
 )
 from marketplace.accounts.models import User
 from marketplace.core.errors import DomainError
+from marketplace.core.i18n import current_locale
 from marketplace.core.routing import Routes
 from marketplace.core.safety import is_safe_next
 from marketplace.extensions import limiter
@@ -36,7 +38,8 @@ def signup() -> str | Response:
         try:
             services.sign_up(
                 form.email.data or "", form.password.data or "", form.full_name.data or "",
-                client=form.as_client.data, helper=form.as_helper.data, phone=form.phone.data)
+                client=form.as_client.data, helper=form.as_helper.data, phone=form.phone.data,
+                locale=current_locale())
         except DomainError as exc:
             form.email.errors.append(str(exc))
         else:  # the same page whether or not the email had an account: it tells nothing
@@ -74,7 +77,7 @@ def confirm_signup(token: str) -> str | Response | tuple[str, int]:
         return _invalid_link(exc)
     session.pop(_PENDING, None)
     login_user(user)
-    flash("Your email is confirmed. Welcome to Entraide!", "success")
+    flash(_("Your email is confirmed. Welcome to Entraide!"), "success")
     return _after_signup(user)
 
 
@@ -106,7 +109,7 @@ def login() -> str | Response:
             form.password.errors.append(str(exc))
             return render_template("accounts/login.html", form=form)
         if user is None or not user.is_active:
-            form.password.errors.append("Wrong email or password.")
+            form.password.errors.append(_("Wrong email or password."))
         else:
             session.pop(_PENDING, None)
             login_user(user, remember=form.remember.data)
@@ -121,7 +124,7 @@ def resend_confirmation() -> Response:
     user_id = session.get(_PENDING)
     if type(user_id) is int:
         services.resend_confirmation(user_id)
-    flash("If your email still needs confirming, we have sent you a new link.", "info")
+    flash(_("If your email still needs confirming, we have sent you a new link."), "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -130,7 +133,7 @@ def resend_confirmation() -> Response:
 def logout() -> Response:
     sessions.end_all_sessions(current_user)  # a copied cookie must not outlive the sign-out
     logout_user()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("missions.home"))
 
 
@@ -146,7 +149,7 @@ def sign_out_everywhere() -> Response:
     # CSRFProtect has refused the POST (400) unless it carried the form's token.
     sessions.end_all_sessions(current_user)
     logout_user()
-    flash("You are signed out on every browser and device.", "info")
+    flash(_("You are signed out on every browser and device."), "info")
     return redirect(url_for("missions.home"))
 
 
@@ -166,7 +169,7 @@ def helper_profile() -> str | Response:
         except DomainError as exc:
             form.skills.errors.append(str(exc))
         else:
-            flash("Your helper profile is saved.", "success")
+            flash(_("Your helper profile is saved."), "success")
             return redirect(url_for("payments.payout_settings"))
     return render_template("accounts/helper_profile.html", form=form, profile=profile)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -25,10 +27,10 @@ routes = Routes()
 
 
 class SlotForm(FlaskForm):
-    weekday = SelectField("Day", coerce=int, choices=[
+    weekday = SelectField(_l("Day"), coerce=int, choices=[
         SelectChoice(i, day) for i, day in enumerate(availability.WEEKDAYS)])
-    start = TimeField("From", validators=[InputRequired()])
-    end = TimeField("To", validators=[InputRequired()])
+    start = TimeField(_l("From"), validators=[InputRequired()])
+    end = TimeField(_l("To"), validators=[InputRequired()])
 
 
 TIME_OFF_PAST = timedelta(days=31)  # a time off may be recorded once it has begun
@@ -36,16 +38,18 @@ TIME_OFF_AHEAD = timedelta(days=2 * 365)
 
 
 class TimeOffForm(FlaskForm):
-    starts_at = LocalDateTimeField("From", format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
-    ends_at = LocalDateTimeField("Until", format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    starts_at = LocalDateTimeField(_l("From"), format="%Y-%m-%dT%H:%M",
+                                   validators=[InputRequired()])
+    ends_at = LocalDateTimeField(_l("Until"), format="%Y-%m-%dT%H:%M",
+                                 validators=[InputRequired()])
 
     def validate_starts_at(self, field: LocalDateTimeField) -> None:
         if field.data and _paris_to_utc(field.data) < utcnow() - TIME_OFF_PAST:
-            raise ValidationError("Time off cannot start more than a month ago.")
+            raise ValidationError(_l("Time off cannot start more than a month ago."))
 
     def validate_ends_at(self, field: LocalDateTimeField) -> None:
         if field.data and _paris_to_utc(field.data) > utcnow() + TIME_OFF_AHEAD:
-            raise ValidationError("Time off can be planned up to two years ahead.")
+            raise ValidationError(_l("Time off can be planned up to two years ahead."))
 
 
 def _paris_to_utc(local: datetime | None) -> datetime:
@@ -91,5 +95,5 @@ def delete_availability(kind: str, row_id: int) -> Response:
         abort(400)
     remove = availability.remove_slot if kind == "slot" else availability.remove_time_off
     remove(_profile(), row_id)
-    flash("Removed.", "info")
+    flash(_("Removed."), "info")
     return redirect(url_for("accounts.helper_availability"))
