@@ -32,17 +32,17 @@ def test_commissions_filter_total_export_and_chart(ctx: Flask, make: Factories,
     client = ctx.test_client()
     login(client, "ops@example.com")
     page = client.get("/ops/commissions").get_data(as_text=True)
-    assert 'id="total-commission">9,75' in page  # 6,75 + 3,00
-    assert 'id="total-refunds">10,00' in page and "<svg" in page and "<script" not in page
+    assert 'id="total-commission">€9.75' in page  # 6,75 + 3,00
+    assert 'id="total-refunds">€10.00' in page and "<svg" in page and "<script" not in page
     hotline = client.get("/ops/commissions?channel=hotline").get_data(as_text=True)
-    assert 'id="total-commission">3,00' in hotline
+    assert 'id="total-commission">€3.00' in hotline
     by_op = client.get("/ops/commissions?operator=ops@example.com").get_data(as_text=True)
     assert by_op.count('class="commission-row"') == 1
     helper_email = first.helper.email if first.helper else ""
     by_helper = client.get(f"/ops/commissions?helper={helper_email}").get_data(as_text=True)
-    assert 'id="total-commission">6,75' in by_helper
+    assert 'id="total-commission">€6.75' in by_helper
     nobody = client.get("/ops/commissions?helper=nobody@example.com").get_data(as_text=True)
-    assert 'id="total-commission">0,00' in nobody
+    assert 'id="total-commission">€0.00' in nobody
     csv = client.get("/ops/commissions.csv?category=bricolage")
     assert csv.mimetype == "text/csv"
     lines = csv.get_data(as_text=True).strip().splitlines()
