@@ -37,9 +37,10 @@ def localtime(value: object) -> str:
         return ""
     moment = value if value.tzinfo else value.replace(tzinfo=UTC)
     this_year = moment.astimezone(PARIS).year == datetime.now(PARIS).year
-    short, long = _PATTERNS[_language()]
-    return _moment(moment, short if this_year else long, str(get_locale()),
-                   str(get_timezone()))
+    locale = get_locale()  # one lookup: each costs a few microseconds through the proxies
+    language = locale.language if locale is not None and locale.language in _PATTERNS else "fr"
+    short, long = _PATTERNS[language]
+    return _moment(moment, short if this_year else long, str(locale), str(get_timezone()))
 
 
 @functools.lru_cache(maxsize=16384)
