@@ -24,7 +24,7 @@ translations: $(MO_FILES)
 
 ## Re-extract every translatable string and merge it into the catalogues (then translate).
 extract: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k lazy_ngettext:1,2 -k _nl:1,2 --no-location --sort-output --width 100 -o marketplace/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k lazy_ngettext:1,2 -k _nl:1,2 -k lazy_pgettext:1c,2 --no-location --sort-output --width 100 -o marketplace/translations/messages.pot .
 	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations --no-fuzzy-matching --ignore-obsolete --width 100
 
 install: $(STAMP) translations

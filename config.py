@@ -44,6 +44,8 @@ class Config:
     SIGNUP_RATE_LIMIT_DEFAULT = "5 per minute"
     CONFIRM_RESEND_RATE_LIMIT_DEFAULT = "5 per 10 minutes"
     PAYOUT_DELAY_DEFAULT = 48 * 3600
+    GEOCODER_DEFAULT = "geoplateforme"
+    GEOCODER_SUGGEST_RATE_LIMIT_DEFAULT = "120 per minute"
 
     def __init__(self) -> None:
         inst = instance_dir()
@@ -108,11 +110,21 @@ class Config:
         self.MATCHING_CHOOSE_ESCALATE_SECONDS = _env_int("MATCHING_CHOOSE_ESCALATE_SECONDS",
                                                          4 * 3600)
         self.MATCHING_SWEEP_SECONDS = _env_int("MATCHING_SWEEP_SECONDS", 30)
+        # Addresses: "geoplateforme" (France's national service, or an addok at GEOCODER_URL)
+        # or "offline" (GeoNames communes + the imported BAN file; development and tests).
+        self.GEOCODER = _env("GEOCODER", self.GEOCODER_DEFAULT)
+        self.GEOCODER_URL = _env("GEOCODER_URL", "https://data.geopf.fr/geocodage")
+        self.GEOCODER_TIMEOUT = float(_env("GEOCODER_TIMEOUT", "2.0"))
+        self.GEOCODER_MAX_RPS = float(_env("GEOCODER_MAX_RPS", "40"))  # the service: 50/s
+        self.GEOCODER_SUGGEST_RATE_LIMIT = _env("GEOCODER_SUGGEST_RATE_LIMIT",
+                                                self.GEOCODER_SUGGEST_RATE_LIMIT_DEFAULT)
         if self.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
             inst.mkdir(parents=True, exist_ok=True)
 
 
 class DevelopmentConfig(Config):
+    GEOCODER_DEFAULT = "offline"
+
     def __init__(self) -> None:
         super().__init__()
         self.SECRET_KEY = self.SECRET_KEY or "dev-only-not-secret"
@@ -124,6 +136,7 @@ class TestingConfig(DevelopmentConfig):
     LOGIN_RATE_LIMIT_DEFAULT = "1000 per minute"
     SIGNUP_RATE_LIMIT_DEFAULT = "1000 per minute"
     CONFIRM_RESEND_RATE_LIMIT_DEFAULT = "1000 per minute"
+    GEOCODER_SUGGEST_RATE_LIMIT_DEFAULT = "1000 per minute"
 
 
 class ProductionConfig(Config):

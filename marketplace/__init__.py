@@ -50,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     from marketplace.extensions import csrf, limiter, login_manager, migrate
     from marketplace.notifications.senders import init_sms
     from marketplace.payments.gateway.provider import init_gateway
+    from marketplace.places.provider import init_geocoder
 
     converters.install(app)  # before any blueprint: `<int:...>` refuses ids beyond the id column
     refuse_json_bodies(app)  # before CSRF: a JSON body to a form route is 415 either way
@@ -69,6 +70,7 @@ def register_extensions(app: Flask) -> None:
     install_security_headers(app)
     install_request_ids(app)
     init_gateway(app)
+    init_geocoder(app)
     init_sms(app)
     celery_init_app(app)
 
@@ -89,9 +91,10 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.notifications.views import bp as notifications_bp
     from marketplace.operators.views import BLUEPRINTS as operators_bps
     from marketplace.payments.views import bp as payments_bp
+    from marketplace.places.views import bp as places_bp
 
     for bp in (accounts_bp, missions_bp, payments_bp, *operators_bps, cancellations_bp,
-               notifications_bp, health_bp):
+               notifications_bp, health_bp, places_bp):
         app.register_blueprint(bp)
 
 
@@ -100,12 +103,18 @@ def register_template_filters(app: Flask) -> None:
     from marketplace.core.categories import category_name
     from marketplace.core.dates import localdate, localtime
     from marketplace.core.i18n import format_money, format_number
+    from marketplace.core.labels import label
+    from marketplace.places.privacy import format_km
 
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["category"] = category_name
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["localdate"] = localdate
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["status"] = label
+    app.jinja_env.filters["matching_mode"] = label
+    app.jinja_env.filters["channel"] = label
+    app.jinja_env.filters["km"] = format_km  # rounded to 0.5 km: others never see more
     app.jinja_env.globals["format_cents"] = format_money
 
 
@@ -117,8 +126,10 @@ def register_errors(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from marketplace.cli import register_commands
+    from marketplace.places.cli import register as register_places_cli
 
     register_commands(app)
+    register_places_cli(app)
 
 
 def register_subscribers(app: Flask) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 
@@ -10,8 +12,11 @@ from marketplace.core import outbox
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
 from marketplace.payments.services.reconcile import run_and_store
+from marketplace.places import services as places
+from marketplace.places.cli import import_ban_file
 
 ASNIERES = (48.9146, 2.2874)
+DEMO_BAN_FILE = Path(__file__).resolve().parent.parent / "tests/fixtures/ban/adresses-92.csv"
 DEMO_PASSWORD = "entraide-demo-2026"  # noqa: S105  (printed demo credential)
 DEMO_HELPERS = [
     ("helper1@demo.entraide.fr", "Karim Benali", (48.9105, 2.2840),
@@ -68,6 +73,8 @@ def register_commands(app: Flask) -> None:
 
 def _seed() -> None:
     lines = ["Demo accounts (password for all: " + DEMO_PASSWORD + ")"]
+    if DEMO_BAN_FILE.exists():  # street-level suggestions around Asnières for `make run`
+        lines.append("  addresses " + import_ban_file(DEMO_BAN_FILE))
     client = accounts.find_user_by_email("client@demo.entraide.fr")
     if client is None:
         client = accounts.register_user("client@demo.entraide.fr", DEMO_PASSWORD,
@@ -78,7 +85,9 @@ def _seed() -> None:
         user = accounts.find_user_by_email(email) or accounts.register_user(
             email, DEMO_PASSWORD, name, client=False, helper=True)
         if user.helper_profile is None:
-            accounts.save_helper_profile(user, lat=lat, lng=lng, radius_km=8, skills=skills)
+            home = places.reverse(lat, lng).places
+            accounts.save_helper_profile(user, home=home[0] if home else None, lat=lat,
+                                         lng=lng, radius_km=8, skills=skills)
         lines.append(f"  helper    {email}  ({', '.join(skills)})")
     operator = accounts.make_operator("operator@demo.entraide.fr", DEMO_PASSWORD, "Olivia Ops")
     lines.append(f"  operator  {operator.email}")

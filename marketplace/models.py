@@ -31,11 +31,13 @@ from marketplace.payments.models import (
     Refund,
     StripeEvent,
 )
+from marketplace.places.models import BanAddress
 
 __all__ = [
     "Assignment",
     "AuditEntry",
     "AvailabilitySlot",
+    "BanAddress",
     "BankPayout",
     "CallLog",
     "Category",

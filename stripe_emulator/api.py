@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import checkout, objects, payments
+from .cards import TEST_TOKENS, lookup
 from .errors import StripeError, invalid_param, unexpected_state
 from .fixtures import fill, template
-from .params import get_bool, get_dict, get_int, get_metadata, get_str, list_limit
+from .params import get_bool, get_dict, get_int, get_list, get_metadata, get_str, list_limit
 from .store import Ctx, random_token
 
 Handler = Any
@@ -49,7 +50,7 @@ def _filtered(ctx: Ctx, kind: str, *fields: str) -> list[dict[str, Any]]:
 def create_account(ctx: Ctx) -> dict[str, Any]:
     """Connected account awaiting onboarding (requirements due, nothing enabled)."""
     p = ctx.params
-    type_ = get_str(p, "type") or "express"
+    type_ = get_str(p, "type") or "standard"  # Stripe's default without type/controller
     if type_ not in ("express", "standard", "custom"):
         raise invalid_param("type", "Invalid type: must be one of express, standard, custom")
     requested = [
@@ -138,13 +139,18 @@ def create_customer(ctx: Ctx) -> dict[str, Any]:
 
 
 def retrieve_customer(ctx: Ctx, obj_id: str) -> dict[str, Any]:
-    """GET /v1/customers/{id}."""
-    return ctx.store.require(obj_id, "customer")
+    """GET /v1/customers/{id} (a deleted customer answers its deleted stub, as Stripe)."""
+    cus = ctx.store.require(obj_id, "customer")
+    if ctx.store.meta[obj_id].get("deleted"):
+        return {"id": obj_id, "object": "customer", "deleted": True}
+    return cus
 
 
 def list_customers(ctx: Ctx) -> dict[str, Any]:
-    """GET /v1/customers (``email`` filter)."""
-    return paginate(ctx, _filtered(ctx, "customer", "email"), "/v1/customers")
+    """GET /v1/customers (``email`` filter; deleted customers are left out)."""
+    items = [c for c in _filtered(ctx, "customer", "email")
+             if not ctx.store.meta[c["id"]].get("deleted")]
+    return paginate(ctx, items, "/v1/customers")
 
 
 # -- checkout ------------------------------------------------------------------------
@@ -187,6 +193,8 @@ def create_payment_intent(ctx: Ctx) -> dict[str, Any]:
         store.require(customer, "customer", param="customer", status=400)
     pm_id = get_str(p, "payment_method")
     pm = payments.resolve_payment_method(ctx, pm_id, customer) if pm_id else None
+    if pm is None and get_dict(p, "payment_method_data"):
+        pm = _payment_method_from_data(ctx, get_dict(p, "payment_method_data"), customer)
     confirm = get_bool(p, "confirm")
     off_session = get_bool(p, "off_session")
     pi = objects.payment_intent(
@@ -195,6 +203,9 @@ def create_payment_intent(ctx: Ctx) -> dict[str, Any]:
         transfer_group=get_str(p, "transfer_group"), description=get_str(p, "description"),
     )
     pi["receipt_email"] = get_str(p, "receipt_email")
+    types = [str(t) for t in get_list(p, "allowed_payment_method_types")]
+    if types:
+        pi["payment_method_types"] = types
     store.add(pi, scope=ctx.account)
     ctx.emit("payment_intent.created", pi)
     if pm is not None:
@@ -202,6 +213,18 @@ def create_payment_intent(ctx: Ctx) -> dict[str, Any]:
         if confirm:
             payments.confirm(ctx, pi, pm, off_session)
     return pi
+
+
+def _payment_method_from_data(ctx: Ctx, data: dict[str, Any],
+                              customer: str | None) -> dict[str, Any]:
+    """``payment_method_data[type]=card&payment_method_data[card][token]=tok_visa``."""
+    token = get_str(get_dict(data, "card"), "token")
+    number = TEST_TOKENS.get(token or "")
+    card = lookup(number) if number else None
+    if get_str(data, "type") != "card" or card is None:
+        raise invalid_param("payment_method_data[card][token]",
+                            "The emulator accepts card test tokens (tok_visa...) only.")
+    return payments.create_payment_method(ctx, card, customer=customer)
 
 
 def retrieve_payment_intent(ctx: Ctx, obj_id: str) -> dict[str, Any]:

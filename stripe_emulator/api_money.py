@@ -26,7 +26,8 @@ def create_transfer(ctx: Ctx) -> dict[str, Any]:
     currency = get_currency(p)
     destination = get_str(p, "destination", required=True)
     acct = store.require(destination, "account", param="destination", status=400)
-    if not (acct["payouts_enabled"] or acct["capabilities"].get("transfers") == "active"):
+    if acct["type"] != "standard" and not (acct["payouts_enabled"] or
+                                           acct["capabilities"].get("transfers") == "active"):
         raise StripeError(NOT_ONBOARDED, code="insufficient_capabilities_for_transfer",
                           param="destination")
     source = get_str(p, "source_transaction")

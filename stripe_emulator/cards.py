@@ -25,6 +25,7 @@ class TestCard:
     code: str | None = None
     decline_code: str | None = None
     message: str | None = None
+    dispute: str | None = None  # "fraudulent" (a chargeback) or "inquiry", once captured
 
     @property
     def last4(self) -> str:
@@ -51,6 +52,9 @@ CARDS: dict[str, TestCard] = {
         TestCard("4000000000000127", outcome=DECLINE, code="incorrect_cvc",
                  decline_code="incorrect_cvc", message="Your card's security code is incorrect."),
         TestCard("4000002760003184", outcome=AUTHENTICATE),
+        TestCard("4000000000000259", dispute="fraudulent"),
+        TestCard("4000000000001976", dispute="inquiry"),
+        TestCard("4000000000000077"),  # bypassPending: funds available at once
         TestCard("4000002500003155", outcome=AUTHENTICATE),
     )
 }
@@ -61,12 +65,22 @@ TEST_PAYMENT_METHODS: dict[str, str] = {
     "pm_card_mastercard": "5555555555554444",
     "pm_card_fr": "4000002500000003",
     "pm_card_chargeDeclined": "4000000000000002",
+    "pm_card_visa_chargeDeclined": "4000000000000002",
     "pm_card_chargeDeclinedInsufficientFunds": "4000000000009995",
     "pm_card_chargeDeclinedLostCard": "4000000000009987",
     "pm_card_chargeDeclinedExpiredCard": "4000000000000069",
     "pm_card_chargeDeclinedIncorrectCvc": "4000000000000127",
     "pm_card_authenticationRequired": "4000002760003184",
     "pm_card_authenticationRequiredOnSetup": "4000002500003155",
+    "pm_card_createDispute": "4000000000000259",
+    "pm_card_createDisputeInquiry": "4000000000001976",
+    "pm_card_bypassPending": "4000000000000077",
+}
+
+# Card tokens (``tok_visa``...): the same cards, for ``card[token]`` / ``payment_method_data``.
+TEST_TOKENS: dict[str, str] = {
+    "tok_" + name.removeprefix("pm_card_"): number
+    for name, number in TEST_PAYMENT_METHODS.items()
 }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
-from . import checkout, objects, pages, payments
+from . import checkout, objects, pages, payments, setup_intents
 from .cards import lookup
 from .errors import StripeError
 from .store import Ctx
@@ -143,8 +143,10 @@ def checkout_page(ctx: Ctx, request: Request, cs_id: str) -> Response:
 
 # -- 3D Secure -----------------------------------------------------------------------
 def authenticate_page(ctx: Ctx, request: Request, pi_id: str) -> Response:
-    """3DS challenge for a PaymentIntent in ``requires_action``."""
+    """3DS challenge for a PaymentIntent (or a SetupIntent) in ``requires_action``."""
     store = ctx.store
+    if pi_id.startswith("seti_"):
+        return _authenticate_setup(ctx, request, pi_id)
     pi = store.get(pi_id, "payment_intent")
     if pi is None:
         return _html(pages.message("Not found", "Unknown PaymentIntent."), 404)
@@ -166,6 +168,25 @@ def authenticate_page(ctx: Ctx, request: Request, pi_id: str) -> Response:
     if session is not None:
         checkout.complete(ctx, session, pi)
         return _see_other(_success_url(session))
+    if return_url:
+        return _see_other(return_url)
+    return _html(pages.message("Authentication complete", "You can close this page."))
+
+
+def _authenticate_setup(ctx: Ctx, request: Request, si_id: str) -> Response:
+    si = ctx.store.get(si_id, "setup_intent")
+    if si is None:
+        return _html(pages.message("Not found", "Unknown SetupIntent."), 404)
+    if si["status"] != "requires_action":
+        return _html(pages.message("Nothing to authenticate",
+                                   f"This SetupIntent's status is {si['status']}."), 409)
+    if request.method == "GET":
+        return _html(pages.authenticate(si))
+    return_url = ((si["next_action"] or {}).get("redirect_to_url") or {}).get("return_url")
+    try:
+        setup_intents.authenticate(ctx, si, request.form.get("action") == "complete")
+    except StripeError as exc:
+        return _html(pages.message("Authentication failed", exc.message), exc.status)
     if return_url:
         return _see_other(return_url)
     return _html(pages.message("Authentication complete", "You can close this page."))

@@ -104,7 +104,9 @@ def checkout(
 def authenticate(pi: dict[str, Any]) -> str:
     """3D Secure challenge: two buttons, like Stripe's test-mode 3DS page."""
     action = f"/hosted/authenticate/{escape(pi['id'])}"
-    body = (f"<p>Payment of <strong>{money(pi['amount'], pi['currency'])}</strong> "
+    what = (f"Payment of <strong>{money(pi['amount'], pi['currency'])}</strong>"
+            if pi["object"] == "payment_intent" else "Saving this card")
+    body = (f"<p>{what} "
             f"(<code>{escape(pi['id'])}</code>) needs 3D Secure authentication.</p>"
             f"<form method=\"post\" action=\"{action}\">"
             "<button type=\"submit\" name=\"action\" value=\"complete\">Complete authentication"

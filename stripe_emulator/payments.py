@@ -9,10 +9,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from . import objects
+from . import disputes, objects
 from .cards import AUTHENTICATE, DECLINE, TEST_PAYMENT_METHODS, TestCard, lookup
 from .errors import StripeError, invalid_param, no_such, unexpected_state
-from .ledger import balance_transaction, card_fee
+from .ledger import balance, balance_transaction, card_fee
 from .store import Ctx
 
 CANCELABLE = ("requires_payment_method", "requires_capture", "requires_confirmation",
@@ -127,10 +127,11 @@ def fail(
 def _authorized(ctx: Ctx, pi: dict[str, Any], charge: dict[str, Any]) -> None:
     pi["next_action"] = None
     ctx.emit("charge.succeeded", charge)
-    if pi["capture_method"] == "automatic":
+    if pi["capture_method"] != "manual":
         _capture_charge(ctx, pi, charge, pi["amount"])
         pi.update(status="succeeded", amount_received=pi["amount"], amount_capturable=0)
         ctx.emit("payment_intent.succeeded", pi)
+        _after_capture(ctx, charge)
     else:
         pi.update(status="requires_capture", amount_capturable=pi["amount"])
         ctx.emit("payment_intent.amount_capturable_updated", pi)
@@ -185,6 +186,18 @@ def capture(ctx: Ctx, pi: dict[str, Any], amount: int | None) -> None:
     pi.update(status="succeeded", amount_received=amount, amount_capturable=0)
     ctx.emit("charge.captured", charge)
     ctx.emit("payment_intent.succeeded", pi)
+    _after_capture(ctx, charge)
+
+
+def _after_capture(ctx: Ctx, charge: dict[str, Any]) -> None:
+    """The captured funds are available at once (the emulator has no pending period, as
+    with ``pm_card_bypassPending``): ``balance.available``; a ``createDispute`` /
+    ``createDisputeInquiry`` card then has its charge disputed."""
+    ctx.emit("balance.available", balance(ctx.store, ctx.account))
+    pm = ctx.store.get(charge["payment_method"] or "", "payment_method")
+    card = lookup(ctx.store.meta[pm["id"]].get("number", "")) if pm else None
+    if card is not None and card.dispute is not None:
+        disputes.open_dispute(ctx, charge, "fraudulent", inquiry=card.dispute == "inquiry")
 
 
 def cancel(ctx: Ctx, pi: dict[str, Any], reason: str | None) -> None:

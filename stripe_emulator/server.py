@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import os
@@ -12,12 +13,12 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from . import helpers, pages
+from . import bank_payouts, disputes, helpers, pages, strict
 from .errors import StripeError, invalid_param
-from .fixtures import clone
+from .fixtures import clone, resources
+from .httpserver import ApiServer
 from .params import get_list, parse_pairs
 from .routes import build_map
 from .store import API_VERSION, Ctx, Store, random_token
@@ -28,13 +29,6 @@ from .webhooks import WebhookDispatcher
 _LOST_RESPONSE = {"error": {"type": "api_error",
                             "message": "The response was lost after the request was applied."}}
 FaultHook = Callable[[str, str, dict[str, Any]], "tuple[int, dict[str, Any]] | None"]
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """Request handler that does not log every request (tests stay readable)."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """Suppressed; the CLI uses the default handler instead."""
 
 
 def _json(body: dict[str, Any], status: int = 200, **headers: str) -> Response:
@@ -81,15 +75,13 @@ class StripeEmulator:
         self.base_url: str | None = None
         self._map = build_map()
         self._log_requests = log_requests
-        self._server: BaseWSGIServer | None = None
+        self._server: ApiServer | None = None
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ------------------------------------------------------------------
     def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Serve in a daemon thread; returns the base URL (``port=0`` picks a free port)."""
-        handler = WSGIRequestHandler if self._log_requests else _QuietHandler
-        self._server = make_server(host, port, self.wsgi_app, threaded=True,
-                                   request_handler=handler)
+        self._server = ApiServer((host, port), self.wsgi_app, log_requests=self._log_requests)
         self.base_url = f"http://{host}:{self._server.server_port}"
         self.webhooks.start()
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
@@ -145,30 +137,25 @@ class StripeEmulator:
         return copy.deepcopy(pi)
 
     def create_dispute(self, charge_id: str, reason: str = "fraudulent") -> dict[str, Any]:
-        """The client's bank disputes a captured charge (``charge.dispute.created``)."""
-        from . import disputes
-
+        """The client's bank disputes a captured charge now (``charge.dispute.created``,
+        ``charge.dispute.funds_withdrawn``); over HTTP, pay with ``pm_card_createDispute``."""
         return disputes.create(self.store, charge_id, reason)
 
     def close_dispute(self, dispute_id: str, won: bool) -> dict[str, Any]:
-        """The bank decides (``charge.dispute.closed``); won disputes reinstate the funds."""
-        from . import disputes
-
+        """The bank decides now (``charge.dispute.closed``); won disputes reinstate the funds.
+        Over HTTP, submit ``winning_evidence`` / ``losing_evidence`` instead."""
         return disputes.close(self.store, dispute_id, won)
 
     def pay_out_balance(self, account_id: str,
                         failure_code: str | None = None) -> dict[str, Any]:
         """Stripe's schedule pays a connected account's balance to its bank
-        (``payout.created`` then ``payout.paid``, or ``payout.failed`` with ``failure_code``)."""
-        from . import bank_payouts
-
+        (``payout.created`` then ``payout.paid``, or ``payout.failed`` with ``failure_code``).
+        Over HTTP, ``POST /v1/payouts`` with ``Stripe-Account``."""
         return bank_payouts.pay_out(self.store, account_id, failure_code)
 
     def fail_paid_payout(self, payout_id: str,
                          failure_code: str = "account_closed") -> dict[str, Any]:
         """The bank returns a payout already marked paid (``payout.failed``)."""
-        from . import bank_payouts
-
         return bank_payouts.fail_paid(self.store, payout_id, failure_code)
 
     def advance_time(self, seconds: int) -> None:
@@ -177,6 +164,7 @@ class StripeEmulator:
         with self.store.lock:
             self.store.clock_offset += seconds
         helpers.expire_authorizations(self.store)
+        bank_payouts.settle_due(self.store)
 
     def reset_idempotency_keys(self) -> None:
         """Forget stored keys, as Stripe does after 24 hours."""
@@ -209,7 +197,7 @@ class StripeEmulator:
         else:
             kind, handler = endpoint
             if kind == "api":
-                response = self._api(request, handler, args)
+                response = self._api(request, handler[0], handler[1], args)
             elif kind == "hosted":
                 response = self._hosted(request, handler, args)
             else:
@@ -229,7 +217,8 @@ class StripeEmulator:
                 self.store.save()
         return response
 
-    def _api(self, request: Request, handler: Any, args: Mapping[str, Any]) -> Response:
+    def _api(self, request: Request, handler: Any, params_name: str,
+             args: Mapping[str, Any]) -> Response:
         request_id = f"req_{random_token(14)}"
         headers = {"Request-Id": request_id,
                    "Stripe-Version": request.headers.get("Stripe-Version", API_VERSION)}
@@ -243,6 +232,7 @@ class StripeEmulator:
             return _json(StripeError(message).body(), 401, **headers)
         pairs = list((request.form if request.method == "POST" else request.args)
                      .items(multi=True))
+        versioned = "Stripe-Version" in request.headers
         ctx = self._ctx(request)
         ctx.request_id = request_id
         ctx.account = request.headers.get("Stripe-Account") or None
@@ -254,7 +244,8 @@ class StripeEmulator:
             if idem_key is not None and idem_key in self.store.idempotency:
                 return self._replay(self.store.idempotency[idem_key], request, fingerprint,
                                     ctx.idempotency_key or "", headers)
-            status, body, cacheable = self._run(ctx, request, handler, args, pairs)
+            status, body, cacheable = self._run(ctx, request, (handler, params_name), args,
+                                                pairs, versioned)
             real_status, real_body = status, body
             if request.method == "POST" and self._lose_response():
                 status, body, cacheable = 500, _LOST_RESPONSE, cacheable
@@ -278,15 +269,27 @@ class StripeEmulator:
             return True
         return False
 
-    def _run(self, ctx: Ctx, request: Request, handler: Any, args: Mapping[str, Any],
-             pairs: list[tuple[str, str]]) -> tuple[int, dict[str, Any], bool]:
+    def _run(self, ctx: Ctx, request: Request, endpoint: tuple[Any, str],
+             args: Mapping[str, Any], pairs: list[tuple[str, str]],
+             versioned: bool) -> tuple[int, dict[str, Any], bool]:
+        handler, params_name = endpoint
         try:
             ctx.params = parse_pairs(pairs)
+            if not versioned:
+                strict.upgrade_legacy(params_name, ctx.params)
+            strict.check(params_name, ctx.params)
             for hook in self.faults:
                 injected = hook(request.method, request.path, ctx.params)
                 if injected is not None:
                     return injected[0], injected[1], False
-            obj = clone(handler(ctx, **args))
+            echo = None
+            if request.method == "POST" and ctx.params:
+                echo = _echoer(params_name, ctx.params)
+                ctx.echo = echo
+            result = handler(ctx, **args)
+            if echo is not None and result.get("object") == echo[0]:
+                echo[1](result)
+            obj = clone(result)
             for path in get_list(ctx.params, "expand"):
                 _expand(self.store, obj, str(path).split("."))
             return 200, obj, True
@@ -311,6 +314,28 @@ class StripeEmulator:
             return _json(err.body(), 400, **headers)
         return _json(record["body"], record["status"], **headers,
                      **{"Idempotent-Replayed": "true", "Original-Request": record["request_id"]})
+
+
+def _echoer(params_name: str, params: dict[str, Any]) -> tuple[str, Any]:
+    """``(kind, callback)`` echoing the request's parameters into an object of that kind."""
+    kind = strict.object_kind(params_name)
+    shape = _shape(kind)
+    return kind, lambda obj: strict.echo(params_name, obj, params, shape)
+
+
+@functools.cache
+def _shape(kind: str) -> dict[str, Any]:
+    """The object's fixture, its null hashes (``shipping``...) taken from another fixture
+    that shows them (a charge's ``shipping``), so echoed hashes get every key."""
+    shape = dict(resources().get(kind) or {})
+    for key, value in shape.items():
+        if value is None or value == {}:
+            for other in resources().values():
+                if isinstance(other, dict) and isinstance(other.get(key), dict) \
+                        and other[key]:
+                    shape[key] = other[key]
+                    break
+    return shape
 
 
 def _api_key(request: Request) -> str | None:

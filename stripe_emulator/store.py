@@ -194,9 +194,14 @@ class Ctx:
     request_id: str | None = None
     idempotency_key: str | None = None
     base_url: str = ""
+    # Set by the server: echo this request's accepted parameters into the object of this
+    # kind before each event snapshot (``(kind, callback)``), so events show them too.
+    echo: tuple[str, Callable[[dict[str, Any]], None]] | None = None
 
     def emit(self, event_type: str, obj: dict[str, Any]) -> dict[str, Any]:
         """Emit an event tied to this request (``event.request``)."""
+        if self.echo is not None and obj.get("object") == self.echo[0]:
+            self.echo[1](obj)
         return self.store.emit(
             event_type, obj, self.request_id, self.idempotency_key, scope=self.account
         )

@@ -18,6 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace.core.categories import category_choices
 from marketplace.core.forms import DecimalNumberField, EmailLine, PasswordLine, TextBlock, TextLine
+from marketplace.places.forms import AddressFields
 
 
 class SignupForm(FlaskForm):
@@ -48,13 +49,12 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class HelperProfileForm(FlaskForm):
+class HelperProfileForm(AddressFields, FlaskForm):
     skills = MultiCheckboxField(_l("Skills"), choices=category_choices(),
                                 validators=[InputRequired(_l("Choose at least one skill."))])
-    lat = DecimalNumberField(_l("Home latitude"), places=6,
-                             validators=[InputRequired(), NumberRange(-90, 90)])
-    lng = DecimalNumberField(_l("Home longitude"), places=6,
-                             validators=[InputRequired(), NumberRange(-180, 180)])
+    address = TextLine(_l("Home address"), validators=[
+        InputRequired(_l("Type your home address and choose it in the list.")),
+        Length(max=255)])
     radius_km = DecimalNumberField(_l("Service radius (km)"), places=1, default=5,
                                    validators=[InputRequired(), NumberRange(0.5, 100)])
     bio = TextBlock(_l("About you (optional)"), validators=[Optional(), Length(max=1000)])

@@ -71,6 +71,10 @@ class HelperProfile(TimestampMixin, Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
     lat: Mapped[float]
     lng: Mapped[float]
+    home_label: Mapped[str | None] = mapped_column(String(255))  # only the helper sees it
+    home_postcode: Mapped[str | None] = mapped_column(String(5))
+    home_citycode: Mapped[str | None] = mapped_column(String(5))
+    home_city: Mapped[str | None] = mapped_column(String(100))
     radius_km: Mapped[float] = mapped_column(default=5.0)
     bio: Mapped[str | None] = mapped_column(String(1000))
     stripe_account_id: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -16,6 +16,7 @@ from marketplace.core.base import utcnow
 from marketplace.core.categories import CATEGORIES
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, NotFound
+from marketplace.places import Place
 
 
 class EmailTaken(Conflict):
@@ -133,16 +134,28 @@ def resend_confirmation(user_id: int) -> None:
 
 
 def save_helper_profile(
-    user: User, *, lat: float, lng: float, radius_km: float, skills: Iterable[str],
-    bio: str | None = None,
+    user: User, *, radius_km: float, skills: Iterable[str], bio: str | None = None,
+    home: Place | None = None, lat: float | None = None, lng: float | None = None,
 ) -> HelperProfile:
-    """Create or update where a helper works and what they can do."""
+    """Create or update where a helper works and what they can do.
+
+    `home` is the geocoded address a person chose; bare `lat`/`lng` (seeds, scripts) keep
+    the previous address fields empty.
+    """
     chosen = sorted(set(skills))
     unknown = [s for s in chosen if s not in CATEGORIES]
     if unknown or not chosen:
         raise DomainError(_l("Choose at least one known skill."))
+    if home is not None:
+        lat, lng = home.lat, home.lon
+    if lat is None or lng is None:
+        raise DomainError(_l("Give your home address."))
     profile = user.helper_profile or HelperProfile(user=user, lat=lat, lng=lng)
     profile.lat, profile.lng, profile.radius_km, profile.bio = lat, lng, radius_km, bio
+    profile.home_label = home.label if home else None
+    profile.home_postcode = home.postcode if home else None
+    profile.home_citycode = home.citycode if home else None
+    profile.home_city = home.city if home else None
     # Keep the rows of skills still chosen: replacing them all would insert a (profile,
     # skill) pair before its old row is deleted, and uq_helper_skill refuses that.
     kept = {skill.category: skill for skill in profile.skills}

@@ -22,6 +22,7 @@ from wtforms import (
     DateTimeLocalField,
     DecimalField,
     EmailField,
+    HiddenField,
     PasswordField,
     StringField,
     TextAreaField,
@@ -33,12 +34,18 @@ from marketplace.core.money import MoneyFormatError, parse_major_to_cents, parse
 MIN_YEAR, MAX_YEAR = 2000, 2100
 _DECIMAL_RE = re.compile(r"[+-]?[0-9]{1,12}(?:[.,][0-9]{1,12})?")
 REQUIRED = _l("This field is required.")
-# The money parser's messages (core/money.py stays free of Babel): catalogued here, translated
-# when a field shows them.
-MONEY_ERRORS = (_l("Use at most two decimals."), _l("Enter an amount such as 45 or 45.50."),
-                _l("Use at most two decimals (0.01 % steps)."),
-                _l("Enter a percentage such as 15 or 12.5."),
-                _l("A percentage is between 0 and 100."))
+# The money parser's messages (core/money.py stays free of Babel), in the reader's language.
+MONEY_ERRORS = {
+    "Use at most two decimals.": _l("Use at most two decimals."),
+    "Enter an amount such as 45 or 45.50.": _l("Enter an amount such as 45 or 45.50."),
+    "Use at most two decimals (0.01 % steps).": _l("Use at most two decimals (steps of 0.01)."),
+    "Enter a percentage such as 15 or 12.5.": _l("Enter a percentage such as 15 or 12.5."),
+    "A percentage is between 0 and 100.": _l("A percentage is between 0 and 100."),
+}
+
+
+def _money_error(exc: Exception) -> str:
+    return str(MONEY_ERRORS.get(str(exc), str(exc)))
 
 
 def has_control_characters(text: str, *, multiline: bool = False) -> bool:
@@ -78,6 +85,11 @@ class _CleanText:
 
 class TextLine(_CleanText, StringField):
     """A one-line text: name, title, address, phone, note."""
+
+
+class HiddenToken(_CleanText, HiddenField):
+    """A hidden value the server signed (a chosen address): stripped, control characters
+    refused; its signature is checked where it is read."""
 
 
 class TextBlock(_CleanText, TextAreaField):
@@ -163,7 +175,7 @@ class MoneyField(TextLine):
         try:
             cents = parse_major_to_cents(self.data)
         except MoneyFormatError as exc:
-            raise StopValidation(_(str(exc))) from exc  # one of MONEY_ERRORS
+            raise StopValidation(_money_error(exc)) from exc
         if not self.min_cents <= cents <= self.max_cents:
             low, high = _euros(self.min_cents), _euros(self.max_cents)
             raise StopValidation(_("Enter an amount between %(low)s and %(high)s €.",
@@ -184,7 +196,7 @@ class PercentField(TextLine):
         try:
             self.bps = parse_percent_to_bps(self.data)
         except MoneyFormatError as exc:
-            raise StopValidation(_(str(exc))) from exc  # one of MONEY_ERRORS
+            raise StopValidation(_money_error(exc)) from exc
 
 
 def _euros(cents: int) -> str:

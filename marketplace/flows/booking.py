@@ -7,6 +7,7 @@ one transaction; accepting applies a helper's own commission rule when there is 
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
@@ -40,7 +41,8 @@ def book_mission(client: User, draft: MissionDraft, channel: Channel = Channel.W
     mission = Mission(
         client_id=client.id, category=draft.category, title=draft.title.strip(),
         description=draft.description.strip(), address=draft.address.strip(),
-        lat=draft.lat, lng=draft.lng, starts_at=draft.starts_at, ends_at=draft.ends_at,
+        lat=draft.lat, lng=draft.lng, postcode=draft.postcode, citycode=draft.citycode,
+        city=draft.city, starts_at=draft.starts_at, ends_at=draft.ends_at,
         price_cents=draft.price_cents, currency=current_app.config["CURRENCY"],
         commission_bps=0, commission_cents=0, channel=channel,
         booked_by_id=booked_by.id if booked_by else None,
@@ -61,7 +63,7 @@ def accept_mission(mission_id: int, helper: User) -> Mission:
         mission = missions.get_visible_mission(helper, mission_id)
     except NotFound:  # taken a moment ago: those it was offered to learn so, others get 404
         if matching.was_offered(helper, mission_id):
-            raise MissionNotOpenError("Another helper took this mission.") from None
+            raise MissionNotOpenError(_l("Another helper took this mission.")) from None
         raise
     matching.check_can_accept(helper, mission)
     move_mission(mission, MissionStatus.ASSIGNED, helper_id=helper.id)
@@ -74,5 +76,5 @@ def accept_mission(mission_id: int, helper: User) -> Mission:
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
-        raise MissionNotOpenError("Another helper took this mission.") from exc
+        raise MissionNotOpenError(_l("Another helper took this mission.")) from exc
     return mission

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
@@ -71,10 +72,10 @@ def cancel_by_client(mission_id: int, client: User, reason: str) -> Cancellation
     """Cancel the client's own mission under the policy; return what it cost."""
     mission = db.session.get(Mission, mission_id, with_for_update=True, populate_existing=True)
     if mission is None or mission.client_id != client.id:
-        raise NotFound("No such mission.")
+        raise NotFound(_l("No such mission."))
     text = reason_text(reason)
     if mission.status not in CLIENT_CANCELLABLE:
-        raise Conflict("This mission can no longer be cancelled; contact us for a refund.")
+        raise Conflict(_l("This mission can no longer be cancelled; contact us for a refund."))
     terms, helper, payment = terms_for_client(mission), mission.helper, held_payment(mission)
     move_mission(mission, MissionStatus.CANCELLED)  # the claim: nothing has moved at Stripe yet
     if payment is not None:
@@ -136,10 +137,10 @@ def cancel_by_helper(mission_id: int, helper: User, reason: str) -> Mission:
     """The assigned helper withdraws: the mission reopens, the client pays nothing more."""
     mission = db.session.get(Mission, mission_id)
     if mission is None or mission.helper_id != helper.id:
-        raise NotFound("No such mission.")
+        raise NotFound(_l("No such mission."))
     text = reason_text(reason)
     if mission.status != MissionStatus.ASSIGNED:
-        raise Conflict("Only an assigned mission not yet done can be given back.")
+        raise Conflict(_l("Only an assigned mission not yet done can be given back."))
     move_mission(mission, MissionStatus.OPEN, helper_id=None)
     fee_rules.restore_booked_commission(mission)
     release_assignment(mission)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
@@ -22,9 +23,9 @@ def confirm_completion(mission_id: int, client: User) -> Mission:
     """The client confirms the work: capture the card, then schedule the helper's payout."""
     mission = get_visible_mission(client, mission_id)
     if mission.client_id != client.id:
-        raise NotFound("No such mission.")
+        raise NotFound(_l("No such mission."))
     if mission.status != MissionStatus.DONE:
-        raise Conflict("Only a mission marked done by the helper can be confirmed.")
+        raise Conflict(_l("Only a mission marked done by the helper can be confirmed."))
     if mission.price_cents == 0:  # free help: nothing to capture, nobody to pay
         move_mission(mission, MissionStatus.COMPLETED, completed_at=utcnow())
         missions_signals.mission_completed.send(mission)

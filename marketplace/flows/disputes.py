@@ -7,6 +7,8 @@ opening, the bounds of a split and the money steps are the payments domain's.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from marketplace.accounts.models import User
 from marketplace.core import audit
 from marketplace.core.base import utcnow
@@ -31,11 +33,11 @@ def resolve(operator: User, dispute_id: int, resolution: str, helper_cents: int 
     back to the client; the platform keeps the rest of what is available)."""
     dispute = db.session.get(Dispute, dispute_id, with_for_update=True)
     if dispute is None:
-        raise NotFound("No such dispute.")
+        raise NotFound(_l("No such dispute."))
     if dispute.status != DisputeStatus.OPEN:
-        raise Conflict("This dispute is already resolved.")
+        raise Conflict(_l("This dispute is already resolved."))
     if resolution not in disputes.RESOLUTIONS or len((note or "").strip()) < 3:
-        raise DomainError("Choose a resolution and write a note.")
+        raise DomainError(_l("Choose a resolution and write a note."))
     mission = db.session.get(Mission, dispute.mission_id)
     assert mission is not None
     bounds = disputes.split_bounds(dispute)

@@ -3,6 +3,8 @@ hold before capture calls the mission off (see payments/services/refunds.py for 
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from marketplace.accounts.models import User
 from marketplace.core import audit
 from marketplace.core.db import db
@@ -19,7 +21,7 @@ def refund(operator: User, req: RefundRequest) -> Refund:
     """Refund a client at whatever stage the mission's money is; audited."""
     mission = db.session.get(Mission, req.mission_id)
     if mission is None:
-        raise NotFound("No such mission.")
+        raise NotFound(_l("No such mission."))
     payment = refunds.refundable_payment(mission)
     payout = db.session.execute(  # locked: a payout released meanwhile would change the stage
         db.select(Payout).where(Payout.mission_id == mission.id).with_for_update()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import SelectField
@@ -20,28 +21,24 @@ from marketplace.core.forms import (
     TextBlock,
     TextLine,
 )
+from marketplace.places.forms import AddressFields
 
 
-class MissionForm(FlaskForm):
-    category = SelectField("Category", choices=category_choices(),
+class MissionForm(AddressFields, FlaskForm):
+    category = SelectField(_l("Category"), choices=category_choices(),
                            validators=[InputRequired()])
-    title = TextLine("Title", validators=[InputRequired(), Length(min=3, max=120)])
-    description = TextBlock("Description",
+    title = TextLine(_l("Title"), validators=[InputRequired(), Length(min=3, max=120)])
+    description = TextBlock(_l("Description"),
                             validators=[InputRequired(), Length(min=10, max=4000)])
-    address = TextLine("Address", validators=[InputRequired(), Length(max=255)])
-    lat = DecimalNumberField("Latitude", places=6, validators=[
-        InputRequired("Give the mission's position."), NumberRange(-90, 90)])
-    lng = DecimalNumberField("Longitude", places=6, validators=[
-        InputRequired("Give the mission's position."), NumberRange(-180, 180)])
-    starts_at = LocalDateTimeField("Start (Paris time)", format="%Y-%m-%dT%H:%M",
+    starts_at = LocalDateTimeField(_l("Start (Paris time)"), format="%Y-%m-%dT%H:%M",
                                    validators=[InputRequired()])
-    ends_at = LocalDateTimeField("End (Paris time)", format="%Y-%m-%dT%H:%M",
+    ends_at = LocalDateTimeField(_l("End (Paris time)"), format="%Y-%m-%dT%H:%M",
                                  validators=[InputRequired()])
-    price = MoneyField("Price (€)", validators=[InputRequired(), Length(max=20)])
-    matching_mode = SelectField("How to find the helper", default="instant", choices=[
-        SelectChoice("instant", "Instant: the first available helper nearby takes it"),
-        SelectChoice("choose", "Choose: nearby helpers apply, I pick one"),
-        SelectChoice("operator", "Operator: our team finds the helper")])
+    price = MoneyField(_l("Price (€)"), validators=[InputRequired(), Length(max=20)])
+    matching_mode = SelectField(_l("How to find the helper"), default="instant", choices=[
+        SelectChoice("instant", _l("Instant: the first available helper nearby takes it")),
+        SelectChoice("choose", _l("Choose: nearby helpers apply, I pick one")),
+        SelectChoice("operator", _l("Operator: our team finds the helper"))])
 
     price_cents: int = 0
 
@@ -50,9 +47,9 @@ class MissionForm(FlaskForm):
         self.price_cents = field.cents or 0
         if self.category.data == FREE_HELP:
             if self.price_cents != 0:
-                raise ValidationError("Free help (coup de main) has no price: enter 0.")
+                raise ValidationError(_l("Free help (coup de main) has no price: enter 0."))
         elif self.price_cents <= 0:
-            raise ValidationError("The price must be positive.")
+            raise ValidationError(_l("The price must be positive."))
 
     def starts_at_utc(self) -> datetime:
         return _as_utc(self.starts_at.data)
@@ -80,22 +77,22 @@ class OnceHiddenTag(FlaskForm):
 
 
 class ApplyForm(OnceHiddenTag):
-    message = TextBlock("Message to the client",
+    message = TextBlock(_l("Message to the client"),
                             validators=[InputRequired(), Length(min=1, max=1000)])
 
 
 class MessageForm(FlaskForm):
-    body = TextBlock("Message", validators=[InputRequired(), Length(min=1, max=2000)])
+    body = TextBlock(_l("Message"), validators=[InputRequired(), Length(min=1, max=2000)])
 
 
 class ReviewForm(FlaskForm):
-    stars = SelectField("Stars", coerce=int, validators=[InputRequired()], choices=[
+    stars = SelectField(_l("Stars"), coerce=int, validators=[InputRequired()], choices=[
         SelectChoice(n, "★" * n) for n in range(5, 0, -1)])
-    comment = TextBlock("Comment", validators=[Length(max=2000)])
+    comment = TextBlock(_l("Comment"), validators=[Length(max=2000)])
 
 
 class HideReviewForm(FlaskForm):
-    note = TextLine("Why hide it", validators=[InputRequired(), Length(min=3, max=500)])
+    note = TextLine(_l("Why hide it"), validators=[InputRequired(), Length(min=3, max=500)])
 
 
 class ConfirmForm(OnceHiddenTag):
@@ -103,4 +100,4 @@ class ConfirmForm(OnceHiddenTag):
 
 
 class RadiusForm(FlaskForm):
-    radius_km = DecimalNumberField("Radius", validators=[NumberRange(0.5, 100)])
+    radius_km = DecimalNumberField(_l("Radius"), validators=[NumberRange(0.5, 100)])

@@ -39,7 +39,10 @@ class Mission(TimestampMixin, Model):
     category: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text)
-    address: Mapped[str] = mapped_column(String(255))
+    address: Mapped[str] = mapped_column(String(255))  # the geocoder's label
+    postcode: Mapped[str | None] = mapped_column(String(5))
+    citycode: Mapped[str | None] = mapped_column(String(5))  # INSEE code of the commune
+    city: Mapped[str | None] = mapped_column(String(100))  # what others see until assigned
     lat: Mapped[float]
     lng: Mapped[float]
     starts_at: Mapped[datetime]

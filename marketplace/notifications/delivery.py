@@ -10,6 +10,7 @@ import json
 from datetime import timedelta
 
 from flask import render_template
+from flask_babel import force_locale
 
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
@@ -73,9 +74,10 @@ def _send(delivery: NotificationDelivery) -> None:
     locale = json.loads(note.context_json).get("locale", "fr")
     if delivery.channel == Channel.EMAIL:
         page = {"title": note.title, "body": note.body, "link": note.link, "locale": locale}
-        send_email(user.email, note.title,
-                   render_template("notifications/email/message.txt", **page),
-                   render_template("notifications/email/message.html", **page),
+        with force_locale(locale):  # the email's frame speaks the notification's language
+            text = render_template("notifications/email/message.txt", **page)
+            html = render_template("notifications/email/message.html", **page)
+        send_email(user.email, note.title, text, html,
                    message_id=f"<notification-{note.id}-email@entraide>")
     elif user.phone:
         text = f"{note.title}. {note.link}" if note.link else note.title

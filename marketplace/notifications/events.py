@@ -5,17 +5,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
-from marketplace.core.dates import paris_time
 from marketplace.core.db import db
-from marketplace.core.money import format_cents
+from marketplace.notifications.catalog import Distance, Money
 from marketplace.notifications.services import notify, public_url
+from marketplace.places.privacy import rounded_km
 
 if TYPE_CHECKING:
     from marketplace.missions.models import Mission
     from marketplace.payments.models import BankPayout, Payment, Payout
+
+
+RESOLUTIONS = {"release": _l("paid to the helper"), "refund": _l("refunded to the client"),
+               "split": _l("split between the helper and the client")}
 
 
 def mission_link(mission: Mission) -> str:
@@ -25,21 +30,21 @@ def mission_link(mission: Mission) -> str:
 def payment_authorized(payment: Payment) -> None:
     mission = payment.mission
     notify(mission.client, "payment_authorized",
-           {"title": mission.title, "total": format_cents(payment.amount_cents, payment.currency)},
+           {"title": mission.title, "total": Money(payment.amount_cents, payment.currency)},
            key=f"payment_authorized:{payment.id}", link=mission_link(mission))
 
 
 def payment_failed(payment: Payment, payment_intent_id: str) -> None:
     mission = payment.mission
     notify(mission.client, "payment_failed",
-           {"title": mission.title, "reason": payment.failure_message or "declined"},
+           {"title": mission.title, "reason": payment.failure_message or _l("declined")},
            key=f"payment_failed:{payment.id}:{payment_intent_id}", link=mission_link(mission))
 
 
 def helper_assigned(mission: Mission, helper: User, assignment_id: int) -> None:
     notify(mission.client, "helper_assigned",
            {"title": mission.title, "helper": helper.full_name,
-            "starts_at": paris_time(mission.starts_at)},
+            "starts_at": mission.starts_at},
            key=f"helper_assigned:{assignment_id}", link=mission_link(mission))
 
 
@@ -47,16 +52,16 @@ def mission_done(mission: Mission) -> None:
     helper_name = mission.helper.full_name if mission.helper else ""
     notify(mission.client, "mission_done",
            {"title": mission.title, "helper": helper_name,
-            "total": format_cents(mission.total_cents, mission.currency)},
+            "total": Money(mission.total_cents, mission.currency)},
            key=f"mission_done:{mission.id}", link=mission_link(mission))
 
 
 def payout_sent(payout: Payout) -> None:
     mission = payout.mission
     notify(payout.helper, "payout_sent",
-           {"title": mission.title, "amount": format_cents(payout.amount_cents, payout.currency),
-            "price": format_cents(mission.price_cents, payout.currency),
-            "commission": format_cents(mission.commission_cents, payout.currency)},
+           {"title": mission.title, "amount": Money(payout.amount_cents, payout.currency),
+            "price": Money(mission.price_cents, payout.currency),
+            "commission": Money(mission.commission_cents, payout.currency)},
            key=f"payout_sent:{payout.id}", link=public_url("/helper/payouts"))
 
 
@@ -66,8 +71,8 @@ def bank_payout_failed(bank_payout: BankPayout) -> None:
     if helper is None:
         return
     notify(helper, "bank_payout_failed",
-           {"amount": format_cents(bank_payout.amount_cents, bank_payout.currency),
-            "reason": bank_payout.failure_message or bank_payout.failure_code or "refused"},
+           {"amount": Money(bank_payout.amount_cents, bank_payout.currency),
+            "reason": bank_payout.failure_message or bank_payout.failure_code or _l("refused")},
            key=f"bank_payout_failed:{bank_payout.stripe_payout_id}",
            link=public_url("/helper/payouts"))
 
@@ -96,9 +101,10 @@ def dispute_opened(mission: Mission, dispute_id: int, reason: str) -> None:
 
 def dispute_resolved(mission: Mission, dispute_id: int, resolution: str, helper_cents: int,
                      refund_cents: int, note: str) -> None:
-    context = {"title": mission.title, "resolution": resolution, "note": note,
-               "helper_amount": format_cents(helper_cents, mission.currency),
-               "refund_amount": format_cents(refund_cents, mission.currency)}
+    context = {"title": mission.title, "resolution": RESOLUTIONS.get(resolution, resolution),
+               "note": note,
+               "helper_amount": Money(helper_cents, mission.currency),
+               "refund_amount": Money(refund_cents, mission.currency)}
     for person in _parties(mission):
         notify(person, "dispute_resolved", context,
                key=f"dispute_resolved:{dispute_id}:{person.id}", link=mission_link(mission))
@@ -107,7 +113,7 @@ def dispute_resolved(mission: Mission, dispute_id: int, resolution: str, helper_
 def mission_cancelled(mission: Mission, helper: User | None, reason: str, fee_cents: int) -> None:
     if helper is None:
         return
-    fee = format_cents(fee_cents, mission.currency) if fee_cents else ""
+    fee = Money(fee_cents, mission.currency) if fee_cents else ""
     notify(helper, "mission_cancelled", {"title": mission.title, "reason": reason, "fee": fee},
            key=f"mission_cancelled:{mission.id}:{helper.id}", link=mission_link(mission))
 
@@ -147,7 +153,7 @@ def new_missions_nearby(mission: Mission, helper_ids_km: list[tuple[int, float]]
         helper = db.session.get(User, helper_id)
         if helper is not None:
             notify(helper, "new_missions_nearby",
-                   {"title": mission.title, "distance": f"{km:.1f}", "more": False},
+                   {"title": mission.title, "distance": Distance(rounded_km(km))},
                    key=f"nearby:{helper_id}:{slot}", link=public_url("/helper/missions"))
 
 

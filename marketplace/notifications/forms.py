@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 
+from marketplace.core.i18n import LANGUAGE_NAMES
+
 
 class SettingsForm(FlaskForm):
-    locale = SelectField("Language / Langue",
-                         choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")])
-    email_enabled = BooleanField("Email me")
-    sms_enabled = BooleanField("Send me text messages (needs a phone number)")
+    locale = SelectField(_l("Language (pages and notifications)"),
+                         choices=[SelectChoice(code, name)
+                                  for code, name in LANGUAGE_NAMES.items()])
+    email_enabled = BooleanField(_l("Email me"))
+    sms_enabled = BooleanField(_l("Send me text messages (needs a phone number)"))

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import selectinload
 
 from marketplace.core.base import utcnow
-from marketplace.core.dates import paris_time
 from marketplace.core.db import db
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
@@ -29,7 +28,7 @@ def send_reminders(now: datetime | None = None) -> int:
     ).scalars().all()
     sent = 0
     for mission in missions:
-        context = {"title": mission.title, "starts_at": paris_time(mission.starts_at),
+        context = {"title": mission.title, "starts_at": mission.starts_at,
                    "address": mission.address}
         for person in (mission.client, mission.helper):
             if person is not None and notify(person, "reminder", context,

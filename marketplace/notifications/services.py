@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from typing import Any, cast
 
 from flask import current_app
-from jinja2 import Template
-from jinja2.sandbox import SandboxedEnvironment
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, func, update
 from sqlalchemy.sql import ColumnElement
 
@@ -16,8 +14,9 @@ from marketplace.accounts.models import User
 from marketplace.core import outbox, pagination
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
-from marketplace.core.errors import DomainError
-from marketplace.notifications.catalog import message_for
+from marketplace.core.errors import DomainError, NotFound
+from marketplace.core.i18n import DEFAULT_LOCALE, LOCALES
+from marketplace.notifications.catalog import render
 from marketplace.notifications.models import (
     Channel,
     DeliveryStatus,
@@ -27,16 +26,6 @@ from marketplace.notifications.models import (
     delivery_transition,
 )
 
-_text = SandboxedEnvironment(autoescape=False)
-LOCALES = ("fr", "en")
-
-
-@functools.lru_cache(maxsize=256)
-def _template(source: str) -> Template:
-    """Compile each catalog message once per process: compiling costs milliseconds, and a
-    worker renders the same few messages thousands of times."""
-    return _text.from_string(source)
-
 
 def settings_for(user_id: int) -> NotificationSettings:
     """The person's settings, with defaults (French, email on, SMS off) until they choose."""
@@ -44,6 +33,11 @@ def settings_for(user_id: int) -> NotificationSettings:
         db.select(NotificationSettings).where(NotificationSettings.user_id == user_id)
     ).scalar_one_or_none()
     return found or _default_settings(user_id)
+
+
+def recipient_locale(user: User) -> str:
+    """The language a person's notifications speak: their setting, else French."""
+    return user.locale if user.locale in LOCALES else DEFAULT_LOCALE
 
 
 def _default_settings(user_id: int) -> NotificationSettings:
@@ -61,12 +55,11 @@ def notify(user: User, event: str, context: dict[str, Any], *, key: str,
         settings = _settings_unless_sent(user.id, key)
     if settings is None:  # the same cause, replayed: it was notified already
         return None
-    message = message_for(event, settings.locale)
+    locale = recipient_locale(user)
+    title, body, shown = render(event, context, locale)
     notification = Notification(
-        user_id=user.id, event=event, dedupe_key=key, link=link,
-        title=_template(message.title).render(context),
-        body=_template(message.body).render(context),
-        context_json=json.dumps({**context, "locale": settings.locale}, default=str))
+        user_id=user.id, event=event, dedupe_key=key, link=link, title=title, body=body,
+        context_json=json.dumps({**shown, "locale": locale}, default=str))
     notification.deliveries = [NotificationDelivery(channel=c) for c in _channels(user, settings)]
     db.session.add(notification)
     if notification.deliveries:
@@ -138,10 +131,15 @@ def mark_all_read(user_id: int) -> int:
 
 
 def save_settings(user_id: int, *, locale: str, email: bool, sms: bool) -> NotificationSettings:
+    """The person's channels, and their language (User.locale: pages and notifications)."""
     if locale not in LOCALES:
-        raise DomainError("Unknown language.")
+        raise DomainError(_l("Unknown language."))
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_l("No such user."))
     settings = settings_for(user_id)
-    settings.locale, settings.email_enabled, settings.sms_enabled = locale, email, sms
+    user.locale = settings.locale = locale
+    settings.email_enabled, settings.sms_enabled = email, sms
     db.session.add(settings)
     db.session.commit()
     return settings
@@ -166,7 +164,7 @@ def retry_delivery(delivery_id: int) -> None:
     """An operator sends a failed delivery again (after fixing an address, say)."""
     delivery = db.session.get(NotificationDelivery, delivery_id)
     if delivery is None or delivery.status != DeliveryStatus.FAILED:
-        raise DomainError("Only a failed delivery can be retried.")
+        raise DomainError(_l("Only a failed delivery can be retried."))
     delivery.status = delivery_transition(delivery.status, DeliveryStatus.PENDING)
     delivery.attempts, delivery.last_error = 0, None
     outbox.enqueue("notifications.deliver", delivery.id)

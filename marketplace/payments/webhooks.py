@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from marketplace.accounts.models import User
@@ -141,9 +142,9 @@ def replay(operator: User, stored_id: int) -> StripeEvent:
     attempts again (Stripe resending it would only be a duplicate of the stored event)."""
     stored = db.session.get(StripeEvent, stored_id, with_for_update=True)
     if stored is None:
-        raise NotFound("No such event.")
+        raise NotFound(_l("No such event."))
     if stored.dead_lettered_at is None:
-        raise Conflict("Only an event the worker gave up on can be retried.")
+        raise Conflict(_l("Only an event the worker gave up on can be retried."))
     audit.record(operator, "webhook.replay", "stripe_event", stored.id,
                  before={"attempts": stored.attempts, "last_error": stored.last_error})
     stored.dead_lettered_at, stored.attempts = None, 0

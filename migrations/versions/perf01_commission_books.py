@@ -1,7 +1,7 @@
 """commission_lines and commission_days: the operators' commission report's books
 
 Revision ID: perf01
-Revises: i18n01_user_locale
+Revises: places01_addresses
 Create Date: 2026-12-01 12:10:00
 
 One line per captured payment with what the platform earned on it, and a daily rollup by
@@ -16,7 +16,7 @@ import marketplace.core.models  # noqa: F401  (custom column types)
 from marketplace.payments import commission_book
 
 revision = 'perf01'
-down_revision = 'i18n01_user_locale'
+down_revision = 'places01_addresses'
 branch_labels = None
 depends_on = None
 

@@ -78,8 +78,9 @@ def test_a_new_account_waits_unconfirmed_and_gets_a_link(
     assert notification.event == "confirm_email" and notification.user_id == user.id
     link = emailed_confirmation_link(mailbox, "nina@example.com")
     [mail] = mailbox.to("nina@example.com")
-    assert mail["Subject"] == "Confirmez votre adresse email"  # French, the default
-    assert "48 heures" in text_of(mail) and link in text_of(mail)
+    # the language the sign-up page spoke (the test client's English) is the account's
+    assert user.locale == "en" and mail["Subject"] == "Confirm your email address"
+    assert "48 hours" in text_of(mail) and link in text_of(mail)
 
 
 # The link --------------------------------------------------------------------------------

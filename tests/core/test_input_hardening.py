@@ -143,13 +143,16 @@ def test_a_price_in_arabic_digits_is_a_form_error(signed_in: FlaskClient) -> Non
     assert _counts() == before
 
 
-@pytest.mark.parametrize(("field", "value"), [("lat", "sNaN"), ("lat", "NaN"), ("lng", "inf"),
-                                              ("lat", "\u0664\u0668"), ("lng", "1e2"),
-                                              ("lat", "Infinity")])
-def test_coordinates_must_be_plain_numbers(signed_in: FlaskClient, field: str,
-                                           value: str) -> None:
+@pytest.mark.parametrize("extra", [
+    {"address": "NaN"}, {"address": "inf"}, {"address": "\u0664\u0668"}, {"address": "zz"},
+    {"address": "zzzz", "place": "x" * 5000}, {"address": "zzzz", "place_choice": "garbage"},
+    {"address": "zzzz", "place": "eyJpZCI6MX0.AAAA.BBBB"},
+    {"address": "zzzz", "lat": "48.9146", "lng": "2.2874"}])
+def test_an_address_the_geocoder_does_not_know_is_refused(signed_in: FlaskClient,
+                                                          extra: dict[str, str]) -> None:
+    """Positions come from the geocoder: posted coordinates or forged tokens place nothing."""
     before = _counts()
-    response = post_form(signed_in, "/missions/new", valid_form(**{field: value}))
+    response = post_form(signed_in, "/missions/new", valid_form(**extra))
     assert response.status_code == 400
     assert _counts() == before
 

@@ -113,3 +113,41 @@ def test_comparator_catches_drift():
                   "url": "/v1/x"}
     with pytest.raises(FixtureMismatch, match=r"data\[0\]"):
         assert_matches_fixture(bad_nested)
+
+
+def test_dispute_payout_setup_intent_and_balance_objects_match_fixtures(flows, client,
+                                                                        emulator, receiver):
+    """The objects added for issue 16 keep their fixture's keys and types too."""
+    pi = client.v1.payment_intents.create(params={
+        "amount": 5000, "currency": "eur", "payment_method": "pm_card_createDispute",
+        "confirm": True})
+    dispute = client.v1.disputes.list(params={"payment_intent": pi.id}).data[0]
+    _check(dispute, set())
+    _check(client.v1.disputes.update(dispute.id, params={
+        "evidence": {"uncategorized_text": "winning_evidence"}}), set())
+    acct = flows.account()
+    client.v1.transfers.create(params={"amount": 2000, "currency": "eur",
+                                       "destination": acct.id})
+    opts = {"stripe_account": acct.id}
+    _check(client.v1.accounts.external_accounts.create(acct.id, params={
+        "external_account": {"object": "bank_account", "country": "FR", "currency": "eur",
+                             "account_number": "000000000009"}}), set())
+    payout = client.v1.payouts.create(params={"amount": 500, "currency": "eur"}, options=opts)
+    _check(payout, set())
+    _check(client.v1.payouts.cancel(payout.id, options=opts), set())
+    _check(client.v1.payouts.list(options=opts), set())
+    _check(client.v1.balance.retrieve(options=opts), set())
+    si = client.v1.setup_intents.create(params={"payment_method": "pm_card_visa",
+                                                "confirm": True})
+    _check(si, set())
+    emulator.wait_for_webhooks_idle(timeout=10)
+    for event in receiver.events():
+        _check(event, set())
+    for kind in ("dispute", "payout", "setup_intent", "bank_account", "event"):
+        objs = emulator.objects(kind)
+        assert objs, kind
+        for obj in objs:
+            _check(obj, set())
+    types = {e["type"] for e in emulator.events()}
+    assert {"charge.dispute.created", "charge.dispute.closed", "payout.canceled",
+            "setup_intent.succeeded", "balance.available"} <= types

@@ -21,7 +21,7 @@ def test_full_capture_creates_balance_transaction_with_eu_fee(flows, client, emu
     assert txn.source == charge.id and txn.currency == "eur"
     assert txn.fee_details[0].amount == 93 and txn.fee_details[0].type == "stripe_fee"
     types = [e["type"] for e in emulator.events()]
-    assert types[-2:] == ["charge.captured", "payment_intent.succeeded"]
+    assert types[-3:] == ["charge.captured", "payment_intent.succeeded", "balance.available"]
 
 
 @pytest.mark.parametrize(("amount", "fee"), [(1000, 40), (100, 27), (3333, 75), (10000, 175)])

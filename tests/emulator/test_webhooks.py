@@ -19,8 +19,9 @@ def test_events_are_delivered_signed(flows, client, emulator, receiver):
     delivered = receiver.events()  # construct_event verifies every signature
     assert [e["id"] for e in delivered] == [e["id"] for e in emulator.events()]
     types = [e["type"] for e in delivered]
-    assert "checkout.session.completed" in types and types[-1] == "payment_intent.succeeded"
-    event = delivered[-1]
+    assert "checkout.session.completed" in types and types[-2:] == [
+        "payment_intent.succeeded", "balance.available"]
+    event = delivered[-2]
     assert event["api_version"] == "2026-10-28.endive" and event["livemode"] is False
     assert event["data"]["object"]["id"] == pi.id
     stored = client.v1.events.retrieve(event["id"])

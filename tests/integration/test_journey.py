@@ -22,6 +22,7 @@ from marketplace.payments import ledger
 from marketplace.payments.models import LedgerTransaction, Payout
 from marketplace.payments.status import PayoutStatus
 from stripe_emulator import StripeEmulator
+from tests.support.places import HOME
 from tests.support.servers import Worker, wait_until
 from tests.support.smtp import Mailbox
 from tests.support.web import Browser
@@ -60,7 +61,7 @@ def mission_form(start_in: timedelta = timedelta(days=2)) -> dict[str, str]:
     return {"category": "bricolage", "title": "Fix two kitchen shelves",
             "description": "Two shelves came off the wall; screws and plugs provided.",
             "address": "12 rue de la Station, 92600 Asnières-sur-Seine",
-            "lat": "48.9146", "lng": "2.2874", "starts_at": start.strftime(fmt),
+            "starts_at": start.strftime(fmt),
             "ends_at": (start + timedelta(hours=2)).strftime(fmt), "price": "45"}
 
 
@@ -83,8 +84,7 @@ def test_one_paid_mission_end_to_end(app: Flask, browser_factory, worker: Worker
     resp = helper.signup("karim@example.com", "Karim Benali", helper=True, client=False)
     assert resp.url.endswith("/helper/profile"), resp.text
     resp = helper.submit("/helper/profile", data={
-        "skills": ["bricolage", "jardinage"], "lat": "48.9105", "lng": "2.2840",
-        "radius_km": "5"})
+        "skills": ["bricolage", "jardinage"], "address": HOME, "radius_km": "5"})
     assert "/helper/payouts/setup" in resp.url
     resp = helper.submit("/helper/payouts/setup", action="/helper/payouts/setup/start")
     assert "/hosted/onboarding/" in resp.url
@@ -95,7 +95,7 @@ def test_one_paid_mission_end_to_end(app: Flask, browser_factory, worker: Worker
     assert re.search(r'class="distance">0\.[0-9] km', resp.text), resp.text
 
     # The helper sees price, commission and take-home before accepting.
-    assert "38,25" in resp.text and "6,75" in resp.text
+    assert "€38.25" in resp.text and "€6.75" in resp.text
     resp = helper.submit("/helper/missions", action=f"/missions/{mission_id}/accept")
     assert "The mission is yours" in resp.text
 
@@ -131,7 +131,7 @@ def test_one_paid_mission_end_to_end(app: Flask, browser_factory, worker: Worker
         kinds = sorted(t.kind for t in db.session.execute(db.select(LedgerTransaction)).scalars())
         assert kinds == ["capture", "stripe_fee", "transfer"]
     resp = helper.get("/helper/payouts")
-    assert "38,25" in resp.text and "paid" in resp.text
+    assert "€38.25" in resp.text and "paid" in resp.text
 
     # 5. An operator sees the commission with totals.
     with app.app_context():
@@ -140,22 +140,23 @@ def test_one_paid_mission_end_to_end(app: Flask, browser_factory, worker: Worker
     ops.login("olivia@example.com", "operator password 1")
     resp = ops.get("/ops/commissions")
     assert resp.status_code == 200
-    assert re.search(r'id="total-commission">6,75', resp.text), resp.text
+    assert re.search(r'id="total-commission">€6\.75', resp.text), resp.text
 
-    # Along the way the worker emailed each person once per event, in French by default
-    # (issue 10: the confirmation link of each sign-up first, two more emails).
+    # Along the way the worker emailed each person once per event, in the language their
+    # sign-up page spoke (the browser's English; issue 10: the confirmation link of each
+    # sign-up first, two more emails).
     wait_until(lambda: len(mailbox.messages) >= 8, timeout=60, message="eight emails")
     subjects = sorted(m["Subject"] for m in mailbox.to("claire@example.com"))
-    assert subjects == ["Carte autorisée : « Fix two kitchen shelves »",
-                        "Confirmez votre adresse email",
-                        "Karim Benali s'occupe de « Fix two kitchen shelves »",
-                        "Mission terminée ? Confirmez « Fix two kitchen shelves »",
-                        "Votre avis sur « Fix two kitchen shelves »"]
+    assert subjects == ["Card authorized: \u201cFix two kitchen shelves\u201d",
+                        "Confirm your email address",
+                        "Karim Benali took \u201cFix two kitchen shelves\u201d",
+                        "Work done? Please confirm \u201cFix two kitchen shelves\u201d",
+                        "Your review of \u201cFix two kitchen shelves\u201d"]
     [confirm_mail, review_mail, payout_mail] = sorted(
         mailbox.to("karim@example.com"),
-        key=lambda m: (m["Subject"] != "Confirmez votre adresse email",
-                       m["Subject"].startswith("Virement")))
-    assert confirm_mail["Subject"] == "Confirmez votre adresse email"
+        key=lambda m: (m["Subject"] != "Confirm your email address",
+                       m["Subject"].startswith("Payout")))
+    assert confirm_mail["Subject"] == "Confirm your email address"
     assert "Claire Dubois" in review_mail.get_body(("plain",)).get_content()
-    assert payout_mail["Subject"] == "Virement envoyé : 38,25\u00a0€"
-    assert "commission 6,75" in payout_mail.get_body(("plain",)).get_content()
+    assert payout_mail["Subject"] == "Payout sent: €38.25"
+    assert "commission €6.75" in payout_mail.get_body(("plain",)).get_content()

@@ -20,6 +20,7 @@ from marketplace.payments.models import Payment
 from marketplace.payments.status import PaymentStatus
 from stripe_emulator import StripeEmulator
 from tests.integration.test_journey import complete_hosted_form, mission_form
+from tests.support.places import HOME
 from tests.support.servers import Worker, wait_until
 
 pytestmark = pytest.mark.integration
@@ -50,7 +51,7 @@ def test_far_mission_saves_the_card_then_the_worker_holds_it_48h_before(
     page = client.submit("/missions/new", data=mission_form(timedelta(days=DAYS_AHEAD)))
     assert page.status_code == 200 and "/hosted/checkout/" in page.url, page.text
     assert "Save card" in page.text and "Pay " not in page.text
-    assert "Nothing is charged now" in page.text and "45,00" in page.text
+    assert "Nothing is charged now" in page.text and "€45.00" in page.text
     resp = complete_hosted_form(client, page, card_number="4242 4242 4242 4242")
     assert resp.status_code == 200 and "/missions/" in resp.url, resp.text
     mission_id = int(re.search(r"/missions/(\d+)", resp.url).group(1))  # type: ignore[union-attr]
@@ -64,8 +65,8 @@ def test_far_mission_saves_the_card_then_the_worker_holds_it_48h_before(
     # 2. A helper takes it (onboarded on the hosted page, like any helper).
     helper = browser_factory()
     helper.signup("karim@example.com", "Karim Benali", helper=True, client=False)
-    helper.submit("/helper/profile", data={"skills": ["bricolage"], "lat": "48.9105",
-                                           "lng": "2.2840", "radius_km": "5"})
+    helper.submit("/helper/profile", data={"skills": ["bricolage"], "address": HOME,
+                                           "radius_km": "5"})
     resp = helper.submit("/helper/payouts/setup", action="/helper/payouts/setup/start")
     complete_hosted_form(helper, resp)
     resp = helper.submit("/helper/missions", action=f"/missions/{mission_id}/accept")
@@ -86,4 +87,4 @@ def test_far_mission_saves_the_card_then_the_worker_holds_it_48h_before(
     # 4. What the client sees: the hold is in place, nothing charged until they confirm.
     page = client.get(f"/missions/{mission_id}").text
     assert "card-saved" not in page and "Action needed" not in page
-    assert "A hold of 45,00" in page and "nothing is charged until you confirm" in page
+    assert "A hold of €45.00" in page and "nothing is charged until you confirm" in page

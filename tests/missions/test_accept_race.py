@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from flask import Flask
+from flask_babel import force_locale
 
 from marketplace.accounts.models import User
 from marketplace.core.db import db
@@ -63,7 +64,8 @@ def test_a_helper_who_was_offered_a_taken_mission_is_told_it_was_taken(
     winner, loser = make.helper(), make.helper()
     mission = make.mission()
     booking.accept_mission(mission.id, winner)
-    with pytest.raises(MissionNotOpenError, match="Another helper took this mission"):
+    with force_locale("en"), pytest.raises(MissionNotOpenError,
+                                           match="Another helper took this mission"):
         booking.accept_mission(mission.id, loser)
     far = make.helper(lat=45.76, lng=4.84)  # Lyon: never offered a mission in Asnières
     with pytest.raises(NotFound):

@@ -43,7 +43,7 @@ def test_accepted_lower_price_is_all_that_is_captured(ctx: Flask, make: Factorie
     login(client, mission.client.email)
     page = f"/missions/{mission.id}"
     post_form(helper, page, {"final_price": "30"}, action=f"{page}/final-price")
-    assert "30,00" in client.get(page).get_data(as_text=True)
+    assert "€30.00" in client.get(page).get_data(as_text=True)
     post_form(client, page, action=f"{page}/final-price/accept")
     db.session.expire_all()
     assert (mission.price_cents, mission.commission_cents) == (3000, 450)
@@ -114,7 +114,7 @@ def test_payout_waits_for_the_refund_window_and_payouts_enabled(
     helper = ctx.test_client()
     login(helper, mission.helper.email)
     page = helper.get("/helper/payouts").get_data(as_text=True)
-    assert "held" in page and "payout setup" in page and "38,25" in page
+    assert "held" in page and "payout setup" in page and "€38.25" in page
 
 
 def test_the_default_refund_window_and_quiet_period_are_48_hours() -> None:

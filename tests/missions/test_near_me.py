@@ -25,7 +25,7 @@ def test_lists_open_matching_missions_in_radius_nearest_first(client: FlaskClien
     page = client.get("/helper/missions").get_data(as_text=True)
     assert page.index(f"#{near.id} ") < page.index(f"#{farther.id} ")
     assert page.count('class="card mission"') == 2
-    assert "0.2 km" in page and "1.7 km" in page
+    assert "0.5 km" in page and "1.5 km" in page  # rounded to 0.5 km (privacy)
 
 
 def test_same_set_as_brute_force_on_random_points(ctx: object, make: Factories) -> None:

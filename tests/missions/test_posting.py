@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,8 +12,10 @@ from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
+from marketplace.places import services as places
 from tests.support.factories import Factories
 from tests.support.forms import login, post_form
+from tests.support.places import ADDRESS, ADDRESS_POSITION, CANEBIERE
 
 
 def valid_form(**overrides: str) -> dict[str, str]:
@@ -20,7 +23,7 @@ def valid_form(**overrides: str) -> dict[str, str]:
     fmt = "%Y-%m-%dT%H:%M"
     data = {"category": "jardinage", "title": "Mow the lawn",
             "description": "About 200 m2 of lawn, mower provided.",
-            "address": "3 rue des Bourguignons, Asnières", "lat": "48.91", "lng": "2.28",
+            "address": ADDRESS,
             "starts_at": start.strftime(fmt),
             "ends_at": (start + timedelta(hours=3)).strftime(fmt), "price": "60"}
     data.update(overrides)
@@ -51,10 +54,9 @@ def test_bad_prices_are_form_errors(signed_in: FlaskClient, price: str, message:
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("lat", "", "Give the mission&#39;s position."),
-    ("lng", "", "Give the mission&#39;s position."),
-    ("lat", "91", "between -90"),
-    ("lng", "not-a-number", "Not a valid decimal value"),
+    ("address", "", "This field is required"),
+    ("address", "zzzz", "We could not find this address."),
+    ("address", "10 La Canebiere, Marseille", "Choose the matching address below"),
     ("category", "astrology", "Not a valid choice"),
     ("title", "", "This field is required"),
     ("starts_at", "yesterday", "Not a valid datetime value"),
@@ -105,3 +107,49 @@ def test_a_valid_mission_is_stored_with_its_commission(signed_in: FlaskClient,
     assert (mission.price_cents, mission.commission_cents) == (6050, 908)
     assert mission.helper_share_cents == 5142
     assert mission.status == MissionStatus.PENDING_PAYMENT
+
+
+def test_the_position_comes_from_the_address_never_from_the_browser(
+        signed_in: FlaskClient) -> None:
+    """Coordinates posted beside the address are ignored: text and position cannot disagree."""
+    response = post_form(signed_in, "/missions/new", valid_form(lat="43.2976", lng="5.3786"))
+    assert response.status_code == 307
+    mission = db.session.execute(db.select(Mission)).scalar_one()
+    assert (mission.lat, mission.lng) == pytest.approx(ADDRESS_POSITION, abs=1e-6)
+    assert (mission.address, mission.postcode, mission.citycode, mission.city) == (
+        ADDRESS, "92600", "92004", "Asnières-sur-Seine")
+
+
+def test_a_near_match_lists_the_addresses_to_choose_from(signed_in: FlaskClient) -> None:
+    """Without JavaScript: the typed text is looked up and the matches come back as radios."""
+    response = post_form(signed_in, "/missions/new", valid_form(address="rue de la station"))
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'name="place_choice"' in page and "12 Rue de la Station 92600" in page
+    assert missions_count() == 0
+    tokens = re.findall(r'name="place_choice" value="([^"]+)"', page)
+    labels = re.findall(r'name="place_choice" value="[^"]+"(?: checked)?> ([^<]+)<', page)
+    chosen = labels.index("12 Rue de la Station 92600 Asnières-sur-Seine")
+    response = post_form(signed_in, "/missions/new", valid_form(
+        address="rue de la station", place_choice=tokens[chosen]))
+    assert response.status_code == 307
+    mission = db.session.execute(db.select(Mission)).scalar_one()
+    assert mission.address == "12 Rue de la Station 92600 Asnières-sur-Seine"
+    assert mission.citycode == "92004"
+
+
+def test_a_forged_place_token_is_ignored(signed_in: FlaskClient) -> None:
+    response = post_form(signed_in, "/missions/new", valid_form(
+        address="zzzz", place="eyJsYXQiOjQzfQ.forged.token"))
+    assert response.status_code == 400
+    assert missions_count() == 0
+
+
+def test_a_token_for_another_label_does_not_move_the_mission(signed_in: FlaskClient) -> None:
+    """A suggestion chosen, then the text edited: the text is looked up again."""
+    with signed_in.application.test_request_context():
+        token = places.sign(places.find(CANEBIERE).places[0])
+    response = post_form(signed_in, "/missions/new", valid_form(place=token))
+    assert response.status_code == 307
+    mission = db.session.execute(db.select(Mission)).scalar_one()
+    assert mission.city == "Asnières-sur-Seine"

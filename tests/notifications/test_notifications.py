@@ -52,7 +52,7 @@ def test_assignment_emails_the_client_in_french(ctx: Flask, make: Factories,
     assert deliver(delivery.id) == DeliveryStatus.SENT
     assert deliver(delivery.id) is None  # already sent: nothing goes out twice
     [mail] = mailbox.to(client.email)
-    assert mail["Subject"] == "Helper s'occupe de « Fix a shelf »"
+    assert mail["Subject"] == "Helper s\u2019occupe de «\u00a0Fix a shelf\u00a0»"
     parts = {p.get_content_type(): p.get_payload(decode=True).decode() for p in mail.walk()
              if not p.is_multipart()}
     assert "a accepté votre mission" in parts["text/plain"]
@@ -100,6 +100,7 @@ def test_settings_switch_language_and_add_sms(client: FlaskClient, make: Factori
     login(client, user.email)
     post_form(client, "/notifications/settings",
               {"locale": "en", "email_enabled": "", "sms_enabled": "y"})
+    db.session.refresh(user)  # the page saved the language on the account: User.locale
     note = services.notify(user, "payment_failed", {"title": "Walk Rex", "reason": "declined"},
                            key="f2")
     db.session.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import requests
 from flask import Flask
 
 from marketplace.accounts import services as accounts
@@ -27,6 +28,8 @@ from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form
 from tests.support.money import done_mission, release_now
 
+CREATE_DISPUTE = "4000000000000259"  # Stripe's test card whose captured charge is disputed
+
 
 def _op() -> User:
     return accounts.make_operator("ops@example.com", PASSWORD)
@@ -40,6 +43,14 @@ def _pi(mission: Mission, emu: StripeEmulator) -> dict:
 
 def _payout() -> Payout:
     return db.session.execute(db.select(Payout)).scalar_one()
+
+
+def _win(emu: StripeEmulator, dispute_id: str) -> None:
+    """Answer the bank with Stripe's winning test evidence, over HTTP."""
+    response = requests.post(f"{emu.base_url}/v1/disputes/{dispute_id}", timeout=10,
+                             data={"evidence[uncategorized_text]": "winning_evidence"},
+                             headers={"Authorization": "Bearer sk_test_emulator"})
+    assert response.status_code == 200 and response.json()["status"] == "won", response.text
 
 
 def _deliver(emu: StripeEmulator, event_type: str) -> None:
@@ -107,10 +118,8 @@ def test_resolution_needs_a_note_and_a_sane_split(ctx: Flask, make: Factories,
 
 def test_bank_dispute_holds_the_payout_until_resolved(ctx: Flask, make: Factories,
                                                       emu: StripeEmulator) -> None:
-    mission = done_mission(make, emu, price_cents=4500)
-    confirm_completion(mission.id, mission.client)
-    charge = _pi(mission, emu)["latest_charge"]
-    emu.create_dispute(charge)
+    mission = done_mission(make, emu, price_cents=4500, card=CREATE_DISPUTE)
+    confirm_completion(mission.id, mission.client)  # captured: the bank disputes the charge
     _deliver(emu, "charge.dispute.created")
     replay = emu.events("charge.dispute.created")[-1]["data"]["object"]
     webhooks.HANDLERS["charge.dispute.created"](replay)  # a second delivery: no effect
@@ -127,17 +136,16 @@ def test_bank_dispute_holds_the_payout_until_resolved(ctx: Flask, make: Factorie
     assert _payout().amount_cents == 1000 and _payout().status == PayoutStatus.SCHEDULED
     release_now(_payout().id)
     assert ledger.balance(ledger.helper_payable(mission.helper_id or 0)) == 0
-    emu.close_dispute(dispute.stripe_dispute_id or "", won=True)
+    _win(emu, dispute.stripe_dispute_id or "")
     _deliver(emu, "charge.dispute.closed")
     assert run_check().ok
 
 
 def test_bank_dispute_after_the_transfer_claws_back_when_refunded(
         ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
-    mission = done_mission(make, emu, price_cents=4500)
+    mission = done_mission(make, emu, price_cents=4500, card=CREATE_DISPUTE)
     confirm_completion(mission.id, mission.client)
-    release_now(_payout().id)
-    emu.create_dispute(_pi(mission, emu)["latest_charge"])
+    release_now(_payout().id)  # the dispute's webhook reaches us after the transfer
     _deliver(emu, "charge.dispute.created")
     dispute_flow.resolve(_op(), disputes.open_disputes()[0].id, "refund", None, "Fraud confirmed")
     transfer = emu.get(_payout().transfer_id or "")
@@ -155,7 +163,7 @@ def test_operator_splits_a_client_dispute_in_the_console(ctx: Flask, make: Facto
     login(web, "ops@example.com")
     page = f"/ops/missions/{mission.id}/money"
     text = web.get(page).get_data(as_text=True).replace("\xa0", " ")
-    assert "Available to share: 45,00 €" in text and "at most 38,25 €" in text
+    assert "Available to share: €45.00" in text and "at most €38.25" in text
     action = f"/ops/disputes/{dispute.id}/resolve"
     for bad in [{"helper_amount": "30", "client_amount": "20"},  # 50 > 45 available
                 {"helper_amount": "abc", "client_amount": "5"},
@@ -163,7 +171,7 @@ def test_operator_splits_a_client_dispute_in_the_console(ctx: Flask, make: Facto
         response = post_form(web, page, {"resolution": "split", "note": "Checked", **bad},
                              action=action)
         assert response.status_code == 400
-    assert "at most 45,00" in post_form(web, page, {
+    assert "at most €45.00" in post_form(web, page, {
         "resolution": "split", "note": "Checked", "helper_amount": "30",
         "client_amount": "20"}, action=action).get_data(as_text=True).replace("\xa0", " ")
     response = post_form(web, page, {"resolution": "split", "note": "Half the shelves",
@@ -177,5 +185,5 @@ def test_operator_splits_a_client_dispute_in_the_console(ctx: Flask, make: Facto
         "resolution": "split", "helper_cents": 2000, "refund_cents": 2200,
         "platform_cents": 300}
     shown = web.get(page).get_data(as_text=True).replace("\xa0", " ")
-    assert "back to the client 22,00 €" in shown
+    assert "back to the client €22.00" in shown
     assert run_check().ok

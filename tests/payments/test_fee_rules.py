@@ -53,7 +53,7 @@ def test_a_helper_override_is_shown_before_accepting_and_applied_on_accept(
     assert mission.commission_cents == 675
     login(client, helper.email)
     page = client.get(f"/missions/{mission.id}").get_data(as_text=True)
-    assert "\u22122,25" in page and "42,75" in page  # commission and take-home for this helper
+    assert "\u2212€2.25" in page and "€42.75" in page  # commission and take-home for this helper
     booking.accept_mission(mission.id, helper)
     assert mission.commission_cents == 225 and mission.helper_share_cents == 4275
     _rule(FeeKind.COMMISSION, FeeFormula(bps=0), helper_email=helper.email)

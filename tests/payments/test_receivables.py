@@ -67,7 +67,7 @@ def test_the_fee_is_owed_at_cancellation_and_settled_by_the_off_session_charge(
     assert run_check().ok  # owed, not cash: nothing to reconcile with Stripe yet
     assert "we charge it to your saved card shortly" in _client_sees(ctx, mission)
     assert receivables.collect(_row().id) == "collected"
-    assert "Late-cancellation fee charged: 11,25" in _client_sees(ctx, mission)
+    assert "Late-cancellation fee charged: €11.25" in _client_sees(ctx, mission)
     assert receivables.collect(_row().id) == "collected"  # a replayed job charges nothing more
     pis = emu.objects("payment_intent")
     assert [(p["amount"], p["amount_received"], p["status"]) for p in pis] == [

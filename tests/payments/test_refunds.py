@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from flask_babel import force_locale
 
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
@@ -112,7 +113,8 @@ def test_a_refund_before_the_transfer_never_leaves_the_helper_unpayable(
     much that less than the helper's share stays on it (their payout would fail)."""
     mission = _confirmed(make, emu)
     op = _op()
-    with pytest.raises(DomainError, match=r"take at least 33\.25 € from the helper's part"):
+    with force_locale("en"), pytest.raises(
+            DomainError, match=r"take at least €33\.25 from the helper's part"):
         refund(op, RefundRequest(mission.id, 4000, 0, "goodwill"))
     refund(op, RefundRequest(mission.id, 4000, 3325, "goodwill, shared"))
     assert _payout().amount_cents == 500

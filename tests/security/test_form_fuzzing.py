@@ -30,6 +30,7 @@ from werkzeug.routing import IntegerConverter
 from marketplace.accounts.models import User
 from marketplace.extensions import limiter
 from tests.security.world import World, row_counts, sign_in, snapshot
+from tests.support.places import ADDRESS, HOME
 
 # -- the forms -------------------------------------------------------------------------------
 
@@ -331,7 +332,7 @@ def test_helper_id_fields(ctx: Flask, world: World, name: str) -> None:
 
 EDGE_DATES = ["0001-01-01T00:00", "9999-12-31T23:59"]
 MISSION = {"category": "bricolage", "title": "Fix a shelf", "description": "Two shelves to fix",
-           "address": "1 rue de Paris", "lat": "48.9146", "lng": "2.2874", "price": "45",
+           "address": ADDRESS, "price": "45",
            "matching_mode": "instant", "starts_at": "2030-01-01T10:00",
            "ends_at": "2030-01-01T12:00"}
 HOTLINE = {**MISSION, "full_name": "Jeanne Caller", "phone": "+33600000000",
@@ -535,7 +536,7 @@ def test_the_hotline_writes_all_or_nothing(ctx: Flask, world: World) -> None:
 
 def test_helper_profile_can_be_saved_twice(ctx: Flask, world: World) -> None:
     web, token = _signed_in(ctx, world, FORMS["helper profile"])
-    data = {"csrf_token": token, "lat": "48.9146", "lng": "2.2874", "radius_km": "5",
+    data = {"csrf_token": token, "address": HOME, "radius_km": "5",
             "skills": ["bricolage", "montage-meubles"], "bio": "Handy"}
     for _ in range(2):
         assert check(web, "POST", "/helper/profile", data=data) == 302

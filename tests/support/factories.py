@@ -48,12 +48,14 @@ class Factories:
 
     def mission(self, client: User | None = None, *, lat: float = ASNIERES[0],
                 lng: float = ASNIERES[1], category: str = "bricolage", price_cents: int = 4500,
-                authorized: bool = True, mode: MatchingMode = MatchingMode.INSTANT) -> Mission:
+                authorized: bool = True, mode: MatchingMode = MatchingMode.INSTANT,
+                address: str = "3 Rue des Bourguignons 92600 Asnières-sur-Seine",
+                city: str | None = "Asnières-sur-Seine") -> Mission:
         """A posted mission; `authorized` gives it a card hold and makes it open."""
         start = utcnow() + timedelta(days=1)
         draft = missions.MissionDraft(
             category=category, title="Fix a shelf", description="Two shelves to fix",
-            address="1 rue de Paris, Asnières", lat=lat, lng=lng, starts_at=start,
+            address=address, city=city, lat=lat, lng=lng, starts_at=start,
             ends_at=start + timedelta(hours=2), price_cents=price_cents, matching_mode=mode)
         mission = booking.post_mission(client or self.client(), draft)
         if authorized and mission.status == MissionStatus.PENDING_PAYMENT:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from flask import current_app
 from flask_migrate import upgrade
@@ -10,9 +11,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from marketplace.core.db import db
+from marketplace.places import ban
 
-# Reference data the migrations seed: kept between tests.
-SEEDED_TABLES = frozenset({"categories"})
+# Reference data the migrations seed (and the BAN fixture files imported once per run,
+# tests/fixtures/ban): kept between tests.
+SEEDED_TABLES = frozenset({"categories", "ban_addresses"})
+BAN_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ban"
 
 
 def reset_schema() -> None:
@@ -21,6 +25,14 @@ def reset_schema() -> None:
     with db.engine.begin() as conn:
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     upgrade()
+    import_ban_fixtures()
+
+
+def import_ban_fixtures() -> None:
+    """Street-level addresses for the offline geocoder (Asnières, Colombes, Marseille, Paris)."""
+    for path in sorted(BAN_FIXTURES.glob("adresses-*.csv")):
+        with path.open(encoding="utf-8", newline="") as stream:
+            ban.import_file(stream)
 
 
 def empty_tables() -> None:

@@ -16,12 +16,14 @@ from marketplace.accounts.forms import (
     SignOutEverywhereForm,
     SignupForm,
 )
-from marketplace.accounts.models import User
+from marketplace.accounts.models import HelperProfile, User
 from marketplace.core.errors import DomainError
 from marketplace.core.i18n import current_locale
 from marketplace.core.routing import Routes
 from marketplace.core.safety import is_safe_next
 from marketplace.extensions import limiter
+from marketplace.places import Place
+from marketplace.places import services as places
 
 routes = Routes()
 
@@ -160,10 +162,11 @@ def helper_profile() -> str | Response:
     form = HelperProfileForm(obj=profile)
     if request.method == "GET" and profile is not None:
         form.skills.data = profile.skill_slugs
-    if form.validate_on_submit():
+        form.address.data, form.place.data = _home_of(profile)
+    if form.validate_on_submit() and form.chosen_place is not None:
         try:
             services.save_helper_profile(
-                current_user, lat=float(form.lat.data), lng=float(form.lng.data),
+                current_user, home=form.chosen_place,
                 radius_km=float(form.radius_km.data), skills=form.skills.data or [],
                 bio=form.bio.data or None)
         except DomainError as exc:
@@ -173,3 +176,14 @@ def helper_profile() -> str | Response:
             return redirect(url_for("payments.payout_settings"))
     return render_template("accounts/helper_profile.html", form=form, profile=profile)
 
+
+
+def _home_of(profile: HelperProfile) -> tuple[str, str]:
+    """The saved home as the form shows it: its label and a token for the same place."""
+    if not profile.home_label:
+        return "", ""  # a profile saved with a bare position: the helper types the address
+    home = Place(id=f"home:{profile.id}", label=profile.home_label, housenumber=None,
+                 street=None, postcode=profile.home_postcode, citycode=profile.home_citycode,
+                 city=profile.home_city, context=None, kind="housenumber", lat=profile.lat,
+                 lon=profile.lng)
+    return profile.home_label, places.sign(home)

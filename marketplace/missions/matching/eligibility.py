@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Float, Integer, String, bindparam, exists, or_, select
 
 from marketplace.accounts.availability import local_weekday_minute
@@ -89,22 +90,23 @@ def eligible_helpers(mission: Mission, limit: int = 20,
 
 
 def reasons_not_eligible(helper: User, mission: Mission) -> list[str]:
-    """Why this helper cannot take this mission; empty when they can."""
+    """Why this helper cannot take this mission (lazy strings: the reader's language);
+    empty when they can."""
     profile = helper.helper_profile
     if profile is None or not helper.is_helper:
-        return ["Only helpers with a profile can take missions."]
+        return [_l("Only helpers with a profile can take missions.")]
     needs = needs_of(mission)
     checks = [
-        (helper.is_suspended, "Your account is suspended."),
-        (helper.id == needs.client_id, "You cannot take your own mission."),
+        (helper.is_suspended, _l("Your account is suspended.")),
+        (helper.id == needs.client_id, _l("You cannot take your own mission.")),
         (not needs.free and not profile.payouts_enabled,
-         "Finish your payout setup with Stripe before taking paid missions."),
+         _l("Finish your payout setup with Stripe before taking paid missions.")),
         (needs.category not in profile.skill_slugs,
-         "This mission needs a skill you have not listed."),
+         _l("This mission needs a skill you have not listed.")),
         (haversine_km(profile.lat, profile.lng, needs.lat, needs.lng) > profile.radius_km,
-         "This mission is outside your area."),
-        (_on_time_off(profile, needs), "You are on time off at that time."),
-        (not _available(profile, needs), "You are not available when it starts."),
+         _l("This mission is outside your area.")),
+        (_on_time_off(profile, needs), _l("You are on time off at that time.")),
+        (not _available(profile, needs), _l("You are not available when it starts.")),
     ]
     return [reason for failed, reason in checks if failed]
 

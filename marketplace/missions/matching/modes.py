@@ -8,9 +8,12 @@ missions only by an operator's assignment.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from marketplace.accounts.models import User
 from marketplace.core.db import db
 from marketplace.core.geo import haversine_km
+from marketplace.core.i18n import format_number
 from marketplace.missions.lifecycle import MatchingMode
 from marketplace.missions.matching.models import MissionMatching
 from marketplace.missions.models import Mission
@@ -27,9 +30,9 @@ def accept_refusal(mission: Mission, helper: User) -> str | None:
     state = db.session.get(MissionMatching, mission.id)
     mode = state.mode if state is not None else MatchingMode.INSTANT
     if mode == MatchingMode.CHOOSE:
-        return "The client chooses a helper for this mission: apply with a message."
+        return _("The client chooses a helper for this mission: apply with a message.")
     if mode == MatchingMode.OPERATOR:
-        return "An operator assigns this mission."
+        return _("An operator assigns this mission.")
     if state is None:  # posted before matching existed: no waves to wait for
         return None
     return wave_refusal(state, helper, mission)
@@ -39,14 +42,15 @@ def wave_refusal(state: MissionMatching, helper: User, mission: Mission) -> str 
     """An instant mission is offered only to helpers within its current wave's radius."""
     profile = helper.helper_profile
     if profile is None:
-        return "Only helpers with a profile can take missions."
+        return _("Only helpers with a profile can take missions.")
     if state.reach_km is None:
-        return "This mission is not offered to helpers yet."
+        return _("This mission is not offered to helpers yet.")
     km = haversine_km(profile.lat, profile.lng, mission.lat, mission.lng)
     if km > state.reach_km:
-        return (f"This mission is offered for now to helpers within {state.reach_km:g} km "
-                f"of it; you are {km:.1f} km away. It reaches farther helpers only if "
-                "nobody nearer takes it.")
+        return _("This mission is offered for now to helpers within %(reach)s km of it; you "
+                 "are %(km)s km away. It reaches farther helpers only if nobody nearer takes it.",
+                 reach=format_number(state.reach_km, places=0 if state.reach_km % 1 == 0 else 1),
+                 km=format_number(km))
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -28,7 +29,7 @@ def _mission_for_matcher(user: User, mission_id: int) -> Mission:
     """The mission's client and operators may look for helpers; anyone else gets 404."""
     mission = db.session.get(Mission, mission_id)
     if mission is None or not (user.is_operator or mission.client_id == user.id):
-        raise NotFound("No such mission.")
+        raise NotFound(_l("No such mission."))
     return mission
 
 
@@ -43,21 +44,22 @@ def ranked_helpers(user: User, mission_id: int,
 def operator_assign(operator: User, mission_id: int, helper_id: int) -> Mission:
     """An operator gives an open mission to any eligible helper."""
     if not operator.is_operator:
-        raise Forbidden("Only operators can assign helpers.")
+        raise Forbidden(_l("Only operators can assign helpers."))
     mission = _mission_for_matcher(operator, mission_id)
     helper = db.session.get(User, helper_id)
     if helper is None:
-        raise NotFound("No such helper.")
+        raise NotFound(_l("No such helper."))
     reasons = eligibility.reasons_not_eligible(helper, mission)
     if reasons:
-        raise Forbidden(f"{helper.full_name} cannot take this mission: {reasons[0]}")
+        raise Forbidden(_l("%(name)s cannot take this mission: %(reason)s",
+                           name=helper.full_name, reason=reasons[0]))
     return _assign(mission, helper.id)
 
 
 def _assign(mission: Mission, helper_id: int) -> Mission:
     """Open -> assigned by conditional UPDATE; the active-assignment index backs it up."""
     if mission.status != MissionStatus.OPEN:
-        raise MissionNotOpenError("This mission is no longer open.")
+        raise MissionNotOpenError(_l("This mission is no longer open."))
     move_mission(mission, MissionStatus.ASSIGNED, helper_id=helper_id)
     db.session.add(Assignment(mission_id=mission.id, helper_id=helper_id))
     db.session.execute(update(MissionMatching).where(MissionMatching.mission_id == mission.id)
@@ -66,7 +68,7 @@ def _assign(mission: Mission, helper_id: int) -> Mission:
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
-        raise MissionNotOpenError("Another helper took this mission.") from exc
+        raise MissionNotOpenError(_l("Another helper took this mission.")) from exc
     return mission
 
 
@@ -77,15 +79,16 @@ def apply(helper: User, mission_id: int, message: str) -> MissionOffer:
     """A helper applies to a 'choose' mission with a short plain-text message."""
     mission = db.session.get(Mission, mission_id)
     if mission is None or mission.status != MissionStatus.OPEN:
-        raise NotFound("No such open mission.")
+        raise NotFound(_l("No such open mission."))
     reasons = eligibility.reasons_not_eligible(helper, mission)
     if reasons:
         raise Forbidden(reasons[0])
     if modes.mode_of(mission.id) != MatchingMode.CHOOSE:
-        raise Conflict("This mission is not matched by applications.")
+        raise Conflict(_l("This mission is not matched by applications."))
     text = message.strip()
     if not 1 <= len(text) <= MAX_APPLICATION_CHARS:
-        raise DomainError(f"Write a message of 1 to {MAX_APPLICATION_CHARS} characters.")
+        raise DomainError(_l("Write a message of 1 to %(max)d characters.",
+                              max=MAX_APPLICATION_CHARS))
     offer = _offer_for(mission, helper)
     offer.applied_at, offer.message, offer.withdrawn_at = utcnow(), text, None
     db.session.flush()
@@ -134,12 +137,12 @@ def choose(client: User, mission_id: int, helper_id: int) -> Mission:
     """The client picks one of the applicants."""
     mission = _mission_for_matcher(client, mission_id)
     if mission.client_id != client.id:
-        raise NotFound("No such mission.")
+        raise NotFound(_l("No such mission."))
     applied = db.session.execute(db.select(MissionOffer.id).where(
         MissionOffer.mission_id == mission.id, MissionOffer.helper_id == helper_id,
         MissionOffer.applied_at.is_not(None), MissionOffer.withdrawn_at.is_(None))).first()
     if applied is None:
-        raise NotFound("This helper has not applied.")
+        raise NotFound(_l("This helper has not applied."))
     return _assign(mission, helper_id)
 
 
@@ -158,7 +161,7 @@ def check_can_accept(helper: User, mission: Mission) -> None:
     if reasons or refusal:
         raise Forbidden(reasons[0] if reasons else str(refusal))
     if mission.status != MissionStatus.OPEN:
-        raise MissionNotOpenError("This mission is no longer open.")
+        raise MissionNotOpenError(_l("This mission is no longer open."))
 
 
 def was_offered(helper: User, mission_id: int) -> bool:

@@ -6,6 +6,7 @@ The policy and its money (late fees, releasing holds) are the cancellation flow'
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, update
 
 from marketplace.core.base import utcnow
@@ -21,7 +22,7 @@ def reason_text(text: str) -> str:
     """The reason a person gave, required (3 characters at least) and kept to 500."""
     reason = (text or "").strip()
     if len(reason) < 3:
-        raise DomainError("Please tell us why you cancel.")
+        raise DomainError(_l("Please tell us why you cancel."))
     return reason[:500]
 
 

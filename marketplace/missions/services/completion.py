@@ -9,6 +9,8 @@ AUTO_CONFIRM_SECONDS is confirmed automatically by a worker.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
@@ -32,13 +34,13 @@ def propose_final_price(mission_id: int, helper: User, price_cents: int) -> Fina
     """The assigned helper asks for less than the booked price (never more)."""
     mission = db.session.get(Mission, mission_id)
     if mission is None or mission.helper_id != helper.id:
-        raise NotFound("No such mission.")
+        raise NotFound(_l("No such mission."))
     if mission.status not in (MissionStatus.ASSIGNED, MissionStatus.DONE):
-        raise Conflict("The final price can change only before the client confirms.")
+        raise Conflict(_l("The final price can change only before the client confirms."))
     if not 0 < price_cents < mission.price_cents:
-        raise DomainError("The final price must be lower than the booked price.")
+        raise DomainError(_l("The final price must be lower than the booked price."))
     if pending_proposal(mission.id) is not None:
-        raise Conflict("A proposal is already waiting for the client.")
+        raise Conflict(_l("A proposal is already waiting for the client."))
     proposal = FinalPriceProposal(mission_id=mission.id, helper_id=helper.id,
                                   price_cents=price_cents)
     db.session.add(proposal)
@@ -50,10 +52,10 @@ def answer_final_price(mission_id: int, client: User, accept: bool) -> Mission:
     """The client accepts (the lower amounts replace the booked ones) or declines."""
     mission = db.session.get(Mission, mission_id, with_for_update=True)
     if mission is None or mission.client_id != client.id:
-        raise NotFound("No such mission.")
+        raise NotFound(_l("No such mission."))
     proposal = pending_proposal(mission.id)
     if proposal is None or mission.status not in (MissionStatus.ASSIGNED, MissionStatus.DONE):
-        raise Conflict("There is no price proposal to answer.")
+        raise Conflict(_l("There is no price proposal to answer."))
     proposal.status = proposal_transition(  # under the mission's lock
         proposal.status, ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED)
     proposal.decided_at = utcnow()

@@ -8,6 +8,7 @@ MAX_CHARS, shown escaped (Jinja autoescape); anyone else gets 404.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
@@ -21,7 +22,7 @@ def _mission_for_thread(user: User, mission_id: int) -> Mission:
     allowed = mission is not None and (user.is_operator or user.id in (mission.client_id,
                                                                        mission.helper_id))
     if mission is None or not allowed:
-        raise NotFound("No such mission.")
+        raise NotFound(_l("No such mission."))
     return mission
 
 
@@ -38,7 +39,7 @@ def post_message(user: User, mission_id: int, body: str) -> Message:
     mission = _mission_for_thread(user, mission_id)
     text = body.strip()
     if not 1 <= len(text) <= MAX_CHARS:
-        raise DomainError(f"A message has 1 to {MAX_CHARS} characters.")
+        raise DomainError(_l("A message has 1 to %(max)d characters.", max=MAX_CHARS))
     party = user.id in (mission.client_id, mission.helper_id)
     message = Message(mission_id=mission.id, author_id=user.id, body=text,
                       as_operator=user.is_operator and not party)

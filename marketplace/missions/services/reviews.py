@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.exc import IntegrityError
 
@@ -29,13 +30,13 @@ def submit_review(author: User, mission_id: int, stars: int, comment: str,
     now = now or utcnow()
     mission = db.session.get(Mission, mission_id)
     if mission is None or author.id not in (mission.client_id, mission.helper_id):
-        raise NotFound("No such mission.")
+        raise NotFound(_l("No such mission."))
     if mission.status != MissionStatus.COMPLETED or mission.completed_at is None:
-        raise Forbidden("You can review once the client has confirmed the work.")
+        raise Forbidden(_l("You can review once the client has confirmed the work."))
     if now > mission.completed_at + timedelta(days=REVIEW_WINDOW_DAYS):
-        raise Forbidden("The review window has closed.")
+        raise Forbidden(_l("The review window has closed."))
     if not 1 <= stars <= 5 or len(comment) > MAX_COMMENT:
-        raise DomainError(f"Give 1 to 5 stars and at most {MAX_COMMENT} characters.")
+        raise DomainError(_l("Give 1 to 5 stars and at most %(max)d characters.", max=MAX_COMMENT))
     subject = mission.helper_id if author.id == mission.client_id else mission.client_id
     review = Review(mission_id=mission.id, author_id=author.id, subject_id=subject,
                     stars=stars, comment=comment.strip())
@@ -44,7 +45,7 @@ def submit_review(author: User, mission_id: int, stars: int, comment: str,
         db.session.flush()  # the unique (mission, author) index refuses a second review
     except IntegrityError as exc:
         db.session.rollback()
-        raise Conflict("You have already reviewed this mission.") from exc
+        raise Conflict(_l("You have already reviewed this mission.")) from exc
     _publish_if_both(mission.id, review, now)
     db.session.commit()
     return review
@@ -88,12 +89,12 @@ def ratings_of(user_ids: list[int], now: datetime | None = None
 def hide_review(operator: User, review_id: int, note: str) -> Review:
     """Hide an abusive review; the note, the operator and the time stay on the row."""
     if not operator.is_operator:
-        raise NotFound("No such review.")
+        raise NotFound(_l("No such review."))
     review = db.session.get(Review, review_id)
     if review is None:
-        raise NotFound("No such review.")
+        raise NotFound(_l("No such review."))
     if not note.strip():
-        raise DomainError("Say why the review is hidden.")
+        raise DomainError(_l("Say why the review is hidden."))
     review.hidden_at, review.hidden_by_id, review.hidden_note = utcnow(), operator.id, note[:500]
     db.session.commit()
     return review

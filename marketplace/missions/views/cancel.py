@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -15,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.core.forms import MoneyField, TextBlock
-from marketplace.core.money import format_cents
+from marketplace.core.i18n import format_money
 from marketplace.core.routing import Routes
 from marketplace.flows import cancellation as cancellation_flow
 from marketplace.flows.cancellation import CancellationTerms
@@ -27,8 +29,8 @@ T = TypeVar("T")
 
 
 class CancelForm(FlaskForm):
-    reason = TextBlock("Why do you cancel?", validators=[
-        DataRequired("Please tell us why you cancel."), Length(min=3, max=500)])
+    reason = TextBlock(_l("Why do you cancel?"), validators=[
+        DataRequired(_l("Please tell us why you cancel.")), Length(min=3, max=500)])
 
 
 def _attempt(action: Callable[[], T], success: str | Callable[[T], str]) -> T | None:
@@ -51,7 +53,7 @@ def _reason_or_error(mission_id: int) -> str | None:
     if form.validate_on_submit():
         return form.reason.data or ""
     errors = [e for errs in form.errors.values() for e in errs]
-    flash(errors[0] if errors else "The form expired; please try again.", "error")
+    flash(errors[0] if errors else _("The form expired; please try again."), "error")
     return None
 
 
@@ -66,9 +68,10 @@ def cancel(mission_id: int) -> Response:
 
 
 def _cancelled_message(terms: CancellationTerms) -> str:
-    return "Mission cancelled. " + ("Nothing is charged; the card hold is released."
-                                    if terms.free else f"A late-cancellation fee of "
-                                    f"{format_cents(terms.late_fee_cents)} is charged.")
+    if terms.free:
+        return _("Mission cancelled. Nothing is charged; the card hold is released.")
+    return _("Mission cancelled. A late-cancellation fee of %(fee)s is charged.",
+             fee=format_money(terms.late_fee_cents))
 
 
 @routes.route("/missions/<int:mission_id>/withdraw", methods=["POST"])
@@ -77,14 +80,14 @@ def withdraw(mission_id: int) -> Response:
     reason = _reason_or_error(mission_id)
     if reason is not None and _attempt(
             lambda: cancellation_flow.cancel_by_helper(mission_id, current_user, reason),
-            "You gave the mission back; it is open to other helpers again.") is not None:
+            _("You gave the mission back; it is open to other helpers again.")) is not None:
         return redirect(url_for("missions.my_missions"))
     return redirect(url_for("missions.detail", mission_id=mission_id))
 
 
 class DisputeForm(FlaskForm):
-    problem = TextBlock("What went wrong?", validators=[
-        DataRequired("Please describe the problem."), Length(min=3, max=500)])
+    problem = TextBlock(_l("What went wrong?"), validators=[
+        DataRequired(_l("Please describe the problem.")), Length(min=3, max=500)])
 
 
 @routes.route("/missions/<int:mission_id>/dispute", methods=["POST"])
@@ -93,16 +96,16 @@ def dispute(mission_id: int) -> Response:
     """The client contests the work instead of confirming it; the payment stays on hold."""
     form = DisputeForm()
     if not form.validate_on_submit():
-        flash("Please describe the problem.", "error")
+        flash(_("Please describe the problem."), "error")
     else:
         _attempt(lambda: disputes.open_by_client(mission_id, current_user,
                                                  form.problem.data or ""),
-                 "Dispute opened: nothing is charged until our team resolves it.")
+                 _("Dispute opened: nothing is charged until our team resolves it."))
     return redirect(url_for("missions.detail", mission_id=mission_id))
 
 
 class FinalPriceForm(FlaskForm):
-    final_price = MoneyField("Final price (€)", validators=[InputRequired(), Length(max=20)])
+    final_price = MoneyField(_l("Final price (€)"), validators=[InputRequired(), Length(max=20)])
 
     final_cents: int = 0
 
@@ -110,7 +113,7 @@ class FinalPriceForm(FlaskForm):
         """The project's one money parser ran in the field: exact cents, sub-cent refused."""
         self.final_cents = field.cents or 0
         if self.final_cents <= 0:
-            raise ValidationError("The final price must be positive.")
+            raise ValidationError(_l("The final price must be positive."))
 
 
 @routes.route("/missions/<int:mission_id>/final-price", methods=["POST"])
@@ -119,12 +122,12 @@ def propose_final_price(mission_id: int) -> Response:
     """The helper proposes a lower final price (a shorter job)."""
     form = FinalPriceForm()
     if not form.validate_on_submit():
-        errors = form.final_price.errors or ["Enter the final price in euros."]
+        errors = form.final_price.errors or [_("Enter the final price in euros.")]
         flash(str(errors[0]), "error")
     else:
         _attempt(lambda: completion.propose_final_price(mission_id, current_user,
                                                         form.final_cents),
-                 "Proposal sent: the client will accept or decline it.")
+                 _("Proposal sent: the client will accept or decline it."))
     return redirect(url_for("missions.detail", mission_id=mission_id))
 
 
@@ -135,6 +138,6 @@ def answer_final_price(mission_id: int, answer: str) -> Response:
         abort(400)
     _attempt(lambda: completion.answer_final_price(mission_id, current_user,
                                                    answer == "accept"),
-             "Final price accepted: only the new total will be charged." if answer == "accept"
-             else "Proposal declined: the booked price stands.")
+             _("Final price accepted: only the new total will be charged.") if answer == "accept"
+             else _("Proposal declined: the booked price stands."))
     return redirect(url_for("missions.detail", mission_id=mission_id))

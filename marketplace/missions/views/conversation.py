@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -40,8 +41,8 @@ def review(mission_id: int) -> Response:
         abort(400)
     reviews.submit_review(current_user, mission_id, int(form.stars.data or 0),
                           form.comment.data or "")
-    flash("Thank you! Your review is published when the other side has reviewed too, "
-          f"or {reviews.REVIEW_WINDOW_DAYS} days after confirmation.", "success")
+    flash(_("Thank you! Your review is published when the other side has reviewed too, "
+            "or %(days)d days after confirmation.", days=reviews.REVIEW_WINDOW_DAYS), "success")
     return redirect(url_for("missions.detail", mission_id=mission_id))
 
 

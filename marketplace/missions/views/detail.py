@@ -13,6 +13,7 @@ from typing import Any
 from flask import current_app
 
 from marketplace.accounts.models import User
+from marketplace.core.geo import haversine_km
 from marketplace.flows import cancellation as cancellation_flow
 from marketplace.missions.forms import ReviewForm
 from marketplace.missions.lifecycle import MissionStatus
@@ -20,6 +21,7 @@ from marketplace.missions.matching import modes
 from marketplace.missions.models import Mission
 from marketplace.missions.services import cancellation, completion
 from marketplace.payments.services import checkout, fee_rules
+from marketplace.places import services as places
 
 
 def detail_context(mission: Mission, viewer: User) -> dict[str, Any]:
@@ -42,4 +44,21 @@ def detail_context(mission: Mission, viewer: User) -> dict[str, Any]:
         "auto_confirm_at": mission.done_at + quiet if mission.done_at else None,
         "helper_terms": fee_rules.terms_for_helper(mission, viewer.id)
         if viewer.is_helper and not is_client and mission.helper_id != viewer.id else None,
+        **place_context(mission, viewer),
     }
+
+
+def sees_exact_address(mission: Mission, viewer: User) -> bool:
+    """The client, the assigned helper and operators; everyone else sees the commune."""
+    return viewer.is_operator or viewer.id in (mission.client_id, mission.helper_id)
+
+
+def place_context(mission: Mission, viewer: User) -> dict[str, Any]:
+    """The address for those who may see it, else the commune and a rounded distance."""
+    if sees_exact_address(mission, viewer):
+        return {"exact_address": True, "area": mission.city, "distance_km": None}
+    profile = viewer.helper_profile
+    return {"exact_address": False,
+            "area": places.commune_of(mission.city, mission.lat, mission.lng),
+            "distance_km": haversine_km(profile.lat, profile.lng, mission.lat, mission.lng)
+            if profile is not None else None}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -37,8 +38,8 @@ def _chosen_helper_id() -> int:
 def assign(mission_id: int) -> Response:
     helper_id = _chosen_helper_id()
     mission = matching.operator_assign(current_user, mission_id, helper_id)
-    flash(f"Assigned to {mission.helper.full_name if mission.helper else 'the helper'}.",
-          "success")
+    flash(_("Assigned to %(name)s.", name=mission.helper.full_name) if mission.helper
+          else _("Assigned to the helper."), "success")
     return redirect(url_for("missions.detail", mission_id=mission_id))
 
 
@@ -47,10 +48,10 @@ def assign(mission_id: int) -> Response:
 def apply(mission_id: int) -> Response:
     form = ApplyForm()
     if not form.validate_on_submit():
-        flash("Write a message of 1 to 1000 characters to apply.", "error")
+        flash(_("Write a message of 1 to 1000 characters to apply."), "error")
         return redirect(url_for("missions.near_me"))
     matching.apply(current_user, mission_id, form.message.data or "")
-    flash("Applied: the client will choose.", "success")
+    flash(_("Applied: the client will choose."), "success")
     return redirect(url_for("missions.near_me"))
 
 
@@ -67,5 +68,5 @@ def applicants(mission_id: int) -> str:
 def choose(mission_id: int) -> Response:
     helper_id = _chosen_helper_id()
     matching.choose(current_user, mission_id, helper_id)
-    flash("Helper chosen: you can now talk with them.", "success")
+    flash(_("Helper chosen: you can now talk with them."), "success")
     return redirect(url_for("missions.detail", mission_id=mission_id))

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -21,6 +22,7 @@ from marketplace.missions.services import missions as services
 from marketplace.missions.services.missions import MissionDraft
 from marketplace.missions.views.detail import detail_context
 from marketplace.payments.services import checkout, fee_rules
+from marketplace.places import services as places
 
 routes = Routes()
 _SESSION_ID_RE = re.compile(r"cs_[A-Za-z0-9_]{1,250}")  # Stripe's shape: anything else is 404
@@ -43,11 +45,10 @@ def my_missions() -> str:
 @login_required
 def new_mission() -> str | Response | tuple[str, int]:
     form = MissionForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.chosen_place is not None:
         draft = MissionDraft(
             category=form.category.data or "", title=form.title.data or "",
-            description=form.description.data or "", address=form.address.data or "",
-            lat=float(form.lat.data), lng=float(form.lng.data),
+            description=form.description.data or "", **services.place_fields(form.chosen_place),
             starts_at=form.starts_at_utc(), ends_at=form.ends_at_utc(),
             price_cents=form.price_cents,
             matching_mode=MatchingMode(form.matching_mode.data or "instant"))
@@ -107,10 +108,14 @@ def checkout_return(mission_id: int) -> Response:
 def near_me() -> str | Response:
     profile = current_user.helper_profile
     if profile is None:
-        flash("Tell us your skills and where you live first.", "info")
+        flash(_("Tell us your skills and where you live first."), "info")
         return redirect(url_for("accounts.helper_profile"))
     results = nearby.open_missions_near(profile)
+    # Open missions: helpers see the commune and a rounded distance, never the street.
+    areas = {r.mission.id: places.commune_of(r.mission.city, r.mission.lat, r.mission.lng)
+             for r in results}
     return render_template("missions/near_me.html", profile=profile, results=results,
+                           areas=areas,
                            form=ConfirmForm(), apply_form=ApplyForm(),
                            modes=modes.modes_of([r.mission.id for r in results]))
 
@@ -126,18 +131,19 @@ def _action(service_call: Callable[..., object], mission_id: int, message: str) 
 @routes.route("/missions/<int:mission_id>/accept", methods=["POST"])
 @role_required("helper")
 def accept(mission_id: int) -> Response:
-    return _action(booking.accept_mission, mission_id, "The mission is yours. Contact the client.")
+    return _action(booking.accept_mission, mission_id,
+                   _("The mission is yours. Contact the client."))
 
 
 @routes.route("/missions/<int:mission_id>/done", methods=["POST"])
 @role_required("helper")
 def done(mission_id: int) -> Response:
-    return _action(services.mark_done, mission_id, "Marked as done; the client will confirm.")
+    return _action(services.mark_done, mission_id, _("Marked as done; the client will confirm."))
 
 
 @routes.route("/missions/<int:mission_id>/confirm", methods=["POST"])
 @login_required
 def confirm(mission_id: int) -> Response:
     return _action(completion_flow.confirm_completion, mission_id,
-                   "Thank you! The payment is captured and the helper will be paid.")
+                   _("Thank you! The payment is captured and the helper will be paid."))
 

@@ -12,10 +12,12 @@ from flask import (
     render_template,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from marketplace.accounts import sessions
+from marketplace.core.i18n import current_locale
 from marketplace.core.routing import Routes
 from marketplace.missions.forms import ConfirmForm
 from marketplace.notifications import services
@@ -55,10 +57,12 @@ def mark_read() -> Response:
 def settings() -> str | Response:
     current = services.settings_for(current_user.id)
     form = SettingsForm(obj=current)
+    if not form.is_submitted():  # the language is the person's (User.locale), else the page's
+        form.locale.data = current_user.locale or current_locale()
     if form.validate_on_submit():
         services.save_settings(current_user.id, locale=form.locale.data or "fr",
                                email=form.email_enabled.data, sms=form.sms_enabled.data)
-        flash("Your notification settings are saved.", "success")
+        flash(_("Your notification settings are saved."), "success")
         return redirect(url_for("notifications.settings"))
     return render_template("notifications/settings.html", form=form)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
@@ -32,7 +33,7 @@ def normalise_phone(phone: str) -> str:
     """Digits with a leading + kept: '06 12-34 56 78' and '0612345678' are one caller."""
     digits = re.sub(r"[^\d+]", "", phone.strip())
     if not re.fullmatch(r"\+?\d{6,15}", digits):
-        raise DomainError("Give a phone number of 6 to 15 digits.")
+        raise DomainError(_l("Give a phone number of 6 to 15 digits."))
     return digits
 
 
@@ -52,7 +53,7 @@ def find_or_create_caller(full_name: str, phone: str, email: str | None = None) 
         placeholder = f"hotline-{number.lstrip('+')}@callers.invalid"
         address = email or placeholder
         if email and find_user_by_email(address) is not None:
-            raise DomainError("This email belongs to another account.")
+            raise DomainError(_l("This email belongs to another account."))
         # The operator vouches for the caller: the account counts as confirmed.
         user = User(email=address, full_name=name, phone=number, is_client=True,
                     password_hash=hash_password(secrets.token_urlsafe(24)),
@@ -67,7 +68,7 @@ def book_for_caller(operator: User, full_name: str, phone: str, email: str | Non
     """Create the caller's mission on their behalf and log the call, in one transaction:
     everything is checked before the first write, and a refusal keeps nothing."""
     if not operator.is_operator:
-        raise Forbidden("Only operators take hotline calls.")
+        raise Forbidden(_l("Only operators take hotline calls."))
     text = clean_note(note) if note.strip() else "Booked by phone."
     services.validate_draft(draft)
     try:
@@ -85,7 +86,7 @@ def book_for_caller(operator: User, full_name: str, phone: str, email: str | Non
 
 def log_call(operator: User, mission_id: int, note: str, follow_up: bool) -> CallLog:
     if not operator.is_operator or db.session.get(Mission, mission_id) is None:
-        raise NotFound("No such mission.")
+        raise NotFound(_l("No such mission."))
     entry = CallLog(mission_id=mission_id, operator_id=operator.id, note=clean_note(note),
                     follow_up=follow_up)
     db.session.add(entry)
@@ -98,16 +99,16 @@ def clean_note(note: str) -> str:
     database refuses NUL; the others only hide text) beyond tabs and line breaks."""
     text = note.strip()
     if not 1 <= len(text) <= 2000:
-        raise DomainError("Write a note of 1 to 2000 characters.")
+        raise DomainError(_l("Write a note of 1 to 2000 characters."))
     if _CONTROL.search(text):
-        raise DomainError("The note contains characters that cannot be saved.")
+        raise DomainError(_l("The note contains characters that cannot be saved."))
     return text
 
 
 def _caller_name(full_name: str) -> str:
     name = full_name.strip()
     if not 1 <= len(name) <= 120 or _CONTROL.search(name):
-        raise DomainError("Give the caller's name (up to 120 characters).")
+        raise DomainError(_l("Give the caller's name (up to 120 characters)."))
     return name
 
 
@@ -116,7 +117,7 @@ def _caller_email(email: str | None) -> str | None:
         return None
     address = normalise_email(email)
     if len(address) > 254 or not _EMAIL.fullmatch(address):
-        raise DomainError("Give a valid email address, or none.")
+        raise DomainError(_l("Give a valid email address, or none."))
     return address
 
 

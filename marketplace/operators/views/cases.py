@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -55,7 +56,7 @@ def refund(mission_id: int) -> tuple[str, int] | Response:
             db.session.rollback()  # nothing half-done shows on the page rendered below
             form.form_errors.append(str(exc))
         else:
-            flash("Refund done.", "success")
+            flash(_("Refund done."), "success")
             return redirect(url_for("ops_cases.mission_money", mission_id=mission.id))
     return _page(mission, form, ResolveForm(), 400)
 
@@ -75,7 +76,7 @@ def resolve(dispute_id: int) -> tuple[str, int] | Response:
             db.session.rollback()  # nothing half-done shows on the page rendered below
             form.form_errors.append(str(exc))
         else:
-            flash("Dispute resolved.", "success")
+            flash(_("Dispute resolved."), "success")
             return redirect(url_for("ops_cases.mission_money", mission_id=mission.id))
     return _page(mission, RefundForm(), form, 400)
 
@@ -103,7 +104,7 @@ def retry_payout(payout_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     payout_queue.retry(current_user, payout_id)
-    flash("Payout queued again.", "success")
+    flash(_("Payout queued again."), "success")
     return redirect(url_for("ops_cases.queues"))
 
 
@@ -113,7 +114,7 @@ def retry_webhook(stored_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     webhooks.replay(current_user, stored_id)
-    flash("The event will be processed again.", "success")
+    flash(_("The event will be processed again."), "success")
     return redirect(url_for("ops_cases.queues"))
 
 
@@ -123,7 +124,7 @@ def retry_receivable(receivable_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     receivables.retry(current_user, receivable_id)
-    flash("The card will be charged again.", "success")
+    flash(_("The card will be charged again."), "success")
     return redirect(url_for("ops_cases.queues"))
 
 
@@ -132,8 +133,8 @@ def retry_receivable(receivable_id: int) -> Response:
 def write_off_receivable(receivable_id: int) -> Response:
     form = WriteOffForm()
     if not form.validate_on_submit():
-        flash("Say why the fee is written off.", "error")
+        flash(_("Say why the fee is written off."), "error")
         return redirect(url_for("ops_cases.queues"))
     receivables.write_off(current_user, receivable_id, form.note.data or "")
-    flash("Fee written off.", "success")
+    flash(_("Fee written off."), "success")
     return redirect(url_for("ops_cases.queues"))

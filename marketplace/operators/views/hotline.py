@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -13,7 +14,7 @@ from marketplace.core.routing import Routes
 from marketplace.missions.forms import ConfirmForm
 from marketplace.missions.lifecycle import MatchingMode
 from marketplace.missions.models import Mission
-from marketplace.missions.services.missions import MissionDraft
+from marketplace.missions.services.missions import MissionDraft, place_fields
 from marketplace.operators.forms import CallLogForm, HotlineForm
 from marketplace.operators.services import hotline
 from marketplace.payments.services import checkout
@@ -27,7 +28,7 @@ def hotline_new() -> str | Response | tuple[str, int]:
     form = HotlineForm()
     if not form.is_submitted():
         form.matching_mode.data = "operator"  # the operator on the phone picks the helper
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.chosen_place is not None:
         try:
             mission = hotline.book_for_caller(
                 current_user, form.full_name.data or "", form.phone.data or "",
@@ -41,10 +42,11 @@ def hotline_new() -> str | Response | tuple[str, int]:
 
 
 def _draft(form: HotlineForm) -> MissionDraft:
+    assert form.chosen_place is not None  # validated: the geocoder gave the position
     return MissionDraft(
         category=form.category.data or "", title=form.title.data or "",
-        description=form.description.data or "", address=form.address.data or "",
-        lat=float(form.lat.data), lng=float(form.lng.data), starts_at=form.starts_at_utc(),
+        description=form.description.data or "", **place_fields(form.chosen_place),
+        starts_at=form.starts_at_utc(),
         ends_at=form.ends_at_utc(), price_cents=form.price_cents,
         matching_mode=MatchingMode(form.matching_mode.data or "operator"))
 
@@ -78,5 +80,5 @@ def payment_link(mission_id: int) -> Response:
     done = url_for("missions.detail", mission_id=mission.id, _external=True)
     checkout.checkout_url(mission, success_url=done + "?session_id={CHECKOUT_SESSION_ID}",
                           cancel_url=done)
-    flash("Payment link ready: give it to the caller.", "success")
+    flash(_("Payment link ready: give it to the caller."), "success")
     return redirect(url_for("operators.hotline_mission", mission_id=mission.id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -38,7 +39,7 @@ def fees() -> tuple[str, int] | Response:
         except DomainError as exc:
             form.form_errors.append(str(exc))
         else:
-            flash("Fee rule saved. Missions already booked keep their fees.", "success")
+            flash(_("Fee rule saved. Missions already booked keep their fees."), "success")
             return redirect(url_for("ops_money.fees"))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("operators/fees.html", form=form, rules=fee_rules.all_rules(),
@@ -51,7 +52,7 @@ def delete_fee_rule(rule_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     fee_rules.delete_rule(current_user, rule_id)
-    flash("Fee rule deleted.", "success")
+    flash(_("Fee rule deleted."), "success")
     return redirect(url_for("ops_money.fees"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from marketplace.core import pagination
@@ -28,5 +29,5 @@ def retry_notification(delivery_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.retry_delivery(delivery_id)
-    flash("Sent to the queue again.", "success")
+    flash(_("Sent to the queue again."), "success")
     return redirect(url_for("operators.failed_notifications"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func
 from werkzeug.wrappers import Response
@@ -42,5 +43,5 @@ def hide_review(review_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     hidden = reviews.hide_review(current_user, review_id, form.note.data or "")
-    flash("Review hidden; the note is kept with it.", "info")
+    flash(_("Review hidden; the note is kept with it."), "info")
     return redirect(url_for("missions.user_reviews", user_id=hidden.subject_id))

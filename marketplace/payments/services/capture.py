@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from marketplace.core import outbox
 from marketplace.core.base import utcnow
@@ -30,7 +31,7 @@ def authorized_payment(mission: Mission) -> Payment:
                                  Payment.status == PaymentStatus.AUTHORIZED)
     ).scalar_one_or_none()
     if payment is None or payment.payment_intent_id is None:
-        raise Conflict("This mission has no authorized payment to capture.")
+        raise Conflict(_l("This mission has no authorized payment to capture."))
     return payment
 
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
 from marketplace.core.converters import parse_id
@@ -57,11 +60,11 @@ def checkout_url(mission: Mission, success_url: str, cancel_url: str) -> str:
     current = latest_payment(mission)
     if mission.status != MissionStatus.PENDING_PAYMENT and not holds.needs_action(
             mission, current):
-        raise Conflict("This mission's card is already authorized.")
+        raise Conflict(_l("This mission's card is already authorized."))
     customer_id = ensure_customer(mission.client)
     payment = _open_payment(mission)
     if payment.status in (PaymentStatus.AUTHORIZED, PaymentStatus.SAVED):
-        raise Conflict("This mission's card is already authorized.")
+        raise Conflict(_l("This mission's card is already authorized."))
     if payment.checkout_session_id:
         session = gateway().retrieve_checkout_session(payment.checkout_session_id)
         if session.status == "open" and session.url:
@@ -69,7 +72,7 @@ def checkout_url(mission: Mission, success_url: str, cancel_url: str) -> str:
     if payment.status == PaymentStatus.CREATED and holds.defers_hold(mission):
         url = holds.setup_url(mission, payment, customer_id, success_url, cancel_url)
         if not url:
-            raise DomainError("The payment page is unavailable; try again in a moment.")
+            raise DomainError(_l("The payment page is unavailable; try again in a moment."))
         return url
     payment.checkout_attempts += 1
     db.session.commit()
@@ -84,7 +87,7 @@ def checkout_url(mission: Mission, success_url: str, cancel_url: str) -> str:
     payment.checkout_session_id, payment.checkout_url = session.id, session.url
     db.session.commit()
     if not session.url:
-        raise DomainError("The payment page is unavailable; try again in a moment.")
+        raise DomainError(_l("The payment page is unavailable; try again in a moment."))
     return session.url
 
 
@@ -169,7 +172,7 @@ def latest_payment(mission: Mission) -> Payment | None:
 def return_message(payment: Payment) -> str:
     """What the client reads back from the hosted page: a hold, or only a saved card."""
     if payment.status == PaymentStatus.SAVED:
-        return ("Your card is saved: nearby helpers can now see your mission. "
-                + holds.saved_card_terms(payment.mission, payment))
-    return ("Your card is authorized: nearby helpers can now see your mission. "
-            "You will be charged only when you confirm the work is done.")
+        return str(_("Your card is saved: nearby helpers can now see your mission. %(terms)s",
+                 terms=holds.saved_card_terms(payment.mission, payment)))
+    return str(_("Your card is authorized: nearby helpers can now see your mission. "
+             "You will be charged only when you confirm the work is done."))

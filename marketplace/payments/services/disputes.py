@@ -13,11 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from marketplace.accounts.models import User
 from marketplace.core import outbox, pagination
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, NotFound
-from marketplace.core.money import format_cents
+from marketplace.core.i18n import format_money
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
 from marketplace.missions.transitions import move_mission
@@ -37,12 +39,12 @@ def open_by_client(mission_id: int, client: User, reason: str) -> Dispute:
     """The client contests the work after "done" and before confirming: nothing is captured."""
     mission = db.session.get(Mission, mission_id)
     if mission is None or mission.client_id != client.id:
-        raise NotFound("No such mission.")
+        raise NotFound(_l("No such mission."))
     if len((reason or "").strip()) < 3:
-        raise DomainError("Please describe the problem.")
+        raise DomainError(_l("Please describe the problem."))
     if mission.status != MissionStatus.DONE:
-        raise Conflict("You can open a dispute once the helper marked the work done, "
-                       "before you confirm it.")
+        raise Conflict(_l("You can open a dispute once the helper marked the work done, "
+                       "before you confirm it."))
     move_mission(mission, MissionStatus.DISPUTED)
     dispute = Dispute(mission_id=mission.id, opened_by="client", reason=reason.strip()[:500])
     db.session.add(dispute)
@@ -173,19 +175,21 @@ def amounts(bounds: SplitBounds, resolution: str, helper_cents: int | None,
         return 0, full_refund
     x, y = helper_cents, client_cents if bounds.refundable else (client_cents or 0)
     if x is None or y is None or x < 0 or y < 0:
-        raise DomainError("For a split, give both amounts: to the helper and back to the "
-                          "client (0 or more).")
+        raise DomainError(_l("For a split, give both amounts: to the helper and back to the "
+                          "client (0 or more)."))
     if not bounds.refundable and y:
-        raise DomainError("The client's bank already returned the disputed amount: nothing "
-                          "more goes back to the client.")
+        raise DomainError(_l("The client's bank already returned the disputed amount: nothing "
+                          "more goes back to the client."))
     if x > bounds.helper_max:
-        raise DomainError(f"The helper can receive at most {format_cents(bounds.helper_max)}.")
+        raise DomainError(_l("The helper can receive at most %(amount)s.",
+                             amount=format_money(bounds.helper_max)))
     if x + y > bounds.available:
-        raise DomainError(f"Helper and client together can receive at most "
-                          f"{format_cents(bounds.available)}.")
+        raise DomainError(_l("Helper and client together can receive at most %(amount)s.",
+                             amount=format_money(bounds.available)))
     if bounds.refundable and x + y < bounds.helper_max:
-        raise DomainError(f"What the helper does not receive goes back to the client: the two "
-                          f"amounts must add up to at least {format_cents(bounds.helper_max)}.")
+        raise DomainError(_l("What the helper does not receive goes back to the client: the two "
+                             "amounts must add up to at least %(amount)s.",
+                             amount=format_money(bounds.helper_max)))
     return x, y
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
 from marketplace.core import audit
@@ -164,21 +165,22 @@ def _helper_id(email: str | None) -> int | None:
     user = db.session.execute(
         db.select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
     if user is None or not user.is_helper:
-        raise DomainError(f"No helper with the email {email}.")
+        raise DomainError(_l("No helper with the email %(email)s.", email=email))
     return user.id
 
 
 def _validate(data: RuleInput, helper_id: int | None) -> None:
     f = data.formula
     if not 0 <= f.bps <= 10_000 or f.fixed_cents < 0:
-        raise DomainError("The percentage must be 0-100 % and the fixed part not negative.")
+        raise DomainError(_l("The percentage must be between 0 and 100 and the fixed part not "
+                             "negative."))
     if f.min_cents is not None and f.cap_cents is not None and f.min_cents > f.cap_cents:
-        raise DomainError("The minimum cannot exceed the cap.")
+        raise DomainError(_l("The minimum cannot exceed the cap."))
     if helper_id is not None and (data.kind != FeeKind.COMMISSION or data.category
                                   or data.channel):
-        raise DomainError("A helper override is a commission rule without category/channel.")
+        raise DomainError(_l("A helper override is a commission rule without category/channel."))
     if data.channel and data.channel not in CHANNELS:
-        raise DomainError("Unknown channel.")
+        raise DomainError(_l("Unknown channel."))
 
 
 def save_rule(operator: User, data: RuleInput) -> FeeRule:
@@ -206,7 +208,7 @@ def save_rule(operator: User, data: RuleInput) -> FeeRule:
 def delete_rule(operator: User, rule_id: int) -> None:
     rule = db.session.get(FeeRule, rule_id)
     if rule is None:
-        raise NotFound("No such fee rule.")
+        raise NotFound(_l("No such fee rule."))
     audit.record(operator, "fee_rule.delete", "fee_rule", rule.id, before=rule.as_dict())
     db.session.delete(rule)
     db.session.commit()

@@ -13,11 +13,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from marketplace.core.base import utcnow
-from marketplace.core.dates import paris_time
+from marketplace.core.dates import localtime
 from marketplace.core.db import db
-from marketplace.core.money import format_cents
+from marketplace.core.i18n import format_money
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.matching.engine import open_first_wave
 from marketplace.missions.models import Mission
@@ -61,10 +62,11 @@ def hold_date(mission: Mission) -> datetime:
 def saved_card_terms(mission: Mission, payment: Payment) -> str:
     """What saving the card means, shown on the hosted page before the client saves it."""
     hours = current_app.config["AUTHORIZE_BEFORE_HOURS"]
-    return (f"Nothing is charged now. We place a hold of "
-            f"{format_cents(payment.amount_cents, payment.currency)} (price + service fee) "
-            f"on this card on {paris_time(hold_date(mission))}, {hours} h before the start "
-            f"of the mission; you are charged only once you confirm the work is done.")
+    return str(_("Nothing is charged now. We place a hold of %(amount)s (price + service fee) on "
+             "this card on %(when)s, %(hours)s h before the start of the mission; you are "
+             "charged only once you confirm the work is done.",
+             amount=format_money(payment.amount_cents, payment.currency),
+             when=localtime(hold_date(mission)), hours=hours))
 
 
 def apply_saved_card(payment: Payment, payment_method_id: str) -> None:

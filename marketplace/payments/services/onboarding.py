@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import lazy_gettext as _l
+
 from marketplace.accounts.models import HelperProfile, User
 from marketplace.core import outbox
 from marketplace.core.db import db
@@ -22,7 +24,7 @@ def onboarding_link(user: User, refresh_url: str, return_url: str) -> str:
     """Create the helper's Express account once, then a fresh single-use onboarding link."""
     profile = user.helper_profile
     if profile is None:
-        raise DomainError("Set up your helper profile first.")
+        raise DomainError(_l("Set up your helper profile first."))
     if profile.stripe_account_id is None:
         account = gateway().create_express_account(
             email=user.email, metadata={"helper_profile_id": str(profile.id)},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
@@ -32,11 +33,11 @@ def retry(operator: User, payout_id: int) -> Payout:
     """Send a failed or held payout again (the release re-checks every condition)."""
     payout = db.session.get(Payout, payout_id, with_for_update=True)
     if payout is None:
-        raise NotFound("No such payout.")
+        raise NotFound(_l("No such payout."))
     if payout.status not in (PayoutStatus.FAILED, PayoutStatus.HELD):
-        raise Conflict("Only a failed or held payout can be retried.")
+        raise Conflict(_l("Only a failed or held payout can be retried."))
     if any(d.status == DisputeStatus.OPEN for d in disputes_of(payout.mission_id)):
-        raise Conflict("Resolve the open dispute first: it holds this payout.")
+        raise Conflict(_l("Resolve the open dispute first: it holds this payout."))
     before = payout.status.value
     payout.status = payout_transition(payout.status, PayoutStatus.SCHEDULED)
     payout.hold_reason = None

@@ -12,6 +12,8 @@ it off (a reversing transaction, so the helper's share is withdrawn with it).
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from marketplace.accounts.models import User
 from marketplace.core import audit, outbox, pagination
 from marketplace.core.base import utcnow
@@ -93,7 +95,7 @@ def _charge(row: ClientReceivable) -> PaymentIntentInfo:
         row.payment_method_id or "", f"mission-{mission.id}",
         {"mission_id": str(mission.id), "receivable_id": str(row.id)}, idempotency_key=key)
     if pi.status != "requires_capture":
-        raise CardDeclined("Your bank asks you to confirm this payment.",
+        raise CardDeclined(_l("Your bank asks you to confirm this payment."),
                            "authentication_required")
     return gateway().capture_payment_intent(pi.id, row.amount_cents,
                                             idempotency_key=f"{key}:capture")
@@ -145,7 +147,7 @@ def retry(operator: User, receivable_id: int) -> ClientReceivable:
     if row.payment_method_id is None:
         row.payment_method_id = saved_card(row.mission)
     if row.payment_method_id is None:
-        raise Conflict("The client has no saved card to charge.")
+        raise Conflict(_l("The client has no saved card to charge."))
     row.status = receivable_transition(row.status, OUTSTANDING)
     outbox.enqueue("receivables.collect", row.id)
     audit.record(operator, "receivable.retry", "client_receivable", row.id,
@@ -170,7 +172,7 @@ def write_off(operator: User, receivable_id: int, note: str) -> ClientReceivable
 def _failed_row(receivable_id: int) -> ClientReceivable:
     row = db.session.get(ClientReceivable, receivable_id, with_for_update=True)
     if row is None:
-        raise NotFound("No such receivable.")
+        raise NotFound(_l("No such receivable."))
     if row.status != FAILED:
-        raise Conflict("Only a refused fee can be retried or written off.")
+        raise Conflict(_l("Only a refused fee can be retried or written off."))
     return row

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError
+from marketplace.core.i18n import format_money
 from marketplace.missions.models import Mission
 from marketplace.payments import ledger
 from marketplace.payments.gateway.provider import gateway
@@ -48,7 +50,7 @@ def refundable_payment(mission: Mission) -> Payment:
                                                      PaymentStatus.CAPTURED]))
     ).scalar_one_or_none()
     if payment is None:
-        raise Conflict("This mission has no payment to refund.")
+        raise Conflict(_l("This mission has no payment to refund."))
     return payment
 
 
@@ -59,12 +61,13 @@ def validate(req: RefundRequest, mission: Mission, payment: Payment,
     if payment.status == PaymentStatus.CAPTURED:  # earlier pre-capture refunds were never taken
         paid, done = payment.captured_cents, done - pending_capture_reduction(mission.id)[0]
     if len(req.note.strip()) < 3:
-        raise DomainError("A note explaining the refund is required.")
+        raise DomainError(_l("A note explaining the refund is required."))
     if not 0 < req.amount_cents <= paid - done:
-        raise DomainError(f"The refund must be between 0,01 € and {(paid - done) / 100:.2f} €.")
+        raise DomainError(_l("The refund must be between %(low)s and %(high)s.",
+                             low=format_money(1), high=format_money(paid - done)))
     if not 0 <= req.helper_cents <= min(req.amount_cents,
                                         mission.helper_share_cents - from_helper):
-        raise DomainError("The helper's part cannot exceed the refund or what they earn.")
+        raise DomainError(_l("The helper's part cannot exceed the refund or what they earn."))
     releases_whole_hold = (payment.status == PaymentStatus.AUTHORIZED
                            and req.amount_cents == paid - done)  # the mission is called off
     transferred = payout is not None and payout.status == PayoutStatus.PAID
@@ -81,9 +84,9 @@ def _check_charge_covers_helper(req: RefundRequest, left_on_charge: int, helper_
     short = (helper_due - req.helper_cents) - (left_on_charge - req.amount_cents)
     if short > 0:
         raise DomainError(
-            "After this refund the payment would no longer cover the helper's share: take at "
-            f"least {(req.helper_cents + short) / 100:.2f} € from the helper's part, or refund "
-            "after the helper has been paid.")
+            _l("After this refund the payment would no longer cover the helper's share: take at "
+               "least %(amount)s from the helper's part, or refund after the helper has been paid.",
+               amount=format_money(req.helper_cents + short)))
 
 
 

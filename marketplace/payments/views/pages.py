@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -58,7 +59,7 @@ def bank_details() -> Response:
 def _to_stripe(link_for: Callable[[User, str, str], str]) -> Response:
     """Send the helper to a Stripe-hosted page; Stripe sends them back to our two URLs."""
     if current_user.helper_profile is None:
-        flash("Tell us your skills and where you live first.", "info")
+        flash(_("Tell us your skills and where you live first."), "info")
         return redirect(url_for("accounts.helper_profile"))
     url = link_for(current_user,
                    url_for("payments.onboarding_refresh", _external=True),
@@ -71,9 +72,9 @@ def _to_stripe(link_for: Callable[[User, str, str], str]) -> Response:
 def onboarding_return() -> Response:
     profile = onboarding.refresh_account(current_user)
     if profile is not None and profile.payouts_enabled:
-        flash("Your payout account is ready: you can accept paid missions.", "success")
+        flash(_("Your payout account is ready: you can accept paid missions."), "success")
     else:
-        flash("Stripe still needs some information before you can be paid.", "warning")
+        flash(_("Stripe still needs some information before you can be paid."), "warning")
     return redirect(url_for("payments.payout_settings"))
 
 
