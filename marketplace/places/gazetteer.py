@@ -7,6 +7,7 @@ the BAN table (street level) does. Loaded once per process, on first use (~0.4 s
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -61,6 +62,7 @@ def search(text: str, limit: int = 5) -> list[Place]:
     return [c.place(1.0 if rank == 0 else 0.7) for rank, _pop, c in scored[:limit]]
 
 
+@functools.lru_cache(maxsize=65536)
 def nearest(lat: float, lon: float, within_km: float = 30.0) -> Place | None:
     """The nearest commune's centre, if one lies within `within_km`.
 
