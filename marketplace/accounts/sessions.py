@@ -11,12 +11,53 @@ request. (Cookies in the old `<id>` format are refused: people sign in once agai
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
+
+from flask import g, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from marketplace.accounts.models import User
 from marketplace.core.converters import parse_id
 from marketplace.core.db import db
 
 _VERSION_RE = re.compile(r"[0-9]{1,10}")  # ASCII only: int() would read other digits
+_EXTRAS: dict[str, Callable[[], ColumnElement[Any]]] = {}
+_G_KEY = "_user_load_extras"
+
+
+def load_with_user(name: str, column: Callable[[], ColumnElement[Any]]) -> None:
+    """Fetch `column` (a scalar subquery correlated to User.id) in the statement that loads
+    the signed-in user, so a per-page figure (the unread count) costs no statement of its
+    own. Layers above register it at start-up; `loaded_with_user` reads it back."""
+    _EXTRAS[name] = column
+
+
+def loaded_with_user(name: str) -> Any | None:
+    """The value fetched with this request's user, or None once this request committed
+    (the figure may have changed: the caller counts again)."""
+    extras = g.get(_G_KEY) if has_app_context() else None
+    return None if extras is None else extras.get(name)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_extras(session: Session) -> None:
+    if has_app_context():
+        g.pop(_G_KEY, None)
+
+
+def _load(user_id: int) -> User | None:
+    if not _EXTRAS:
+        return db.session.get(User, user_id)
+    names = list(_EXTRAS)
+    row = db.session.execute(db.select(User, *[_EXTRAS[n]().label(n) for n in names])
+                             .where(User.id == user_id)).first()
+    if row is None:
+        return None
+    setattr(g, _G_KEY, {n: row[i + 1] for i, n in enumerate(names)})
+    return row[0]
 
 
 def user_for_session(session_id: str) -> User | None:
@@ -25,7 +66,7 @@ def user_for_session(session_id: str) -> User | None:
     user_id = parse_id(raw_id)
     if user_id is None or not _VERSION_RE.fullmatch(version):
         return None
-    user = db.session.get(User, user_id)
+    user = _load(user_id)
     if (user is None or user.is_suspended or user.deleted_at is not None
             or str(user.session_version) != version):
         return None

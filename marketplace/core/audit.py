@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from marketplace.core import pagination
 from marketplace.core.db import db
 from marketplace.core.models import AuditEntry
 
@@ -26,6 +27,11 @@ def record(actor: User | None, action: str, object_type: str, object_id: object,
         after_json=json.dumps(after, sort_keys=True) if after is not None else None)
     db.session.add(entry)
     return entry
+
+
+def page(start: int | None = None, size: int = pagination.PAGE_SIZE) -> pagination.Keyset[Any]:
+    """The audit log newest first, one keyset page at a time."""
+    return pagination.by_id(db.select(AuditEntry), AuditEntry.id, start=start, size=size)
 
 
 def recent(limit: int = 200, object_type: str | None = None) -> list[AuditEntry]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
@@ -61,7 +63,20 @@ def _as_utc(local: datetime | None) -> datetime:
     return local.replace(tzinfo=PARIS).astimezone(UTC)
 
 
-class ApplyForm(FlaskForm):
+class OnceHiddenTag(FlaskForm):
+    """Renders its hidden fields (the CSRF token) once per page: a list with a button on
+    each of 50 rows reuses them instead of rendering the token 50 times."""
+
+    def hidden_tag(self, *fields: Any) -> Markup:
+        if fields:
+            return super().hidden_tag(*fields)
+        cached = self.__dict__.get("_hidden_tag")
+        if cached is None:
+            cached = self.__dict__["_hidden_tag"] = super().hidden_tag()
+        return cached
+
+
+class ApplyForm(OnceHiddenTag):
     message = TextBlock(_l("Message to the client"),
                             validators=[InputRequired(), Length(min=1, max=1000)])
 
@@ -80,7 +95,7 @@ class HideReviewForm(FlaskForm):
     note = TextLine(_l("Why hide it"), validators=[InputRequired(), Length(min=3, max=500)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(OnceHiddenTag):
     """An empty form: its CSRF token is what protects state-changing buttons."""
 
 

@@ -8,9 +8,10 @@ from typing import Any, cast
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, func, update
+from sqlalchemy.sql import ColumnElement
 
 from marketplace.accounts.models import User
-from marketplace.core import outbox
+from marketplace.core import outbox, pagination
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError, NotFound
@@ -123,6 +124,13 @@ def public_url(path: str) -> str:
     return base.rstrip("/") + path
 
 
+def unread_count_of_user() -> ColumnElement[int]:
+    """The unread count as a scalar subquery correlated to the user being loaded."""
+    return (db.select(func.count(Notification.id))
+            .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+            .scalar_subquery())
+
+
 def unread_count(user_id: int) -> int:
     return int(db.session.execute(
         db.select(func.count(Notification.id))
@@ -160,6 +168,14 @@ def save_settings(user_id: int, *, locale: str, email: bool, sms: bool) -> Notif
     db.session.add(settings)
     db.session.commit()
     return settings
+
+
+def failed_deliveries_page(start: int | None = None,
+                           size: int = pagination.PAGE_SIZE) -> pagination.Keyset[Any]:
+    """Deliveries that gave up, newest first, one keyset page at a time."""
+    return pagination.by_id(
+        db.select(NotificationDelivery).where(NotificationDelivery.status == DeliveryStatus.FAILED),
+        NotificationDelivery.id, start=start, size=size)
 
 
 def failed_deliveries(limit: int = 50) -> list[NotificationDelivery]:

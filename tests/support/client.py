@@ -22,4 +22,6 @@ class IsolatedClient(FlaskClient):
         self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
 
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        # a streamed body (stream_with_context) is read inside the Context it started in
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)

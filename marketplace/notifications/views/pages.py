@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from marketplace.accounts import sessions
 from marketplace.core.i18n import current_locale
 from marketplace.core.routing import Routes
 from marketplace.missions.forms import ConfirmForm
@@ -26,9 +27,12 @@ routes = Routes()
 
 
 def unread_notifications() -> dict[str, Any]:
-    """The unread count in the navigation bar (one COUNT query for signed-in pages)."""
+    """The unread count in the navigation bar: fetched with the signed-in user (no statement
+    of its own), counted again only if the request committed since."""
     if has_request_context() and current_user.is_authenticated:
-        return {"unread_notifications": services.unread_count(current_user.id)}
+        folded = sessions.loaded_with_user("unread_notifications")
+        return {"unread_notifications": services.unread_count(current_user.id)
+                if folded is None else int(folded)}
     return {"unread_notifications": 0}
 
 

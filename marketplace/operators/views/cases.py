@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from marketplace.core import pagination
 from marketplace.core.auth import role_required
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
@@ -83,10 +84,17 @@ def resolve(dispute_id: int) -> tuple[str, int] | Response:
 @routes.route("/queues")
 @role_required("operator")
 def queues() -> str:
-    return render_template("operators/queues.html", disputes=disputes.open_disputes(),
-                           refunds=refunds.recent_refunds(), payouts=payout_queue.open_payouts(),
+    """Each queue is paged on its own (?disputes=, ?payouts=, ?receivables= the id its next
+    page starts after); the history tables show their latest 100."""
+    open_disputes = disputes.open_disputes_page(pagination.start_arg("disputes"))
+    payouts = payout_queue.open_payouts(pagination.start_arg("payouts"))
+    owed = receivables.outstanding(pagination.start_arg("receivables"))
+    return render_template("operators/queues.html", disputes=open_disputes.items,
+                           pages={"disputes": open_disputes, "payouts": payouts,
+                                  "receivables": owed},
+                           refunds=refunds.recent_refunds(), payouts=payouts.items,
                            failed_bank_payouts=bank_payouts.failed_bank_payouts(),
-                           receivables=receivables.outstanding(), write_off_form=WriteOffForm(),
+                           receivables=owed.items, write_off_form=WriteOffForm(),
                            dead_events=webhooks.dead_letters(), form=ConfirmForm())
 
 

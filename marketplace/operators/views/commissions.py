@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from flask import Response, render_template, request
+from flask import Response, render_template, request, stream_with_context
 
 from marketplace.accounts.services import find_user_by_email
 from marketplace.core.auth import role_required
@@ -37,16 +37,28 @@ def _filter(form: PeriodForm) -> report.ReportFilter | None:
                                _user_id(form.helper.data))
 
 
+def _filter_args() -> dict[str, str]:
+    """The filter's query arguments, for the CSV link and the page links (not the cursor)."""
+    return {k: v for k, v in request.args.items() if k != "cursor" and v}
+
+
 @routes.route("/commissions")
 @role_required("operator")
 def commissions() -> tuple[str, int]:
     form = PeriodForm(request.args)
     wanted = _filter(form)
-    rows = [] if wanted is None else report.rows(wanted)
-    totals = report.totals(rows)
-    return render_template("operators/commissions.html", form=form, rows=rows, totals=totals,
-                           bars=report.chart_bars(totals.weekly),
-                           query=request.query_string.decode()), (400 if form.errors else 200)
+    page, totals, bad_cursor = report.Page([], None, None), report.Totals(), False
+    if wanted is not None:
+        try:
+            page = report.page(wanted, request.args.get("cursor") or None)
+        except report.BadCursor:
+            bad_cursor = True
+        else:
+            totals = report.totals(wanted)
+    return render_template("operators/commissions.html", form=form, page=page, totals=totals,
+                           bars=report.chart_bars(totals.weekly), bad_cursor=bad_cursor,
+                           last_cursor=report.encode_cursor("last"),
+                           filters=_filter_args()), (400 if form.errors or bad_cursor else 200)
 
 
 @routes.route("/commissions.csv")
@@ -58,8 +70,5 @@ def commissions_csv() -> Response:
         problems = "; ".join(f"{name}: {message}" for name, messages in form.errors.items()
                              for message in messages)
         return Response(f"Invalid filter ({problems})\n", status=400, mimetype="text/plain")
-    body = report.to_csv(report.rows(wanted))
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": "attachment; filename=commissions.csv"})
-
-
+    return Response(stream_with_context(report.csv_chunks(wanted)), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=commissions.csv"})

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from marketplace.core import audit
+from marketplace.core import audit, pagination
 from marketplace.core.auth import role_required
 from marketplace.core.errors import DomainError
 from marketplace.core.routing import Routes
@@ -59,7 +59,8 @@ def delete_fee_rule(rule_id: int) -> Response:
 @routes.route("/audit")
 @role_required("operator")
 def audit_log() -> str:
-    return render_template("operators/audit.html", entries=audit.recent(300))
+    page = audit.page(pagination.start_arg())
+    return render_template("operators/audit.html", entries=page.items, page=page)
 
 
 @routes.route("/ledger", methods=["GET", "POST"])

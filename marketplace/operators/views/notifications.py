@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from marketplace.core import pagination
 from marketplace.core.auth import role_required
 from marketplace.core.routing import Routes
 from marketplace.missions.forms import ConfirmForm
@@ -17,8 +18,9 @@ routes = Routes()
 @routes.route("/notifications/failed")
 @role_required("operator")
 def failed_notifications() -> str:
+    page = services.failed_deliveries_page(pagination.start_arg())
     return render_template("operators/failed_notifications.html",
-                           deliveries=services.failed_deliveries(), form=ConfirmForm())
+                           page=page, deliveries=page.items, form=ConfirmForm())
 
 
 @routes.route("/notifications/<int:delivery_id>/retry", methods=["POST"])

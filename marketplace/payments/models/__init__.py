@@ -19,11 +19,14 @@ from marketplace.payments.models.money import (
     Payout,
     Refund,
 )
+from marketplace.payments.models.report import CommissionDay, CommissionLine
 from marketplace.payments.models.tips import Tip
 
 __all__ = [
     "BankPayout",
     "ClientReceivable",
+    "CommissionDay",
+    "CommissionLine",
     "Dispute",
     "FeeKind",
     "FeeRule",

@@ -1,29 +1,49 @@
-"""The operators' commission report, computed from the ledger so refunds, late-cancellation
-fees and disputes count exactly as the money moved.
+"""The operators' commission report, from the ledger so refunds, late-cancellation fees and
+disputes count exactly as the money moved.
 
-Rows are missions with a captured payment, filtered by capture period, category, channel,
-booking operator and helper; totals add volume, service fees, commissions, refunds, Stripe
-fees and net revenue, and tips in a column of their own (they go to helpers in full, so they
-are not revenue; their Stripe fee is the platform's and counts in the Stripe fee column);
-a weekly series feeds an inline SVG chart (no JavaScript).
+Rows are payments captured in the period (one line each in `commission_lines`, kept in step
+with the ledger by payments/commission_book.py), filtered by category, channel, booking
+operator and helper. Totals, breakdowns and the weekly series are SQL aggregates over the
+daily rollup (`commission_days`), or over the lines when the filter names a helper or a
+period that is not whole days. Rows come 50 a page by keyset (an opaque cursor), so any page
+costs what the first does; the CSV streams from a server-side cursor in constant memory.
+
+Tips have a column of their own: they go to helpers in full, so they are not revenue (their
+Stripe fee is the platform's and counts in the Stripe fee column). A mission has at most one
+tip, so each row and the totals read it through the unique index on tips.mission_id.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import cast
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import false, func, literal_column, select, tuple_
+from sqlalchemy.sql import ColumnElement
 
+from marketplace.accounts.models import User
 from marketplace.core.db import db
 from marketplace.missions.models import Mission
-from marketplace.payments import ledger
-from marketplace.payments.models import LedgerEntry, LedgerTransaction, Payment
-from marketplace.payments.status import PaymentStatus
+from marketplace.payments.commission_book import SUMS
+from marketplace.payments.models import CommissionDay, CommissionLine, Tip
+from marketplace.payments.status import TipStatus
+
+PAGE_SIZE = 50
+CSV_CHUNK = 2000
+CSV_BUFFER = 64 * 1024
+CSV_HEADER = ["mission_id", "captured_at", "category", "channel", "helper_id", "booked_by_id",
+              "charged_cents", "commission_cents", "service_fee_cents", "refunds_cents",
+              "stripe_fee_cents", "net_cents", "currency", "tips_cents"]
+
+
+class BadCursor(ValueError):
+    """A page cursor we did not write (edited by hand, or truncated)."""
 
 
 @dataclass(frozen=True)
@@ -37,14 +57,52 @@ class ReportFilter:
 
 
 @dataclass
-class Row:
-    mission: Mission
-    payment: Payment
+class Sums:
+    missions: int = 0
+    volume_cents: int = 0
     commission_cents: int = 0
     service_fee_cents: int = 0
     refunds_cents: int = 0
     stripe_fee_cents: int = 0
-    tips_cents: int = 0  # passed on in full to the helper: not revenue (its Stripe fee is)
+
+    @property
+    def net_revenue_cents(self) -> int:
+        return self.commission_cents + self.service_fee_cents - self.refunds_cents \
+            - self.stripe_fee_cents
+
+    def add(self, missions: int, volume: int, *amounts: int) -> None:
+        self.missions += missions
+        self.volume_cents += volume
+        self.commission_cents += amounts[0]
+        self.service_fee_cents += amounts[1]
+        self.refunds_cents += amounts[2]
+        self.stripe_fee_cents += amounts[3]
+
+
+@dataclass
+class Totals(Sums):
+    tips_cents: int = 0  # passed on in full to helpers: not revenue
+    weekly: dict[date, int] = field(default_factory=dict)
+    by_category: dict[str, Sums] = field(default_factory=dict)
+    by_channel: dict[str, Sums] = field(default_factory=dict)
+    by_operator: dict[str, Sums] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Row:
+    payment_id: int
+    mission_id: int
+    title: str
+    captured_at: datetime
+    category: str
+    channel: str
+    currency: str
+    charged_cents: int
+    commission_cents: int
+    service_fee_cents: int
+    refunds_cents: int
+    stripe_fee_cents: int
+    tips_cents: int = 0
 
     @property
     def net_cents(self) -> int:
@@ -52,91 +110,198 @@ class Row:
             - self.stripe_fee_cents
 
 
-@dataclass
-class Totals:
-    missions: int = 0
-    volume_cents: int = 0
-    commission_cents: int = 0
-    service_fee_cents: int = 0
-    refunds_cents: int = 0
-    stripe_fee_cents: int = 0
-    tips_cents: int = 0
-    weekly: dict[date, int] = field(default_factory=dict)
-
-    @property
-    def net_revenue_cents(self) -> int:
-        return self.commission_cents + self.service_fee_cents - self.refunds_cents \
-            - self.stripe_fee_cents
+@dataclass(frozen=True)
+class Page:
+    rows: list[Row]
+    next_cursor: str | None
+    prev_cursor: str | None
 
 
-def _query(f: ReportFilter):  # type: ignore[no-untyped-def]
-    query = (db.select(Mission, Payment).join(Payment, Payment.mission_id == Mission.id)
-             .where(Payment.status == PaymentStatus.CAPTURED).order_by(Payment.captured_at.desc()))
+def _whole_days(f: ReportFilter) -> bool:
+    return all(d is None or (d.utcoffset() == timedelta(0) and d.time() == time.min)
+               for d in (f.since, f.until))
+
+
+def _where(table: Any, f: ReportFilter, *, by_day: bool) -> list[ColumnElement[bool]]:
+    """The filter as SQL on the lines or on the daily rollup (booked_by_id 0: nobody)."""
+    conds: list[ColumnElement[bool]] = []
     if f.since is not None:
-        query = query.where(Payment.captured_at >= f.since)
+        conds.append(table.day >= f.since.date() if by_day else table.captured_at >= f.since)
     if f.until is not None:
-        query = query.where(Payment.captured_at < f.until)
-    for column, value in ((Mission.category, f.category), (Mission.channel, f.channel),
-                          (Mission.booked_by_id, f.operator_id),
-                          (Mission.helper_id, f.helper_id)):
-        if value is not None:
-            query = query.where(column == value)
-    return query
+        conds.append(table.day < f.until.date() if by_day else table.captured_at < f.until)
+    if f.category is not None:
+        conds.append(table.category == f.category)
+    if f.channel is not None:
+        conds.append(table.channel == f.channel)
+    if f.operator_id is not None:
+        conds.append(table.booked_by_id == f.operator_id if f.operator_id else false())
+    if f.helper_id is not None:
+        conds.append(table.helper_id == f.helper_id if f.helper_id else false())
+    return conds
 
 
-ACCOUNTS = {ledger.COMMISSION_REVENUE: ("commission_cents", -1),
-            ledger.SERVICE_FEE_REVENUE: ("service_fee_cents", -1),
-            ledger.REFUNDS: ("refunds_cents", 1), ledger.DISPUTES: ("refunds_cents", 1),
-            ledger.STRIPE_FEES: ("stripe_fee_cents", 1)}
+def _source(f: ReportFilter) -> tuple[Any, list[ColumnElement[bool]], Any]:
+    """The table to aggregate (the rollup when it can answer), its filter and its count."""
+    if f.helper_id is None and _whole_days(f):
+        return CommissionDay, _where(CommissionDay, f, by_day=True), \
+            func.sum(CommissionDay.missions)
+    return CommissionLine, _where(CommissionLine, f, by_day=False), func.count()
 
 
-def rows(f: ReportFilter) -> list[Row]:
-    """Filtered missions with what the platform earned on each, from the ledger."""
-    found = [Row(m, p) for m, p in db.session.execute(_query(f)).all()]
-    by_id = {row.mission.id: row for row in found}
-    if not by_id:
-        return found
-    sums = db.session.execute(
-        db.select(LedgerTransaction.mission_id, LedgerEntry.account,
-                  func.sum(LedgerEntry.amount_cents))
-        .join(LedgerTransaction, LedgerEntry.transaction_id == LedgerTransaction.id)
-        .where(LedgerTransaction.mission_id.in_(by_id), LedgerEntry.account.in_(ACCOUNTS))
-        .group_by(LedgerTransaction.mission_id, LedgerEntry.account)).all()
-    for mission_id, account, total in sums:
-        name, sign = ACCOUNTS[account]
-        row = by_id[cast(int, mission_id)]  # the WHERE keeps missions' transactions only
-        setattr(row, name, getattr(row, name) + sign * int(total))
-    for mission_id, total in _tips(list(by_id)):
-        by_id[mission_id].tips_cents = total
-    return found
+def _grouped(f: ReportFilter, key: Any) -> list[Any]:
+    table, conds, count = _source(f)
+    return list(db.session.execute(
+        select(key, count, func.sum(table.charged_cents),
+               *[func.sum(getattr(table, name)) for name in SUMS])
+        .where(*conds).group_by(key)).all())
 
 
-def _tips(mission_ids: list[int]) -> list[tuple[int, int]]:
-    """Per mission, the tips its client added (credited to the helper in full)."""
-    found = db.session.execute(
-        db.select(LedgerTransaction.mission_id, func.sum(LedgerEntry.amount_cents))
-        .join(LedgerTransaction, LedgerEntry.transaction_id == LedgerTransaction.id)
-        .where(LedgerTransaction.mission_id.in_(mission_ids), LedgerTransaction.kind == "tip",
-               LedgerEntry.account.like("helper:%:payable"))
-        .group_by(LedgerTransaction.mission_id)).all()
-    return [(cast(int, mission_id), -int(total or 0)) for mission_id, total in found]
+def _tips_total(f: ReportFilter) -> int:
+    """Tips on the filtered missions: one join of the lines to their (unique) tips."""
+    return int(db.session.execute(
+        select(func.coalesce(func.sum(Tip.amount_cents), 0))
+        .join(CommissionLine, CommissionLine.mission_id == Tip.mission_id)
+        .where(Tip.status.in_((TipStatus.CAPTURED, TipStatus.PAID)),
+               *_where(CommissionLine, f, by_day=False))).scalar_one())
 
 
-def totals(found: list[Row]) -> Totals:
-    t = Totals(missions=len(found))
+def totals(f: ReportFilter) -> Totals:
+    """The period's totals, weekly commission and breakdowns: four GROUP BY statements."""
+    table, _, _ = _source(f)
+    t = Totals()
     weekly: dict[date, int] = defaultdict(int)
-    for row in found:
-        t.volume_cents += row.payment.captured_cents
-        t.commission_cents += row.commission_cents
-        t.service_fee_cents += row.service_fee_cents
-        t.refunds_cents += row.refunds_cents
-        t.stripe_fee_cents += row.stripe_fee_cents
-        t.tips_cents += row.tips_cents
-        if row.payment.captured_at is not None:
-            day = row.payment.captured_at.date()
-            weekly[day - timedelta(days=day.weekday())] += row.commission_cents
+    for day, *amounts in _grouped(f, table.day):
+        numbers = [int(a or 0) for a in amounts]
+        t.add(*numbers)
+        weekly[day - timedelta(days=day.weekday())] += numbers[2]
     t.weekly = dict(sorted(weekly.items()))
+    t.tips_cents = _tips_total(f)
+    for target, key in ((t.by_category, table.category), (t.by_channel, table.channel)):
+        for name, *amounts in _grouped(f, key):
+            target.setdefault(str(name), Sums()).add(*[int(a or 0) for a in amounts])
+    operators = [row for row in _grouped(f, table.booked_by_id) if row[0]]
+    emails = dict(db.session.execute(select(User.id, User.email).where(
+        User.id.in_(select(table.booked_by_id).where(*_source(f)[1]).distinct()))).all())
+    for operator_id, *amounts in operators:
+        t.by_operator.setdefault(emails.get(operator_id, f"#{operator_id}"), Sums()).add(
+            *[int(a or 0) for a in amounts])
     return t
+
+
+def encode_cursor(kind: str, row: Row | None = None) -> str:
+    raw = kind if row is None else f"{kind}|{row.captured_at.isoformat()}|{row.payment_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> tuple[str, datetime | None, int | None]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, *rest = raw.split("|")
+        if kind == "last" and not rest:
+            return kind, None, None
+        at, payment_id = rest
+        when = datetime.fromisoformat(at)
+        if kind not in ("after", "before") or when.tzinfo is None:
+            raise ValueError(kind)
+        return kind, when.astimezone(UTC), int(payment_id)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadCursor(cursor) from exc
+
+
+def _tip_of(mission_id: Any) -> Any:
+    """The captured (or paid on) tip of the line's mission, 0 without one."""
+    return (select(func.coalesce(func.sum(Tip.amount_cents), 0))
+            .where(Tip.mission_id == mission_id,
+                   Tip.status.in_((TipStatus.CAPTURED, TipStatus.PAID)))
+            .scalar_subquery())
+
+
+_ROW_COLUMNS = (CommissionLine.payment_id, CommissionLine.mission_id, Mission.title,
+                CommissionLine.captured_at, CommissionLine.category, CommissionLine.channel,
+                CommissionLine.currency, CommissionLine.charged_cents,
+                *[getattr(CommissionLine, name) for name in SUMS],
+                _tip_of(CommissionLine.mission_id).label("tips_cents"))
+
+
+def page(f: ReportFilter, cursor: str | None = None, size: int = PAGE_SIZE) -> Page:
+    """One page of rows, newest capture first; raises BadCursor for a cursor we did not make.
+
+    The cursor names the row a page starts after (or before, going back), so the index on
+    (captured_at, payment_id) finds it directly: the last page costs what the first does.
+    """
+    kind, at, payment_id = _decode(cursor) if cursor else ("first", None, None)
+    position = tuple_(CommissionLine.captured_at, CommissionLine.payment_id)
+    query = (select(*_ROW_COLUMNS).join(Mission, Mission.id == CommissionLine.mission_id)
+             .where(*_where(CommissionLine, f, by_day=False)))
+    backwards = kind in ("before", "last")
+    if kind == "after":
+        query = query.where(position < tuple_(at, payment_id))
+    elif kind == "before":
+        query = query.where(position > tuple_(at, payment_id))
+    order = (CommissionLine.captured_at, CommissionLine.payment_id)
+    query = query.order_by(*(order if backwards else (c.desc() for c in order)))
+    found = [Row(*r) for r in db.session.execute(query.limit(size + 1)).all()]
+    more = len(found) > size
+    found = found[:size]
+    if backwards:
+        found.reverse()
+    if not found:
+        return Page([], None, None)
+    has_next = more if kind in ("first", "after") else kind == "before"
+    has_prev = more if backwards else kind == "after"
+    return Page(found, encode_cursor("after", found[-1]) if has_next else None,
+                encode_cursor("before", found[0]) if has_prev else None)
+
+
+def _csv_query(f: ReportFilter, captured_at: Any) -> Any:
+    c = CommissionLine
+    net = c.commission_cents + c.service_fee_cents - c.refunds_cents - c.stripe_fee_cents
+    return (select(c.mission_id, captured_at, c.category, c.channel, c.helper_id,
+                   c.booked_by_id, c.charged_cents, *[getattr(c, n) for n in SUMS], net,
+                   c.currency, _tip_of(c.mission_id))
+            .where(*_where(c, f, by_day=False))
+            .order_by(c.captured_at.desc(), c.payment_id.desc()))
+
+
+def _pg_copy(f: ReportFilter) -> Iterator[str]:
+    """PostgreSQL writes the CSV itself (COPY ... TO STDOUT) in the session's transaction;
+    we pass its chunks on as they arrive."""
+    iso = func.to_char(func.timezone("UTC", CommissionLine.captured_at),
+                       literal_column("'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'"))
+    compiled = _csv_query(f, iso).compile(dialect=db.session.get_bind().dialect)
+    raw = db.session.connection().connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+            f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv)", compiled.params) as copy:
+        buffered: list[bytes] = []
+        size = 0
+        for data in copy:  # one row each: gathered into writes of about 64 kB
+            buffered.append(bytes(data))
+            size += len(data)
+            if size >= CSV_BUFFER:
+                yield b"".join(buffered).decode()
+                buffered, size = [], 0
+        yield b"".join(buffered).decode()
+
+
+def csv_chunks(f: ReportFilter) -> Iterator[str]:
+    """The filtered rows as CSV, streamed: PostgreSQL's COPY, elsewhere a server-side cursor
+    read a few thousand rows at a time. Memory stays flat whatever the period."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    yield out.getvalue()
+    if db.session.get_bind().dialect.name == "postgresql":
+        yield from _pg_copy(f)
+        return
+    query = _csv_query(f, CommissionLine.captured_at).execution_options(
+        stream_results=True, yield_per=CSV_CHUNK)
+    for chunk in db.session.execute(query).partitions():
+        out.seek(0)
+        out.truncate()
+        writer.writerows((row[0], row[1].isoformat(timespec="microseconds"), *row[2:4],
+                          "" if row[4] is None else row[4], "" if row[5] is None else row[5],
+                          *row[6:]) for row in chunk)
+        yield out.getvalue()
 
 
 def chart_bars(weekly: dict[date, int], width: int = 600,
@@ -149,20 +314,3 @@ def chart_bars(weekly: dict[date, int], width: int = 600,
     return [{"x": i * step + 4, "w": max(step - 8, 2), "h": int(v * (height - 20) / peak),
              "y": height - 20 - int(v * (height - 20) / peak), "label": week.strftime("%d/%m"),
              "cents": v} for i, (week, v) in enumerate(weekly.items())]
-
-
-def to_csv(found: list[Row]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["mission_id", "captured_at", "category", "channel", "helper_id",
-                     "booked_by_id", "charged_cents", "commission_cents", "service_fee_cents",
-                     "refunds_cents", "stripe_fee_cents", "net_cents", "currency",
-                     "tips_cents"])
-    for r in found:
-        m, p = r.mission, r.payment
-        writer.writerow([m.id, p.captured_at.isoformat() if p.captured_at else "", m.category,
-                         m.channel.value, m.helper_id or "", m.booked_by_id or "",
-                         p.captured_cents, r.commission_cents, r.service_fee_cents,
-                         r.refunds_cents, r.stripe_fee_cents, r.net_cents, p.currency,
-                         r.tips_cents])
-    return out.getvalue()

@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
-from marketplace.core import outbox
+from marketplace.core import outbox, pagination
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, NotFound
 from marketplace.core.i18n import N_, format_money
@@ -123,10 +123,16 @@ def closed_from_stripe(obj: dict[str, Any]) -> None:
     db.session.commit()
 
 
-def open_disputes() -> list[Dispute]:
-    return list(db.session.execute(
-        db.select(Dispute).where(Dispute.status == DisputeStatus.OPEN).order_by(Dispute.id)
-    ).scalars())
+def open_disputes(start: int | None = None,
+                  size: int = pagination.PAGE_SIZE) -> list[Dispute]:
+    return open_disputes_page(start, size).items
+
+
+def open_disputes_page(start: int | None = None,
+                       size: int = pagination.PAGE_SIZE) -> pagination.Keyset[Dispute]:
+    """Open disputes, oldest first, one keyset page at a time."""
+    return pagination.by_id(db.select(Dispute).where(Dispute.status == DisputeStatus.OPEN),
+                            Dispute.id, start=start, size=size, newest_first=False)
 
 
 def disputes_of(mission_id: int) -> list[Dispute]:

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
-from marketplace.core import audit, outbox
+from marketplace.core import audit, outbox, pagination
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, NotFound
 from marketplace.payments.models import Payout
@@ -16,10 +16,12 @@ from marketplace.payments.status import DisputeStatus, PayoutStatus, payout_tran
 OPEN = (PayoutStatus.SCHEDULED, PayoutStatus.HELD, PayoutStatus.FAILED)
 
 
-def open_payouts() -> list[Payout]:
-    return list(db.session.execute(
-        db.select(Payout).where(Payout.status.in_(OPEN))
-        .options(selectinload(Payout.mission)).order_by(Payout.release_after)).scalars())
+def open_payouts(start: int | None = None,
+                 size: int = pagination.PAGE_SIZE) -> pagination.Keyset[Payout]:
+    """Payouts not paid yet, oldest first (about the order they fall due), by keyset pages."""
+    return pagination.by_id(db.select(Payout).where(Payout.status.in_(OPEN))
+                            .options(selectinload(Payout.mission)), Payout.id, start=start,
+                            size=size, newest_first=False)
 
 
 def payout_of(mission_id: int) -> Payout | None:

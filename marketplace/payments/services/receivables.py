@@ -15,7 +15,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
-from marketplace.core import audit, outbox
+from marketplace.core import audit, outbox, pagination
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, NotFound
@@ -134,11 +134,12 @@ def _failed(row: ClientReceivable, message: str) -> ReceivableStatus:
     return row.status
 
 
-def outstanding() -> list[ClientReceivable]:
+def outstanding(start: int | None = None,
+                size: int = pagination.PAGE_SIZE) -> pagination.Keyset[ClientReceivable]:
     """Fees owed and not collected (charging or refused), for the operators' queue."""
-    return list(db.session.execute(
-        db.select(ClientReceivable).where(ClientReceivable.status.in_([OUTSTANDING, FAILED]))
-        .order_by(ClientReceivable.id)).scalars())
+    return pagination.by_id(
+        db.select(ClientReceivable).where(ClientReceivable.status.in_([OUTSTANDING, FAILED])),
+        ClientReceivable.id, start=start, size=size, newest_first=False)
 
 
 def retry(operator: User, receivable_id: int) -> ClientReceivable:

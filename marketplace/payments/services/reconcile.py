@@ -15,7 +15,7 @@ from sqlalchemy import func
 
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
-from marketplace.payments import ledger
+from marketplace.payments import commission_book, ledger
 from marketplace.payments.gateway import GatewayError
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.models import LedgerCheckRun, LedgerEntry, LedgerTransaction
@@ -89,6 +89,7 @@ def run_check() -> CheckResult:
     problems += [f"transaction {t} moves the Stripe balance without a Stripe id"
                  for t in untraced]
     problems += [f"{acct} is overpaid" for acct in ledger.negative_helper_payables()]
+    problems += commission_book.check(db.session.connection())
     return CheckResult(ledger.count_transactions(), len(unbalanced), unmatched, problems)
 
 
