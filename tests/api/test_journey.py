@@ -24,6 +24,7 @@ from marketplace.payments.status import PayoutStatus
 from stripe_emulator import StripeEmulator
 from tests.api.payloads import PROFILE, mission_body
 from tests.integration.test_journey import _emulator_form_fields, _form_action
+from tests.support.factories import started
 from tests.support.servers import LiveServer, Worker, wait_until
 
 pytestmark = pytest.mark.integration
@@ -114,6 +115,9 @@ def test_api_journey(app: Flask, live_server: LiveServer, worker: Worker,
 
     # 3. Accept, done, confirm: the platform captures.
     assert helper.post(f"/missions/{mission_id}/accept")["status"] == "assigned"
+    with app.app_context():  # the work happens: its start time has come
+        started(db.session.get(Mission, mission_id))  # type: ignore[arg-type]
+        db.session.remove()
     assert helper.post(f"/missions/{mission_id}/done")["status"] == "done"
     confirmed = client.post(f"/missions/{mission_id}/confirm")
     assert confirmed["status"] == "completed"

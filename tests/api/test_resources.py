@@ -12,7 +12,7 @@ from marketplace.missions.models import Mission
 from marketplace.payments.models import Payout
 from stripe_emulator import StripeEmulator
 from tests.api.payloads import mission_body
-from tests.support.factories import Factories
+from tests.support.factories import Factories, started
 from tests.support.money import onboarded_helper, release_now
 from tests.support.places import ADDRESS, HOME
 
@@ -61,6 +61,7 @@ def test_client_and_helper_journey(api_as, make: Factories, emu: StripeEmulator)
     assert client.get(f"/missions/{mission_id}/messages").get_json()["items"][0]["body"] == \
         "On my way tomorrow"
 
+    started(db.session.get(Mission, mission_id))  # type: ignore[arg-type]
     assert helper.post(f"/missions/{mission_id}/done").get_json()["status"] == "done"
     confirmed = client.post(f"/missions/{mission_id}/confirm", key="confirm-1")
     assert confirmed.status_code == 200, confirmed.get_json()
