@@ -363,6 +363,7 @@ class NotificationSchema(Strict):
 class NotificationPageSchema(Strict):
     items = fields.List(fields.Nested(NotificationSchema), required=True)
     unread = fields.Integer(required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
 
 
 class MarkedSchema(Strict):

@@ -139,12 +139,14 @@ def unread_count(user_id: int) -> int:
     ).scalar_one())
 
 
-def recent(user_id: int, limit: int = 50) -> list[Notification]:
+def recent(user_id: int, limit: int = 50, before_id: int | None = None) -> list[Notification]:
+    """Newest first; `before_id` continues a list (keyset: any page costs what the first does)."""
+    query = db.select(Notification).where(Notification.user_id == user_id,
+                                          Notification.event.not_in(EMAIL_ONLY_EVENTS))
+    if before_id is not None:
+        query = query.where(Notification.id < before_id)
     return list(db.session.execute(
-        db.select(Notification).where(Notification.user_id == user_id,
-                                      Notification.event.not_in(EMAIL_ONLY_EVENTS))
-        .order_by(Notification.id.desc()).limit(limit)
-    ).scalars())
+        query.order_by(Notification.id.desc()).limit(limit)).scalars())
 
 
 def mark_all_read(user_id: int) -> int:

@@ -9,6 +9,7 @@ from flask import Flask
 from marketplace.core.db import db
 from marketplace.missions.lifecycle import Channel
 from marketplace.missions.models import Mission
+from marketplace.notifications.models import Notification
 from marketplace.payments.models import Payout
 from stripe_emulator import StripeEmulator
 from tests.api.payloads import mission_body
@@ -162,3 +163,26 @@ def test_posting_by_address_through_the_port(api_as, make: Factories) -> None:  
     vague = api.post("/missions", mission_body(address="Rue des Bourguignons"))
     assert vague.status_code == 422
     assert vague.get_json()["code"] in ("address_ambiguous", "address_not_found")
+
+
+def test_notifications_come_a_page_at_a_time(api_as, make: Factories) -> None:  # type: ignore[no-untyped-def]
+    user = make.client()
+    for n in range(7):
+        db.session.add(Notification(user_id=user.id, event="message_received",
+                                    dedupe_key=f"page-test:{n}", title=f"Message {n}",
+                                    body="Bonjour"))
+    db.session.commit()
+    api = api_as(user)
+    seen: list[int] = []
+    cursor = None
+    while True:
+        page = api.get("/notifications?limit=3" + (f"&cursor={cursor}" if cursor else ""))
+        assert page.status_code == 200, page.get_json()
+        body = page.get_json()
+        seen += [n["id"] for n in body["items"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == 7 and seen == sorted(seen, reverse=True)  # each once, newest first
+    forged = api.get("/notifications?cursor=not-ours")
+    assert forged.status_code == 422 and forged.get_json()["code"] == "invalid_cursor"

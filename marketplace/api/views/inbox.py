@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
-from marketplace.api import auth, push
-from marketplace.api.problems import PROBLEM
+from marketplace.api import auth, pagination, push
+from marketplace.api.problems import PROBLEM, ApiProblem
 from marketplace.api.schemas import (
+    CursorArgs,
     MarkedSchema,
     NotificationPageSchema,
     PushDeviceCreateSchema,
@@ -22,21 +24,29 @@ blp = Blueprint("api_inbox", __name__, url_prefix="/api/v1",
 NO_TOKEN = "No valid access token"  # noqa: S105 (a description, not a secret)
 
 
-class LimitArgs(Schema):
+class NotificationListArgs(CursorArgs):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
 
 
 @blp.route("/notifications", methods=["GET"])
-@blp.arguments(LimitArgs, location="query")
+@blp.arguments(NotificationListArgs, location="query")
 @blp.response(200, NotificationPageSchema)
 @blp.alt_response(401, **PROBLEM, description=NO_TOKEN)
+@blp.alt_response(422, **PROBLEM, description="A cursor we did not give")
 def list_notifications(args: dict[str, Any]) -> dict[str, Any]:
-    """My latest notifications, newest first, and how many are unread."""
+    """My notifications, newest first, a page at a time (`next_cursor` continues), and how
+    many are unread."""
     user = auth.caller()
-    found = notifications.recent(user.id, limit=args["limit"])
+    before = pagination.decode(args.get("cursor"))
+    if before is not None and not isinstance(before, int):
+        raise ApiProblem(422, "invalid_cursor", _("This cursor is not one we gave."))
+    limit = args["limit"]
+    found = notifications.recent(user.id, limit=limit + 1, before_id=before)
+    page = found[:limit]
     return {"items": [{"id": n.id, "event": n.event, "title": n.title, "body": n.body,
-                       "created_at": n.created_at, "read_at": n.read_at} for n in found],
-            "unread": notifications.unread_count(user.id)}
+                       "created_at": n.created_at, "read_at": n.read_at} for n in page],
+            "unread": notifications.unread_count(user.id),
+            "next_cursor": pagination.encode(page[-1].id) if len(found) > limit else None}
 
 
 @blp.route("/notifications/read", methods=["POST"])
