@@ -14,7 +14,7 @@ from typing import Any
 from flask_babel import force_locale, gettext
 
 from marketplace.core.dates import localtime
-from marketplace.core.i18n import format_money, format_number
+from marketplace.core.i18n import format_money, format_number, translate_stored
 
 
 def N_(msgid: str) -> str:
@@ -33,6 +33,14 @@ class Money:
 
     cents: int
     currency: str = "eur"
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A sentence written in English by us or by Stripe (a card's decline message), shown in
+    the recipient's language when the catalogue has it (marketplace/payments/declines.py)."""
+
+    text: str
 
 
 @dataclass(frozen=True)
@@ -163,6 +171,8 @@ def present(value: Any) -> Any:
         return format_money(value.cents, value.currency)
     if isinstance(value, Distance):
         return format_number(value.km)
+    if isinstance(value, Stored):
+        return translate_stored(value.text)
     if isinstance(value, datetime):
         return localtime(value)
     if isinstance(value, str | int | float | bool) or value is None:

@@ -11,7 +11,7 @@ from marketplace.accounts import claim
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
-from marketplace.notifications.catalog import Distance, Money
+from marketplace.notifications.catalog import Distance, Money, Stored
 from marketplace.notifications.services import EMAIL_TO, notify, public_url
 from marketplace.payments.models.links import PaymentLink as PaymentLinkRow
 from marketplace.places.privacy import rounded_km
@@ -41,7 +41,9 @@ def payment_authorized(payment: Payment) -> None:
 def payment_failed(payment: Payment, payment_intent_id: str) -> None:
     mission = payment.mission
     notify(mission.client, "payment_failed",
-           {"title": mission.title, "reason": payment.failure_message or _l("declined")},
+           {"title": mission.title,
+            "reason": Stored(payment.failure_message) if payment.failure_message
+            else _l("declined")},
            key=f"payment_failed:{payment.id}:{payment_intent_id}", link=mission_link(mission))
 
 
@@ -86,7 +88,8 @@ def payment_action_needed(payment: Payment) -> None:
     mission = payment.mission
     hour = int(utcnow().timestamp()) // 3600  # at most one reminder an hour per payment
     reason = (payment.failure_message or "").removeprefix("Action needed: ")
-    notify(mission.client, "payment_action_needed", {"title": mission.title, "reason": reason},
+    notify(mission.client, "payment_action_needed",
+           {"title": mission.title, "reason": Stored(reason)},
            key=f"action_needed:{payment.id}:{hour}", link=mission_link(mission))
     if mission.helper is not None:
         notify(mission.helper, "payment_action_needed_helper", {"title": mission.title},

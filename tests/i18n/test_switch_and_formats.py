@@ -143,7 +143,9 @@ def test_sentences_stored_in_rows_are_shown_in_the_page_language(ctx: Flask) -> 
     with force_locale("fr"):
         assert translate_stored("Lost in a dispute.") == "Perdu dans un litige."
         assert translate_stored("Your card has insufficient funds.") == (
-            "Your card has insufficient funds.")  # Stripe's words: shown as they came
+            "Le solde de votre carte est insuffisant.")  # Stripe's words, in our catalogue
+        assert translate_stored("A sentence Stripe may add one day.") == (
+            "A sentence Stripe may add one day.")  # one we never saw: shown as it came
         assert translate_stored(None) == ""
     with force_locale("en"):
         assert translate_stored("Lost in a dispute.") == "Lost in a dispute."
