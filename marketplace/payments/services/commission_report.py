@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import false, func, literal_column, select, tuple_
+from sqlalchemy import false, func, literal_column, or_, select, tuple_
 from sqlalchemy.sql import ColumnElement
 
 from marketplace.accounts.models import User
@@ -161,8 +161,7 @@ def _tips_total(f: ReportFilter) -> int:
     return int(db.session.execute(
         select(func.coalesce(func.sum(Tip.amount_cents), 0))
         .join(CommissionLine, CommissionLine.mission_id == Tip.mission_id)
-        .where(Tip.status.in_((TipStatus.CAPTURED, TipStatus.PAID)),
-               *_where(CommissionLine, f, by_day=False))).scalar_one())
+        .where(_tip_counts(), *_where(CommissionLine, f, by_day=False))).scalar_one())
 
 
 def totals(f: ReportFilter) -> Totals:
@@ -208,11 +207,16 @@ def _decode(cursor: str) -> tuple[str, datetime | None, int | None]:
         raise BadCursor(cursor) from exc
 
 
+def _tip_counts() -> ColumnElement[bool]:
+    """A tip counts once charged (captured, then paid on). Plain comparisons, not IN: the
+    CSV's COPY statement is compiled once and cannot expand an IN list's parameters."""
+    return or_(Tip.status == TipStatus.CAPTURED, Tip.status == TipStatus.PAID)
+
+
 def _tip_of(mission_id: Any) -> Any:
-    """The captured (or paid on) tip of the line's mission, 0 without one."""
+    """The charged tip of the line's mission, 0 without one."""
     return (select(func.coalesce(func.sum(Tip.amount_cents), 0))
-            .where(Tip.mission_id == mission_id,
-                   Tip.status.in_((TipStatus.CAPTURED, TipStatus.PAID)))
+            .where(Tip.mission_id == mission_id, _tip_counts())
             .scalar_subquery())
 
 
