@@ -21,6 +21,7 @@ from marketplace.core.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.payments.gateway import GatewayError
 
 log = logging.getLogger(__name__)
+NO_TOKEN = "No valid access token"  # noqa: S105 (the 401 description, not a secret)
 PROBLEM_TYPE = "https://entraide.example/problems/"
 API_PREFIX = "/api/"
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from marketplace.api import auth, pagination, present
-from marketplace.api.problems import PROBLEM, ApiProblem
+from marketplace.api.problems import NO_TOKEN, PROBLEM, ApiProblem
 from marketplace.api.schemas import (
     ApplySchema,
     CursorArgs,
@@ -32,7 +32,6 @@ from marketplace.places.privacy import rounded_km
 
 blp = Blueprint("api_helping", __name__, url_prefix="/api/v1",
                 description="Missions, as a helper.")
-NO_TOKEN = "No valid access token"  # noqa: S105 (a description, not a secret)
 NOT_HELPER = "Not a helper"
 NOT_FOUND = "No such mission, or not yours"
 NEARBY_MAX = 200  # the nearest this many, paged

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from marketplace.api import auth, pagination, push
-from marketplace.api.problems import PROBLEM, ApiProblem
+from marketplace.api.problems import NO_TOKEN, PROBLEM, ApiProblem
 from marketplace.api.schemas import (
     CursorArgs,
     MarkedSchema,
@@ -21,7 +21,6 @@ from marketplace.notifications import services as notifications
 
 blp = Blueprint("api_inbox", __name__, url_prefix="/api/v1",
                 description="Notifications and push devices.")
-NO_TOKEN = "No valid access token"  # noqa: S105 (a description, not a secret)
 
 
 class NotificationListArgs(CursorArgs):

@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 
 from marketplace.accounts.models import User
 from marketplace.api import auth, pagination, places, present, returns
-from marketplace.api.problems import PROBLEM, ApiProblem
+from marketplace.api.problems import NO_TOKEN, PROBLEM, ApiProblem
 from marketplace.api.schemas import (
     ApplicantListSchema,
     CancellationQuoteSchema,
@@ -54,7 +54,6 @@ from marketplace.places.privacy import rounded_km
 
 blp = Blueprint("api_missions", __name__, url_prefix="/api/v1",
                 description="Missions, as their client (and their messages and reviews).")
-NO_TOKEN = "No valid access token"  # noqa: S105 (a description, not a secret)
 NOT_FOUND = "No such mission, or not yours"
 
 
