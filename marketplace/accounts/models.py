@@ -61,6 +61,24 @@ class User(TimestampMixin, Model):
         return f"{self.id}:{self.session_version}"
 
 
+class SignInProbe(Model):
+    """Wrong passwords typed for an email no account uses, counted like an account's own.
+
+    Without it the lockout would answer "locked" only for addresses that exist, and ten
+    guesses would tell anyone whether a person has an account here. The row holds no email:
+    only its keyed digest (marketplace/accounts/lockout.py), and it is deleted once its
+    window and cool-down have passed.
+    """
+
+    __tablename__ = "sign_in_probes"
+
+    email_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    failed_logins_since: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class HelperProfile(TimestampMixin, Model):
     __tablename__ = "helper_profiles"
     __table_args__ = (

@@ -112,8 +112,10 @@ def authenticate(email: str, password: str) -> User | None:
     password of an account whose email is not confirmed yet, and AccountSuspended for the
     right password of a suspended account (only its owner learns it is suspended)."""
     user = find_user_by_email(email)
-    if user is None:
+    if user is None:  # the same answers, the same time, the same lockout as an account's
+        lockout.check_unknown_not_locked(email)
         verify_password(DUMMY_HASH, password)
+        lockout.record_unknown_failure(email)
         return None
     lockout.check_not_locked(user)
     if not verify_password(user.password_hash, password):

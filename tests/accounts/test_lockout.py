@@ -11,7 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from marketplace import register_proxy_fix
-from marketplace.accounts.models import User
+from marketplace.accounts.lockout import email_digest
+from marketplace.accounts.models import SignInProbe, User
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from tests.support.factories import PASSWORD, Factories
@@ -81,6 +82,34 @@ def test_a_locked_account_does_not_lock_others(client: FlaskClient, make: Factor
     victim, other = make.client(), make.client()
     _wrong(client, victim.email, 10)
     assert _attempt(client, other.email, PASSWORD)[0] == 302
+
+
+def test_an_unknown_email_answers_exactly_like_an_account(client: FlaskClient,
+                                                         make: Factories) -> None:
+    """Ten guesses do not tell a stranger whether an address has an account here."""
+    user = make.client()
+    known = _wrong(client, user.email, 11)
+    unknown = _wrong(client, "nobody-here@example.com", 11)
+    assert [_answer(page) for page in known] == [_answer(page) for page in unknown]
+    assert LOCKED in unknown[9] and LOCKED in unknown[10]
+
+
+def test_an_unknown_email_is_stored_only_as_a_digest_and_forgotten(
+        client: FlaskClient) -> None:
+    _wrong(client, "Stranger@Example.com", 3)
+    probes = db.session.execute(db.select(SignInProbe)).scalars().all()
+    assert len(probes) == 1 and "stranger" not in probes[0].email_digest
+    assert probes[0].failed_logins == 3
+    db.session.execute(db.update(SignInProbe).values(
+        expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    _wrong(client, "someone-else@example.com", 1)  # any later failure sweeps expired probes
+    digests = db.session.execute(db.select(SignInProbe.email_digest)).scalars().all()
+    assert digests == [email_digest("someone-else@example.com")]
+
+
+def _answer(page: str) -> str:
+    return "locked" if LOCKED in page else "wrong" if "Wrong email or password." in page else page
 
 
 @pytest.fixture
