@@ -123,3 +123,27 @@ def test_operator_hides_an_abusive_review_with_a_note(client: FlaskClient,
     hidden = db.session.get(Review, review.id)
     assert hidden is not None and hidden.hidden_by_id == op.id
     assert hidden.hidden_note == "Abusive language" and hidden.hidden_at is not None
+
+
+def test_a_helpers_rating_counts_only_reviews_of_their_work(client: FlaskClient,
+                                                            make: Factories) -> None:
+    """Someone who helps and also books help: their helper profile and their rank among
+    helpers say how they work, not how they behaved as a client."""
+    owner, helper, mission = _completed(make)
+    reviews.submit_review(owner, mission.id, 5, "Careful work")
+    reviews.submit_review(helper, mission.id, 4, "Kind client")
+    helper.is_client = True
+    db.session.commit()
+    as_client = make.mission(helper, category="coup-de-main", price_cents=0, authorized=False)
+    other = make.helper(skills=("coup-de-main",))
+    booking.accept_mission(as_client.id, other)
+    started(as_client)
+    services.mark_done(as_client.id, other)
+    confirm_completion(as_client.id, helper)
+    reviews.submit_review(other, as_client.id, 1, "Never answered the door")
+    reviews.submit_review(helper, as_client.id, 5, "Thanks")
+    assert reviews.ratings_of([helper.id]) == {helper.id: (3.0, 2)}
+    assert reviews.ratings_of([helper.id], as_role="helper") == {helper.id: (5.0, 1)}
+    login(client, make.client().email)
+    page = client.get(f"/helpers/{helper.id}").get_data(as_text=True)
+    assert "Careful work" in page and "Never answered the door" not in page

@@ -59,7 +59,7 @@ def stats_for(user_ids: list[int]) -> dict[int, HelperStats]:
     taken: dict[int, int] = dict(db.session.execute(
         db.select(Assignment.helper_id, func.count()).where(Assignment.helper_id.in_(user_ids))
         .group_by(Assignment.helper_id)).all())
-    ratings = reviews.ratings_of(user_ids)
+    ratings = reviews.ratings_of(user_ids, as_role="helper")
     return {uid: HelperStats(rating_avg=ratings.get(uid, (None, 0))[0],
                              rating_count=ratings.get(uid, (None, 0))[1],
                              completed=completed.get(uid, 0), assignments=taken.get(uid, 0))

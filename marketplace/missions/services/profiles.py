@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func
 
 from marketplace.accounts.models import User
@@ -48,7 +49,7 @@ def initials(name: str) -> str:
 def _listed(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None or user.deleted_at is not None or user.is_suspended:
-        raise NotFound("No such person.")
+        raise NotFound(_l("No such person."))
     return user
 
 
@@ -60,11 +61,12 @@ def helper_profile(user_id: int) -> PublicProfile:
     user = _listed(user_id)
     profile = user.helper_profile
     if profile is None or not user.is_helper:
-        raise NotFound("No such helper.")
+        raise NotFound(_l("No such helper."))
     area = profile.home_city  # the commune only, never the street
     return PublicProfile(
         user.id, user.full_name, initials(user.full_name),
-        reviews.ratings_of([user.id]).get(user.id), reviews.reviews_of(user.id)[:10],
+        reviews.ratings_of([user.id], as_role="helper").get(user.id),
+        reviews.reviews_of(user.id, as_role="helper")[:10],
         completed=_count(Mission.helper_id == user.id, Mission.status.in_(COMPLETED)),
         posted=0, skills=profile.skill_slugs, area=area, radius_km=profile.radius_km,
         payouts_verified=bool(profile.payouts_enabled and profile.stripe_account_id))
@@ -74,12 +76,13 @@ def client_profile(viewer: User, user_id: int) -> PublicProfile:
     """Visible to helpers and operators (and the client themself)."""
     user = _listed(user_id)
     if not (viewer.is_helper or viewer.is_operator or viewer.id == user.id):
-        raise NotFound("No such client.")
+        raise NotFound(_l("No such client."))
     posted = _count(Mission.client_id == user.id)
     if not posted and not user.is_client:
-        raise NotFound("No such client.")
+        raise NotFound(_l("No such client."))
     return PublicProfile(
         user.id, user.full_name, initials(user.full_name),
-        reviews.ratings_of([user.id]).get(user.id), reviews.reviews_of(user.id)[:10],
+        reviews.ratings_of([user.id], as_role="client").get(user.id),
+        reviews.reviews_of(user.id, as_role="client")[:10],
         completed=_count(Mission.client_id == user.id, Mission.status.in_(COMPLETED)),
         posted=posted, skills=[], area=None, radius_km=None, payouts_verified=False)

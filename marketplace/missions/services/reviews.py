@@ -9,6 +9,7 @@ an abusive review; the row keeps who hid it, when and why (the audit trail).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Literal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, or_
@@ -22,6 +23,7 @@ from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import MAX_COMMENT, Mission, Review
 
 REVIEW_WINDOW_DAYS = 7
+Role = Literal["helper", "client"]
 
 
 def submit_review(author: User, mission_id: int, stars: int, comment: str,
@@ -72,23 +74,37 @@ def _visible(now: datetime) -> list[ColumnElement[bool]]:
     return [Review.hidden_at.is_(None), or_(Review.published_at.is_not(None), closed)]
 
 
-def reviews_of(user_id: int, now: datetime | None = None) -> list[Review]:
-    """Reviews about a user that anyone may read, newest first."""
+def _received_as(role: Role | None) -> list[ColumnElement[bool]]:
+    """Only the reviews a person received in one role: a helper's rating says how they
+    work, not how they behave when they book help themselves."""
+    if role == "helper":
+        return [Review.subject_id == Mission.helper_id]
+    if role == "client":
+        return [Review.subject_id == Mission.client_id]
+    return []
+
+
+def reviews_of(user_id: int, now: datetime | None = None, *,
+               as_role: Role | None = None) -> list[Review]:
+    """Reviews about a user that anyone may read (received in `as_role`, or all), newest
+    first."""
     return list(db.session.execute(
         db.select(Review).join(Mission, Mission.id == Review.mission_id)
-        .where(Review.subject_id == user_id, *_visible(now or utcnow()))
+        .where(Review.subject_id == user_id, *_visible(now or utcnow()), *_received_as(as_role))
         .order_by(Review.id.desc())).scalars())
 
 
-def ratings_of(user_ids: list[int], now: datetime | None = None
-               ) -> dict[int, tuple[float, int]]:
-    """(average stars, count) of visible reviews per user, in one statement."""
+def ratings_of(user_ids: list[int], now: datetime | None = None, *,
+               as_role: Role | None = None) -> dict[int, tuple[float, int]]:
+    """(average stars, count) of visible reviews per user (received in `as_role`, or all),
+    in one statement."""
     if not user_ids:
         return {}
     rows = db.session.execute(
         db.select(Review.subject_id, func.avg(Review.stars), func.count())
         .join(Mission, Mission.id == Review.mission_id)
-        .where(Review.subject_id.in_(user_ids), *_visible(now or utcnow()))
+        .where(Review.subject_id.in_(user_ids), *_visible(now or utcnow()),
+               *_received_as(as_role))
         .group_by(Review.subject_id)).all()
     return {uid: (float(avg), int(count)) for uid, avg, count in rows}
 
