@@ -3,7 +3,9 @@
 The link in their receipt carries a token signed with SECRET_KEY (its own salt) naming the
 user, their `session_version` and a digest of their current password hash. Setting the
 password changes both in one conditional UPDATE, so a link works once. A caller booked
-without an email gives one here: it becomes the address they sign in with.
+without an email gives one here: it becomes the address they sign in with once they follow
+the confirmation link we email to it (an address mistyped, or someone else's, must not get
+a working account, nor that person the caller's receipts).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import CursorResult, update
 
+from marketplace.accounts.confirmation import is_confirmed, request_confirmation
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import hash_password
 from marketplace.accounts.services import find_user_by_email, normalise_email
@@ -63,7 +66,8 @@ def user_for_token(token: str) -> User:
 
 
 def claim(token: str, password: str, email: str | None) -> User:
-    """Give the caller's account the password (and, if it had none, the email) they chose."""
+    """Give the caller's account the password (and, if it had none, the email) they chose;
+    a new email must be confirmed (the link is emailed) before the account signs in."""
     user = user_for_token(token)
     if len(password) < MIN_PASSWORD:
         raise DomainError(_("Choose a password of at least %(n)s characters.", n=MIN_PASSWORD))
@@ -75,7 +79,7 @@ def claim(token: str, password: str, email: str | None) -> User:
             raise DomainError(_("Give the email address you will sign in with."))
         if find_user_by_email(address) is not None:
             raise DomainError(_("This email belongs to another account."))
-        values["email"] = address
+        values["email"], values["email_confirmed_at"] = address, None
     result = cast("CursorResult[Any]", db.session.execute(
         update(User).where(User.id == user.id, User.password_hash == user.password_hash,
                            User.session_version == user.session_version)
@@ -85,4 +89,7 @@ def claim(token: str, password: str, email: str | None) -> User:
         raise InvalidClaimLink(_("This link was used already."))
     db.session.commit()
     db.session.refresh(user)
+    if not is_confirmed(user):
+        request_confirmation(user)
+        db.session.commit()
     return user

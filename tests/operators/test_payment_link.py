@@ -105,15 +105,42 @@ def test_caller_pays_without_an_account_then_claims_it(
     assert claim_path.startswith("/pay/claim/")
     assert guest.get(claim_path).status_code == 200
     response = post_form(guest, claim_path, {"email": "jeanne@example.com",
-                                             "password": "a long new password"})
-    assert response.status_code == 302, response.get_data(as_text=True)
+                                             "password": "a long new password"},
+                         follow_redirects=True)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert "we sent a link to jeanne@example.com" in response.get_data(as_text=True)
+    assert guest.get(f"/missions/{mission.id}").status_code == 302  # not signed in yet
     caller = db.session.get(User, mission.client_id)
     db.session.refresh(caller)
-    assert caller.email == "jeanne@example.com"
-    other = ctx.test_client()
-    login(other, "jeanne@example.com", "a long new password")
-    assert other.get(f"/missions/{mission.id}").status_code == 200
+    assert caller.email == "jeanne@example.com" and caller.email_confirmed_at is None
     assert ctx.test_client().get(claim_path).status_code == 410  # single use
+    other = ctx.test_client()
+    refused = post_form(other, "/login", {"email": "jeanne@example.com",
+                                          "password": "a long new password"})
+    assert "Confirm your email first" in refused.get_data(as_text=True)
+
+    confirm = db.session.execute(db.select(Notification).where(
+        Notification.event == "confirm_email", Notification.user_id == caller.id)
+    ).scalar_one()
+    confirm_path = (confirm.link or "").split("127.0.0.1:5000")[-1]
+    done = post_form(other, confirm_path, {"password": "a long new password"})
+    assert done.status_code == 302, done.get_data(as_text=True)
+    assert other.get(f"/missions/{mission.id}").status_code == 200
+
+
+def test_a_caller_whose_link_reached_their_mailbox_is_signed_in_at_once(
+        client: FlaskClient, ctx: Flask, stripe_emulator: StripeEmulator) -> None:
+    stripe_emulator.reset()
+    mission = _book(client, email="paul@example.com")
+    token = _send(client, mission)
+    guest = ctx.test_client()
+    session_id = _pay(guest, token, stripe_emulator)
+    assert guest.get(f"/pay/{token}/done?session_id={session_id}").status_code == 200
+    receipt = db.session.execute(db.select(Notification).where(
+        Notification.event == "payment_link_paid")).scalar_one()
+    claim_path = (receipt.link or "").split("127.0.0.1:5000")[-1]
+    response = post_form(guest, claim_path, {"password": "a long new password"})
+    assert response.status_code == 302 and guest.get(f"/missions/{mission.id}").status_code == 200
 
 
 def test_resend_revokes_the_old_link_and_is_audited(client: FlaskClient, ctx: Flask,

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import login_user
 from werkzeug.wrappers import Response
 
-from marketplace.accounts import claim
+from marketplace.accounts import claim, confirmation
+from marketplace.accounts.models import User
 from marketplace.core.errors import DomainError
 from marketplace.core.routing import Routes
 from marketplace.missions.forms import ConfirmForm
@@ -69,9 +70,18 @@ def guest_claim(token: str) -> str | Response | tuple[str, int]:
         except DomainError as exc:
             form.form_errors.append(str(exc))
         else:
-            login_user(user)
-            flash(_("Your account is ready: you can follow your missions here."), "success")
-            return redirect(url_for("missions.my_missions"))
+            return _claimed(user)
     page = render_template("payments/claim.html", form=form, user=user,
                            needs_email=claim.needs_email(user))
     return (page, 400) if form.errors else page
+
+
+def _claimed(user: User) -> Response:
+    """Signed in at once when the link came to their mailbox; a new address confirms first."""
+    if not confirmation.is_confirmed(user):
+        flash(_("Almost done: we sent a link to %(email)s. Open it to confirm the address, "
+                "then sign in with your new password.", email=user.email), "success")
+        return redirect(url_for("accounts.login"))
+    login_user(user)
+    flash(_("Your account is ready: you can follow your missions here."), "success")
+    return redirect(url_for("missions.my_missions"))
