@@ -48,7 +48,7 @@ def resolve(operator: User, dispute_id: int, resolution: str, helper_cents: int 
         refund_cents = _settle_client_dispute(operator, mission, bounds, to_helper, to_client,
                                               note)
     else:
-        refund_cents = _settle_bank_dispute(mission, to_helper)
+        refund_cents = _settle_bank_dispute(mission, bounds, to_helper)
     dispute.resolution, dispute.note = resolution, note.strip()[:500]
     dispute.helper_cents, dispute.refund_cents = to_helper, refund_cents
     dispute.resolved_by_id, dispute.resolved_at = operator.id, utcnow()
@@ -85,13 +85,14 @@ def _settle_client_dispute(operator: User, mission: Mission, bounds: SplitBounds
     return to_client
 
 
-def _settle_bank_dispute(mission: Mission, to_helper: int) -> int:
-    """After capture: the helper keeps `to_helper`; the platform bears or recovers the rest."""
+def _settle_bank_dispute(mission: Mission, bounds: SplitBounds, to_helper: int) -> int:
+    """After capture: the helper keeps `to_helper` of what they are still due (their share
+    less what refunds already took from it); the platform bears or recovers the rest."""
     payout = disputes.payout_for_update(mission.id)
-    taken = mission.helper_share_cents - to_helper
+    taken = bounds.helper_max - to_helper
     if mission.status == MissionStatus.DISPUTED:
         move_mission(mission, MissionStatus.COMPLETED)
-    if payout is not None and payout.status != PayoutStatus.PAID:
+    if payout is not None and payout.status not in (PayoutStatus.PAID, PayoutStatus.CANCELED):
         disputes.settle_unpaid(payout, to_helper)
     elif payout is not None and taken:
         disputes.claw_back(payout, taken)

@@ -16,12 +16,14 @@ from marketplace.core.errors import Conflict, DomainError
 from marketplace.core.models import AuditEntry
 from marketplace.flows import disputes as dispute_flow
 from marketplace.flows.completion import confirm_completion
+from marketplace.flows.refunds import refund
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
 from marketplace.payments import ledger, webhooks
 from marketplace.payments.models import Payment, Payout, StripeEvent
 from marketplace.payments.services import disputes, payout_queue
 from marketplace.payments.services.reconcile import run_check
+from marketplace.payments.services.refunds import RefundRequest
 from marketplace.payments.status import PayoutStatus
 from stripe_emulator import StripeEmulator
 from tests.support.factories import PASSWORD, Factories
@@ -186,4 +188,47 @@ def test_operator_splits_a_client_dispute_in_the_console(ctx: Flask, make: Facto
         "platform_cents": 300}
     shown = web.get(page).get_data(as_text=True).replace("\xa0", " ")
     assert "back to the client €22.00" in shown
+    assert run_check().ok
+
+
+@pytest.mark.parametrize(("resolution", "to_helper", "payout", "paid"), [
+    ("release", None, 3025, 3025), ("split", 1000, 1000, 1000), ("refund", None, 0, 0)])
+def test_bank_dispute_after_a_refund_taken_from_the_helper(
+        ctx: Flask, make: Factories, emu: StripeEmulator, resolution: str,
+        to_helper: int | None, payout: int, paid: int) -> None:
+    """A refund already took 8 € from the helper's 38,25 €: a bank dispute can leave them at
+    most the 30,25 € they are still due, never their whole share again (the state machine's
+    "a helper was paid more than owed")."""
+    mission = done_mission(make, emu, price_cents=4500, card=CREATE_DISPUTE)
+    confirm_completion(mission.id, mission.client)
+    refund(_op(), RefundRequest(mission.id, 800, 800, "Missing a shelf"))
+    assert _payout().amount_cents == 3025
+    _deliver(emu, "charge.dispute.created")
+    dispute = disputes.open_disputes()[0]
+    assert disputes.split_bounds(dispute).helper_max == 3025
+    with pytest.raises(DomainError):  # the whole share is no longer the helper's
+        dispute_flow.resolve(_op(), dispute.id, "split", 3825, "Partial evidence")
+    dispute_flow.resolve(_op(), dispute.id, resolution, to_helper, "Checked with the bank")
+    if _payout().status == PayoutStatus.SCHEDULED:
+        assert release_now(_payout().id) == PayoutStatus.PAID
+    assert (_payout().amount_cents if _payout().status != PayoutStatus.CANCELED else 0) == payout
+    transfers = sum(t["amount"] - t["amount_reversed"] for t in emu.objects("transfer"))
+    assert transfers == paid
+    assert ledger.balance(ledger.helper_payable(mission.helper_id or 0)) == 0
+    assert run_check().ok
+
+
+def test_bank_dispute_after_the_transfer_and_a_refund_claws_back_only_what_is_left(
+        ctx: Flask, make: Factories, emu: StripeEmulator) -> None:
+    """Paid 38,25 €, then 8 € of it reversed by a refund: a lost dispute reverses the 30,25 €
+    left, and the ledger owes the helper nothing either way."""
+    mission = done_mission(make, emu, price_cents=4500, card=CREATE_DISPUTE)
+    confirm_completion(mission.id, mission.client)
+    release_now(_payout().id)
+    refund(_op(), RefundRequest(mission.id, 800, 800, "Missing a shelf"))
+    _deliver(emu, "charge.dispute.created")
+    dispute_flow.resolve(_op(), disputes.open_disputes()[0].id, "refund", None, "Fraud confirmed")
+    transfer = emu.get(_payout().transfer_id or "")
+    assert transfer["amount_reversed"] == 3825
+    assert ledger.balance(ledger.helper_payable(mission.helper_id or 0)) == 0
     assert run_check().ok

@@ -48,6 +48,7 @@ from marketplace.payments.models import (
     LedgerTransaction,
     Payment,
     Payout,
+    Refund,
 )
 from marketplace.payments.services import disputes, receivables
 from marketplace.payments.services.reconcile import run_check
@@ -341,3 +342,25 @@ def test_money_state_machine(machine_env: None) -> None:
 def test_money_state_machine_500_examples(machine_env: None) -> None:
     """Deselected by default (pyproject addopts); run with `-m slow`."""
     _run(500)
+
+
+@pytest.mark.parametrize("resolution", disputes.RESOLUTIONS)
+def test_bank_dispute_after_a_refund_from_the_helper(machine_env: None, resolution: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sequence that broke "a helper was paid more than owed", step by step: a refund took
+    part of the helper's share after capture, then the bank disputed the charge; resolving it
+    gave (release, split) or took back (refund) the whole share instead of what was left."""
+    monkeypatch.setitem(globals(), "event", lambda _label: None)  # Hypothesis-only statistics
+    machine = MoneyMachine()
+    machine.setup()
+    mission_id = machine.book_and_finish(price=12_000, which=0, contest=False)
+    machine.confirm(mission_id)
+    machine.operator_refunds(mission_id, share=0.1, helper_part=1.0)
+    assert db.session.execute(db.select(func.count()).select_from(Refund)).scalar_one() == 1
+    machine.bank_disputes(mission_id)
+    machine.resolve(resolution, part=1.0, back=0.0, stray=0)
+    machine.release_payouts()
+    machine.ledger_balances_and_reconciles()
+    machine.clients_owe_exactly_their_uncollected_fees()
+    machine.every_captured_cent_is_accounted_for()
+    assert not disputes.open_disputes()

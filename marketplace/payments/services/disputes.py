@@ -159,10 +159,17 @@ def split_bounds(dispute: Dispute) -> SplitBounds:
     mission = db.session.get(Mission, dispute.mission_id)
     assert mission is not None
     if dispute.opened_by != "client":
-        return SplitBounds(mission.helper_share_cents, mission.helper_share_cents, False)
+        due = helper_still_due(mission)
+        return SplitBounds(due, due, False)
     reduced, from_helper = pending_capture_reduction(mission.id)
     return SplitBounds(mission.total_cents - reduced, mission.helper_share_cents - from_helper,
                        True)
+
+
+def helper_still_due(mission: Mission) -> int:
+    """The helper's share less what refunds already took from it (before or after capture,
+    before or after the transfer): all a bank dispute can leave the helper, or take back."""
+    return mission.helper_share_cents - refunds.refunded_so_far(mission.id)[1]
 
 
 def amounts(bounds: SplitBounds, resolution: str, helper_cents: int | None,
@@ -191,12 +198,6 @@ def amounts(bounds: SplitBounds, resolution: str, helper_cents: int | None,
                              "amounts must add up to at least %(amount)s.",
                              amount=format_money(bounds.helper_max)))
     return x, y
-
-
-
-
-
-
 
 
 def settle_unpaid(payout: Payout, to_helper: int) -> None:
