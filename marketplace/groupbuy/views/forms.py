@@ -162,7 +162,7 @@ class ResolveForm(FlaskForm):
 
     resolution = SelectField(_l("Decision"), default="refund", choices=[
         SelectChoice("refund", _l("Refund the participant in full")),
-        SelectChoice("release", _l("Pay the seller in full")),
+        SelectChoice("seller", _l("Pay the seller in full")),
         SelectChoice("split", _l("Split: refund part, pay the seller the rest"))])
     refund = MoneyField(_l("Refund to the participant (€, for a split)"),
                         validators=[Length(max=20)])
