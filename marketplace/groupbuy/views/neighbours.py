@@ -15,7 +15,8 @@ from marketplace.core.db import db
 from marketplace.core.errors import DomainError
 from marketplace.core.routing import Routes
 from marketplace.flows import group_purchases as flow
-from marketplace.groupbuy import sellers, services
+from marketplace.groupbuy import services
+from marketplace.groupbuy.views import sellers
 from marketplace.groupbuy.lifecycle import CHARGED, RESERVING
 from marketplace.groupbuy.models import Campaign, Order
 from marketplace.groupbuy.views.forms import ActionForm, DisputeForm, JoinForm, NearForm

@@ -12,7 +12,8 @@ from marketplace.core.db import db
 from marketplace.core.errors import DomainError
 from marketplace.core.routing import Routes
 from marketplace.flows import group_purchases as flow
-from marketplace.groupbuy import services, sellers
+from marketplace.groupbuy import services
+from marketplace.groupbuy.views import sellers
 from marketplace.groupbuy.models import Campaign
 from marketplace.groupbuy.views.forms import ActionForm, CampaignForm, filled_form
 from marketplace.groupbuy.views.present import campaign_view, order_view
@@ -33,7 +34,11 @@ def start_onboarding() -> Response:
     """Our button (CSRF-checked): the Express account is created once, then off to Stripe."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    return redirect(_onboarding_link(), code=303)
+    try:
+        return redirect(_onboarding_link(), code=303)
+    except DomainError as exc:  # no profile yet: where the payout account will hang
+        flash(str(exc), "info")
+        return redirect(url_for("accounts.helper_profile"))
 
 
 @routes.route("/sell/setup/refresh")
@@ -68,7 +73,7 @@ def new_campaign() -> Response | tuple[str, int]:
     form = CampaignForm()
     if form.validate_on_submit() and form.chosen_place is not None:
         try:
-            created = services.create_campaign(current_user, _draft(form))
+            created = flow.open_campaign(current_user, _draft(form))
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
@@ -87,7 +92,7 @@ def edit_campaign(campaign_id: int) -> Response | tuple[str, int]:
     form = CampaignForm() if _posted() else filled_form(campaign)
     if form.validate_on_submit() and form.chosen_place is not None:
         try:
-            services.update_campaign(current_user, campaign_id, _draft(form))
+            flow.edit_campaign(current_user, campaign_id, _draft(form))
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
