@@ -5,17 +5,19 @@ open a dispute. Thin: parse, call one service or flow, render."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from marketplace.accounts.models import User
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
 from marketplace.core.routing import Routes
-from marketplace.flows import group_purchases as flow
-from marketplace.groupbuy import services
+from marketplace.flows.group_purchases import after, disputes, joining
+from marketplace.groupbuy import orders, services
 from marketplace.groupbuy.views import sellers
 from marketplace.groupbuy.lifecycle import CHARGED, RESERVING
 from marketplace.groupbuy.models import Campaign, Order
@@ -106,42 +108,57 @@ def join(campaign_id: int) -> Response | tuple[str, int]:
     hosted page, a change within the hold is done at once."""
     form = JoinForm()
     if form.validate_on_submit() and form.quantity.data is not None:
+        live = orders.live_order(campaign_id, current_user.id)
         try:
-            step = flow.join_or_change(
-                current_user, campaign_id, form.quantity.data,
-                success_url=url_for("groupbuy.checkout_return", campaign_id=campaign_id,
-                                    _external=True) + "?session_id={CHECKOUT_SESSION_ID}",
-                cancel_url=url_for("groupbuy.campaign", campaign_id=campaign_id,
-                                   _external=True))
+            if live is None:
+                step = joining.join(campaign_id, current_user, form.quantity.data,
+                                    *_return_urls(campaign_id))
+            else:
+                step = joining.change_quantity(live.id, current_user, form.quantity.data,
+                                               *_return_urls(campaign_id))
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
         else:
-            if step.checkout_url:
-                return redirect(step.checkout_url, code=303)
+            if step.url:
+                return redirect(step.url, code=303)
             flash(_("Your order is now %(n)s units.", n=form.quantity.data), "success")
             return redirect(url_for("groupbuy.campaign", campaign_id=campaign_id))
     return _campaign_page(campaign_id, form, DisputeForm(), 400)
+
+
+def _return_urls(campaign_id: int) -> tuple[str, str]:
+    """Where Stripe's hosted page sends the neighbour back: paid, or changed their mind."""
+    return (url_for("groupbuy.checkout_return", campaign_id=campaign_id, _external=True)
+            + "?session_id={CHECKOUT_SESSION_ID}",
+            url_for("groupbuy.campaign", campaign_id=campaign_id, _external=True))
 
 
 @routes.route("/group-purchases/<int:campaign_id>/checkout/return")
 @login_required
 def checkout_return(campaign_id: int) -> Response:
     session_id = request.args.get("session_id", "")
-    order = (flow.sync_checkout(current_user, session_id)
+    order = (joining.card_returned(session_id)
              if _SESSION_ID_RE.fullmatch(session_id) else None)
-    if order is None or order.campaign_id != campaign_id:
+    if order is None or order.campaign_id != campaign_id or order.user_id != current_user.id:
         abort(404)
     flash(_("You are in! Your card is authorized; you pay the final price only if the group "
             "purchase goes ahead."), "success")
     return redirect(url_for("groupbuy.campaign", campaign_id=campaign_id))
 
 
-def _order_action(campaign_id: int, action: str, message: str) -> Response:
+def _order_action(campaign_id: int, action: Callable[[int, User], object],
+                  message: str) -> Response:
+    """A button on my order (CSRF-checked); without an order here, say so, change nothing."""
     if not ActionForm().validate_on_submit():
         abort(400)
+    campaign = services.get_campaign(campaign_id)
+    order = _my_order(campaign) if campaign is not None else None
+    if order is None:
+        flash(_("You have no order in this group purchase."), "error")
+        return redirect(url_for("groupbuy.campaign", campaign_id=campaign_id))
     try:
-        getattr(flow, action)(current_user, campaign_id)
+        action(order.id, current_user)
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -153,7 +170,7 @@ def _order_action(campaign_id: int, action: str, message: str) -> Response:
 @routes.route("/group-purchases/<int:campaign_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw(campaign_id: int) -> Response:
-    return _order_action(campaign_id, "withdraw",
+    return _order_action(campaign_id, joining.withdraw,
                          _("Your order is withdrawn; the hold on your card is released."))
 
 
@@ -163,18 +180,22 @@ def pay(campaign_id: int) -> Response:
     """After a refused off-session hold: pay on Stripe's hosted page within 24 h."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    url = flow.payment_url(
-        current_user, campaign_id,
-        success_url=url_for("groupbuy.checkout_return", campaign_id=campaign_id,
-                            _external=True) + "?session_id={CHECKOUT_SESSION_ID}",
-        cancel_url=url_for("groupbuy.campaign", campaign_id=campaign_id, _external=True))
+    live = orders.live_order(campaign_id, current_user.id)
+    if live is None:
+        abort(404)
+    try:
+        url = joining.pay_again(live.id, current_user, *_return_urls(campaign_id))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("groupbuy.campaign", campaign_id=campaign_id))
     return redirect(url, code=303)
 
 
 @routes.route("/group-purchases/<int:campaign_id>/received", methods=["POST"])
 @login_required
 def confirm_receipt(campaign_id: int) -> Response:
-    return _order_action(campaign_id, "confirm_receipt",
+    return _order_action(campaign_id, after.confirm_receipt,
                          _("Thank you! The seller will be paid after the refund window."))
 
 
@@ -182,9 +203,13 @@ def confirm_receipt(campaign_id: int) -> Response:
 @login_required
 def dispute(campaign_id: int) -> Response | tuple[str, int]:
     form = DisputeForm()
+    campaign = services.get_campaign(campaign_id)
+    order = _my_order(campaign) if campaign is not None else None
+    if order is None:
+        abort(404)
     if form.validate_on_submit():
         try:
-            flow.open_dispute(current_user, campaign_id, form.problem.data or "")
+            disputes.open_dispute(order.id, current_user, form.problem.data or "")
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))

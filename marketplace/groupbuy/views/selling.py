@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
 from marketplace.core.routing import Routes
-from marketplace.flows import group_purchases as flow
+from marketplace.flows.group_purchases import after, campaigns
 from marketplace.groupbuy import services
 from marketplace.groupbuy.views import sellers
 from marketplace.groupbuy.models import Campaign
@@ -73,7 +73,7 @@ def new_campaign() -> Response | tuple[str, int]:
     form = CampaignForm()
     if form.validate_on_submit() and form.chosen_place is not None:
         try:
-            created = flow.open_campaign(current_user, _draft(form))
+            created = campaigns.create_campaign(current_user, _draft(form))
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
@@ -92,7 +92,7 @@ def edit_campaign(campaign_id: int) -> Response | tuple[str, int]:
     form = CampaignForm() if _posted() else filled_form(campaign)
     if form.validate_on_submit() and form.chosen_place is not None:
         try:
-            flow.edit_campaign(current_user, campaign_id, _draft(form))
+            campaigns.update_campaign(campaign, current_user, _draft(form))
         except DomainError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
@@ -143,10 +143,13 @@ def _own(campaign_id: int) -> Campaign:
               methods=["POST"])
 @login_required
 def hand_over(campaign_id: int, order_id: int) -> Response:
+    campaign = _own(campaign_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    if order_id not in {o.id for o in services.orders_of_campaign(campaign)}:
+        abort(404)
     try:
-        flow.confirm_handover(current_user, campaign_id, order_id)
+        after.confirm_handover(order_id, current_user)
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc), "error")

@@ -14,13 +14,14 @@ from marketplace.core.auth import role_required
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
 from marketplace.core.routing import Routes
-from marketplace.flows import group_purchases as flow
+from marketplace.flows.group_purchases import disputes as dispute_flow
 from marketplace.groupbuy import services
 from marketplace.groupbuy.lifecycle import CampaignStatus
 from marketplace.groupbuy.models import Campaign
 from marketplace.groupbuy.views.forms import ResolveForm
 from marketplace.groupbuy.views.present import CAMPAIGN_LABELS, campaign_view, order_view
 from marketplace.payments.models import GroupDispute, GroupPayment, GroupPayout
+from marketplace.payments.services import group_refunds
 
 routes = Routes()
 
@@ -61,6 +62,13 @@ def _page(campaign_id: int, form: ResolveForm, status: int = 200) -> tuple[str, 
         disputes=disputes, payout=payout, form=form), status
 
 
+def _refund_cents(dispute: GroupDispute, form: ResolveForm) -> int:
+    """The decision in cents: all that was paid, nothing (the seller keeps it), or a split."""
+    if form.resolution.data == "refund":
+        return group_refunds.refundable(dispute.order)
+    return 0 if form.resolution.data == "seller" else form.refund.cents or 0
+
+
 @routes.route("/campaigns/disputes/<int:dispute_id>/resolve", methods=["POST"])
 @role_required("operator")
 def resolve(dispute_id: int) -> tuple[str, int] | Response:
@@ -68,8 +76,8 @@ def resolve(dispute_id: int) -> tuple[str, int] | Response:
     form = ResolveForm()
     if form.validate_on_submit():
         try:
-            flow.resolve_dispute(current_user, dispute.id, form.resolution.data or "",
-                                 form.refund.cents, form.note.data or "")
+            dispute_flow.resolve_dispute(dispute.id, current_user, _refund_cents(dispute, form),
+                                         form.note.data or "")
         except DomainError as exc:
             db.session.rollback()  # nothing half-done shows on the page rendered below
             form.form_errors.append(str(exc))
