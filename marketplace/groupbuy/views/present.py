@@ -112,8 +112,8 @@ def campaign_view(found: CampaignSummary) -> CampaignView:
                     t.unit_price_cents, t == current, t.from_quantity <= max(total, 1))
             for t, nxt in zip(steps, [*steps[1:], None], strict=True)]
     is_open = campaign.status in JOINABLE
-    next_row = next((r for r in rows if found.next_tier
-                     and r.min_quantity == found.next_tier.from_quantity), None)
+    # the next cheaper tier (the first tier is reached by the first unit ordered)
+    next_row = next((r for r in rows if r.min_quantity > max(total, 1)), None)
     return CampaignView(
         id=campaign.id, title=campaign.title, description=campaign.description,
         seller_name=campaign.seller.full_name, status=campaign.status,
