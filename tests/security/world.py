@@ -248,6 +248,11 @@ class World:
         return order.id
 
     @cached_property
+    def campaign_with_order(self) -> Campaign:
+        assert self.group_order_id
+        return self.campaign
+
+    @cached_property
     def group_dispute_id(self) -> int:
         """An open dispute on the client's order (for the operators' resolve form)."""
         dispute = GroupDispute(order_id=self.group_order_id, campaign_id=self.campaign.id,

@@ -81,6 +81,15 @@ def _campaign_page(campaign_id: int, join_form: JoinForm, dispute_form: DisputeF
         action_form=ActionForm()), status
 
 
+def _own_order(campaign_id: int) -> Order:
+    """My order in this campaign, or 404 (nobody acts on another neighbour's order)."""
+    campaign = services.get_campaign(campaign_id)
+    order = _my_order(campaign) if campaign is not None else None
+    if order is None:
+        abort(404)
+    return order
+
+
 def _my_order(campaign: Campaign) -> Order | None:
     """The signed-in person's order in this campaign: the live one, else the charged one."""
     mine = [o for o in services.orders_of_campaign(campaign, SHOWN)
@@ -149,14 +158,10 @@ def checkout_return(campaign_id: int) -> Response:
 
 def _order_action(campaign_id: int, action: Callable[[int, User], object],
                   message: str) -> Response:
-    """A button on my order (CSRF-checked); without an order here, say so, change nothing."""
+    """A button on my order (CSRF-checked); 404 without an order of mine here."""
+    order = _own_order(campaign_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    campaign = services.get_campaign(campaign_id)
-    order = _my_order(campaign) if campaign is not None else None
-    if order is None:
-        flash(_("You have no order in this group purchase."), "error")
-        return redirect(url_for("groupbuy.campaign", campaign_id=campaign_id))
     try:
         action(order.id, current_user)
     except DomainError as exc:
@@ -178,13 +183,11 @@ def withdraw(campaign_id: int) -> Response:
 @login_required
 def pay(campaign_id: int) -> Response:
     """After a refused off-session hold: pay on Stripe's hosted page within 24 h."""
+    order = _own_order(campaign_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    live = orders.live_order(campaign_id, current_user.id)
-    if live is None:
-        abort(404)
     try:
-        url = joining.pay_again(live.id, current_user, *_return_urls(campaign_id))
+        url = joining.pay_again(order.id, current_user, *_return_urls(campaign_id))
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -202,11 +205,8 @@ def confirm_receipt(campaign_id: int) -> Response:
 @routes.route("/group-purchases/<int:campaign_id>/dispute", methods=["POST"])
 @login_required
 def dispute(campaign_id: int) -> Response | tuple[str, int]:
+    order = _own_order(campaign_id)
     form = DisputeForm()
-    campaign = services.get_campaign(campaign_id)
-    order = _my_order(campaign) if campaign is not None else None
-    if order is None:
-        abort(404)
     if form.validate_on_submit():
         try:
             disputes.open_dispute(order.id, current_user, form.problem.data or "")
