@@ -33,7 +33,6 @@ from marketplace.missions.lifecycle import MatchingMode
 from marketplace.missions.matching import services as matching
 from marketplace.missions.models import Mission
 from marketplace.missions.services import completion, missions, reviews
-from marketplace.places import services as places
 from marketplace.notifications.models import (
     Channel,
     DeliveryStatus,
@@ -49,11 +48,12 @@ from marketplace.payments.services import (
     payment_links,
     receivables,
 )
+from marketplace.places import services as places
 from stripe_emulator import StripeEmulator
 from tests.support.factories import PASSWORD, Factories, started
 from tests.support.forms import login
-from tests.support.places import ADDRESS
 from tests.support.money import authorized_mission, onboarded_helper, saved_card_mission
+from tests.support.places import ADDRESS
 from tests.support.web import csrf_token
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -7,6 +7,7 @@ and become UTC here; the photo is checked by its first bytes (not its name) and 
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -102,7 +103,7 @@ class CampaignForm(AddressFields, FlaskForm):
             raise ValidationError(_("Give at least one price tier."))
         if rows[0].from_quantity != 1:
             raise ValidationError(_("The first tier starts at 1 unit."))
-        for low, high in zip(rows, rows[1:], strict=False):
+        for low, high in itertools.pairwise(rows):
             if high.from_quantity <= low.from_quantity:
                 raise ValidationError(_("Each tier starts at more units than the one before."))
             if high.unit_price_cents >= low.unit_price_cents:

@@ -18,9 +18,9 @@ from marketplace.core.errors import DomainError
 from marketplace.core.routing import Routes
 from marketplace.flows.group_purchases import after, disputes, joining
 from marketplace.groupbuy import orders, services
-from marketplace.groupbuy.views import sellers
 from marketplace.groupbuy.lifecycle import CHARGED, RESERVING
 from marketplace.groupbuy.models import Campaign, Order
+from marketplace.groupbuy.views import sellers
 from marketplace.groupbuy.views.forms import ActionForm, DisputeForm, JoinForm, NearForm
 from marketplace.groupbuy.views.present import campaign_view, order_view
 from marketplace.places import services as places
@@ -70,7 +70,7 @@ def _campaign_page(campaign_id: int, join_form: JoinForm, dispute_form: DisputeF
         abort(404)
     order = _my_order(campaign)
     if order is not None and order.status in RESERVING and join_form.quantity.raw_data is None:
-        join_form.quantity.data = order.quantity
+        join_form.quantity.data = order.quantity  # type: ignore[assignment]
     is_seller = campaign.seller_id == current_user.id
     # The exact pickup address: its seller, operators, and neighbours with an order.
     show_address = is_seller or current_user.is_operator or order is not None

@@ -39,14 +39,15 @@ ORDER_LABELS = {
 
 
 def label(status: CampaignStatus | OrderStatus) -> str:
-    labels: dict[object, object] = {**CAMPAIGN_LABELS, **ORDER_LABELS}
-    return str(labels.get(status, status.value.replace("_", " ")))
+    found = (CAMPAIGN_LABELS.get(status) if isinstance(status, CampaignStatus)
+             else ORDER_LABELS.get(status))
+    return str(found) if found is not None else status.value.replace("_", " ")
 
 
 @dataclass(frozen=True)
 class TierRow:
     min_quantity: int
-    max_quantity: int | None  # the next tier's start − 1; None for the last tier
+    max_quantity: int | None  # the next tier start minus 1; None for the last tier
     unit_price_cents: int
     current: bool
     reached: bool
@@ -91,7 +92,7 @@ class OrderView:
     status: OrderStatus
     status_label: str
     participant_name: str
-    authorized_cents: int | None  # the hold: quantity × the highest price, before closing
+    authorized_cents: int | None  # the hold: quantity times the highest price, before closing
     captured_cents: int | None
     needs_payment: bool
     pay_by: datetime | None

@@ -13,8 +13,8 @@ from marketplace.core.errors import DomainError
 from marketplace.core.routing import Routes
 from marketplace.flows.group_purchases import after, campaigns
 from marketplace.groupbuy import services
-from marketplace.groupbuy.views import sellers
 from marketplace.groupbuy.models import Campaign
+from marketplace.groupbuy.views import sellers
 from marketplace.groupbuy.views.forms import ActionForm, CampaignForm, filled_form
 from marketplace.groupbuy.views.present import campaign_view, order_view
 
