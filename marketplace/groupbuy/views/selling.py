@@ -17,6 +17,7 @@ from marketplace.groupbuy.models import Campaign
 from marketplace.groupbuy.views import sellers
 from marketplace.groupbuy.views.forms import ActionForm, CampaignForm, filled_form
 from marketplace.groupbuy.views.present import campaign_view, order_view
+from marketplace.payments.services import group_payouts
 
 routes = Routes()
 
@@ -128,7 +129,8 @@ def participants(campaign_id: int) -> str:
     return render_template(
         "groupbuy/participants.html", c=campaign_view(services.summary(campaign)),
         orders=[order_view(o, campaign) for o in services.orders_of_campaign(campaign)],
-        payout=None, form=ActionForm())
+        payout=group_payouts.payout_of(campaign.id),
+        share_cents=group_payouts.seller_share(campaign.id), form=ActionForm())
 
 
 def _own(campaign_id: int) -> Campaign:
