@@ -109,7 +109,7 @@ def test_group_purchase_journey(people: Any, app: Flask, make: Factories) -> Non
     current = neighbours[0].page.locator("tr.current").inner_text()
     assert "20,00" in current, current
 
-    # Closing: each card is captured at the final price (3 × 20 €, the rest released).
+    # Closing: each card is captured at the final price (3 x 20 €, the rest released).
     close_now(app, campaign_id)
     wait_until(lambda: state(app, campaign_id)[1] == [OrderStatus.CAPTURED] * 3, timeout=60,
                message="the closing worker to capture every order")
