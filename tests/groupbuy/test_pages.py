@@ -5,18 +5,20 @@ time), a seller creates one through the form; bad input is a form error, never a
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from flask.testing import FlaskClient
 
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
+from marketplace.core.dates import PARIS
 from marketplace.core.db import db
 from marketplace.groupbuy import services
 from marketplace.groupbuy.models import Campaign
 from marketplace.groupbuy.tiers import Tier
 from marketplace.places import services as places
+from stripe_emulator import StripeEmulator
 from tests.support.factories import Factories
 from tests.support.forms import login, post_form
 from tests.support.places import ADDRESS, COLOMBES, HOME
@@ -176,3 +178,36 @@ def test_ops_list_filters_by_state_and_refuses_unknown_states(client: FlaskClien
         as_text=True)
     assert client.get("/ops/campaigns?state=nope").status_code == 400
     assert client.get("/ops/campaigns?start=abc").status_code == 400
+
+
+def test_the_seller_edits_the_campaign_from_its_current_values(client: FlaskClient,
+                                                               make: Factories) -> None:
+    seller = make.helper()
+    campaign = a_campaign(seller)
+    signed_in(client, seller)
+    html = client.get(f"/sell/campaigns/{campaign.id}/edit").get_data(as_text=True)
+    assert 'value="Box potager"' in html and 'value="24"' in html and 'value="17"' in html
+    form = _form(title="Box potager d'hiver")
+    form["closes_at"] = campaign.closes_at.replace(tzinfo=UTC).astimezone(PARIS).strftime(
+        "%Y-%m-%dT%H:%M")
+    page = post_form(client, f"/sell/campaigns/{campaign.id}/edit", form)
+    assert page.status_code == 302, page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Campaign, campaign.id).title == "Box potager d'hiver"  # type: ignore[union-attr]
+
+
+def test_joining_sends_the_neighbour_to_the_hosted_checkout(client: FlaskClient,
+                                                           make: Factories,
+                                                           emu: StripeEmulator) -> None:
+    campaign = a_campaign(make.helper())
+    signed_in(client, make.client())
+    page = post_form(client, f"/group-purchases/{campaign.id}", {"quantity": "2"},
+                     action=f"/group-purchases/{campaign.id}/join")
+    assert page.status_code == 303 and "/hosted/checkout/" in page.location
+    html = client.get(f"/group-purchases/{campaign.id}").get_data(as_text=True)
+    assert "3 Rue des Bourguignons" in html  # a participant now sees the pickup address
+    assert "Withdraw my order" in html
+    gone = post_form(client, f"/group-purchases/{campaign.id}", {},
+                     action=f"/group-purchases/{campaign.id}/withdraw")
+    assert gone.status_code == 302
+    assert "withdrawn" in client.get(f"/group-purchases/{campaign.id}").get_data(as_text=True)
