@@ -10,16 +10,18 @@ from datetime import UTC, timedelta
 import pytest
 from flask.testing import FlaskClient
 
+from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
 from marketplace.core.dates import PARIS
 from marketplace.core.db import db
+from marketplace.flows.group_purchases import joining
 from marketplace.groupbuy import services
 from marketplace.groupbuy.models import Campaign
 from marketplace.groupbuy.tiers import Tier
 from marketplace.places import services as places
 from stripe_emulator import StripeEmulator
-from tests.support.factories import Factories
+from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form
 from tests.support.places import ADDRESS, COLOMBES, HOME
 
@@ -167,9 +169,6 @@ def test_bad_quantity_is_a_form_error(client: FlaskClient, make: Factories) -> N
 
 def test_ops_list_filters_by_state_and_refuses_unknown_states(client: FlaskClient,
                                                               make: Factories) -> None:
-    from marketplace.accounts import services as accounts
-    from tests.support.factories import PASSWORD
-
     a_campaign(make.helper())
     op = accounts.make_operator("ops-gb@example.com", PASSWORD)
     signed_in(client, op)
@@ -211,3 +210,15 @@ def test_joining_sends_the_neighbour_to_the_hosted_checkout(client: FlaskClient,
                      action=f"/group-purchases/{campaign.id}/withdraw")
     assert gone.status_code == 302
     assert "withdrawn" in client.get(f"/group-purchases/{campaign.id}").get_data(as_text=True)
+
+
+def test_ops_detail_shows_each_order_and_its_money(client: FlaskClient, make: Factories,
+                                                   emu: StripeEmulator) -> None:
+    campaign = a_campaign(make.helper())
+    neighbour = make.client()
+    joining.join(campaign.id, neighbour, 3, "http://app.test/ok", "http://app.test/no")
+    signed_in(client, accounts.make_operator("ops-gb2@example.com", PASSWORD))
+    html = client.get(f"/ops/campaigns/{campaign.id}").get_data(as_text=True)
+    assert 'id="orders"' in html and neighbour.full_name in html
+    assert "72.00" in html  # the hold: 3 x 24 €, the highest price
+    assert "No dispute." in html
