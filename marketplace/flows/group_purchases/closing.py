@@ -189,8 +189,9 @@ def _locked_payments(order: Order) -> list[GroupPayment]:
 
 
 def _schedule_payout(campaign_id: int) -> None:
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or _orders(campaign, OS.ACTIVE):
+    """Once no order is left to capture (two settlers serialize on the campaign's lock)."""
+    campaign = orders.lock_campaign(campaign_id)
+    if _orders(campaign, OS.ACTIVE):
         db.session.rollback()
         return
     group_payouts.schedule_payout(
