@@ -86,3 +86,18 @@ def test_withdraw_before_closing_is_free(make: Factories, emu: StripeEmulator) -
     assert order.status == OrderStatus.WITHDRAWN and c.reserved_quantity == 0
     assert holds_outstanding() == 0
     assert run_check().ok
+
+
+def test_the_ledger_check_sees_a_hold_the_books_miss(make: Factories,
+                                                     emu: StripeEmulator) -> None:
+    from sqlalchemy import update
+
+    c = campaign(make, emu, minimum=2)
+    order = joined(emu, c, make.client(), 2)
+    assert run_check().ok
+    db.session.execute(update(GroupPayment).where(GroupPayment.order_id == order.id)
+                       .values(amount_cents=GroupPayment.amount_cents + 100))
+    db.session.commit()
+    problems = run_check().problems
+    assert any(p.startswith("card holds") for p in problems)
+    assert any(p.startswith(f"campaign {c.id} holds") for p in problems)
