@@ -169,14 +169,15 @@ def settle_order(order_id: int) -> None:
 
 
 def _capture_order(order: Order, unit_price_cents: int) -> None:
-    """Charge quantity x the final price over the order's holds, oldest first."""
-    due = order.quantity * unit_price_cents
+    """Charge quantity x the final price: each hold takes its own units, oldest first
+    (fewer units than held: the latest holds take less, or are released)."""
+    units_left = order.quantity
     for payment in _locked_payments(order):
-        take = min(due, payment.amount_cents)
-        group_capture.capture(payment, take)
-        due -= take
-    if due > 0:
-        log.error("order %s: holds short of the final charge by %s cents", order.id, due)
+        units = min(payment.quantity, units_left)
+        group_capture.capture(payment, units * unit_price_cents)
+        units_left -= units
+    if units_left > 0:
+        log.error("order %s: %s units without a hold at capture", order.id, units_left)
     orders.move_order(order, OS.CAPTURED)
     order.unit_price_cents = unit_price_cents
 
@@ -188,8 +189,9 @@ def _locked_payments(order: Order) -> list[GroupPayment]:
 
 
 def _schedule_payout(campaign_id: int) -> None:
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or _orders(campaign, OS.ACTIVE):
+    """Once no order is left to capture (two settlers serialize on the campaign's lock)."""
+    campaign = orders.lock_campaign(campaign_id)
+    if _orders(campaign, OS.ACTIVE):
         db.session.rollback()
         return
     group_payouts.schedule_payout(
