@@ -222,3 +222,11 @@ def test_ops_detail_shows_each_order_and_its_money(client: FlaskClient, make: Fa
     assert 'id="orders"' in html and neighbour.full_name in html
     assert "72.00" in html  # the hold: 3 x 24 €, the highest price
     assert "No dispute." in html
+
+
+def test_a_helper_sees_the_campaigns_near_their_home_at_once(client: FlaskClient,
+                                                             make: Factories) -> None:
+    a_campaign(make.helper())
+    signed_in(client, make.helper())  # the factories' helpers live in Asnières
+    html = client.get("/group-purchases").get_data(as_text=True)
+    assert "Box potager" in html and "0.5 km" in html

@@ -37,12 +37,20 @@ def near() -> tuple[str, int]:
     and a rounded distance only, the pickup address is on the campaign page."""
     form = NearForm(request.args, meta={"csrf": False})
     searched = bool(request.args.get("address"))
-    results, home_area = [], None
+    results, home_area, home = [], None, None
+    profile = current_user.helper_profile
     if searched and form.validate() and form.chosen_place is not None:
         place = form.chosen_place
-        home_area = places.commune_of(place.city, place.lat, place.lon)
+        home, home_area = (place.lat, place.lon), places.commune_of(place.city, place.lat,
+                                                                    place.lon)
+    elif not searched and profile is not None:  # a helper's home is already known
+        form.address.data = profile.home_label or ""
+        home, home_area = (profile.lat, profile.lng), places.commune_of(
+            profile.home_city, profile.lat, profile.lng)
+        searched = True
+    if home is not None:
         results = [campaign_view(found) for found in
-                   services.campaigns_near(place.lat, place.lon, viewer=current_user)]
+                   services.campaigns_near(*home, viewer=current_user)]
     return render_template("groupbuy/near.html", form=form, searched=searched,
                            results=results, home_area=home_area), 400 if form.errors else 200
 
