@@ -90,6 +90,27 @@ def _flows(emu) -> None:  # type: ignore[no-untyped-def]
     dispute_flow.resolve(op, dispute_row.id, "split", 2000, "Half the shelves", client_cents=2500)
     pay(_payout_id(contested.id))
     _bank_payouts(emu, [paid, refunded])
+    _group_purchases(make, emu, op)
+
+
+def _group_purchases(make, emu, op) -> None:  # type: ignore[no-untyped-def]
+    from marketplace.flows.group_purchases import after
+    from marketplace.flows.group_purchases import disputes as group_disputes
+    from tests.groupbuy.support import campaign, close_now, joined, payout_due_now
+
+    box = campaign(make, emu, minimum=10)
+    orders = [joined(emu, box, make.client(), quantity) for quantity in (4, 5, 3)]
+    close_now(box)  # 12 units: everyone pays the 10+ tier's 20 EUR
+    for order in orders[:2]:
+        after.confirm_handover(order.id, box.seller)
+    after.confirm_receipt(orders[2].id, orders[2].user)
+    dispute = group_disputes.open_dispute(orders[2].id, orders[2].user, "One box was torn")
+    group_disputes.resolve_dispute(dispute.id, op, 2000, "One box of three refunded")
+    after.pay_seller(payout_due_now(box).id)
+    too_few = campaign(make, emu, minimum=10)
+    for quantity in (2, 3):
+        joined(emu, too_few, make.client(), quantity)
+    close_now(too_few)  # 5 < 10: called off, every hold released
 
 
 def _late_with_saved_card(make, emu) -> None:  # type: ignore[no-untyped-def]

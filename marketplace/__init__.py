@@ -89,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.core.views import bp as health_bp
     from marketplace.core.views import shell_bp
+    from marketplace.groupbuy.views import bp as groupbuy_bp
     from marketplace.missions.views import bp as missions_bp
     from marketplace.missions.views import cancellations_bp
     from marketplace.notifications.views import bp as notifications_bp
@@ -97,7 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.places.views import bp as places_bp
 
     for bp in (accounts_bp, missions_bp, payments_bp, *operators_bps, cancellations_bp,
-               notifications_bp, health_bp, places_bp, shell_bp):
+               notifications_bp, health_bp, places_bp, shell_bp, groupbuy_bp):
         app.register_blueprint(bp)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -13,8 +14,12 @@ from marketplace.accounts import availability
 from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
 from marketplace.core import outbox
+from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
+from marketplace.flows.group_purchases import campaigns as group_campaigns
+from marketplace.groupbuy import services as groupbuy
+from marketplace.groupbuy.tiers import Tier
 from marketplace.payments.gateway import GatewayError
 from marketplace.payments.services import onboarding
 from marketplace.payments.services.reconcile import run_and_store
@@ -24,6 +29,7 @@ from marketplace.places.cli import import_ban_file
 ASNIERES = (48.9146, 2.2874)
 DEMO_BAN_FILE = Path(__file__).resolve().parent.parent / "tests/fixtures/ban/adresses-92.csv"
 DEMO_PASSWORD = "entraide-demo-2026"  # noqa: S105  (printed demo credential)
+DEMO_SELLER = ("seller@demo.entraide.fr", "Jardinerie des Bourguignons", (48.9146, 2.2874))
 DEMO_HELPERS = [
     ("helper1@demo.entraide.fr", "Karim Benali", (48.9105, 2.2840),
      ["bricolage", "montage-meubles", "demenagement", "courses"]),
@@ -98,10 +104,40 @@ def _seed() -> None:
         paid = _onboard_in_emulator(user)
         lines.append(f"  helper    {email}  ({', '.join(skills)})"
                      + ("  payouts ready" if paid else "  (payouts not set up)"))
+    lines.append(_seed_campaign())
     operator = accounts.make_operator("operator@demo.entraide.fr", DEMO_PASSWORD, "Olivia Ops")
     lines.append(f"  operator  {operator.email}")
     db.session.commit()
     click.echo("\n".join(lines))
+
+
+def _seed_campaign() -> str:
+    """A gardening box sold near Asnières by a seller onboarded at the emulator: three tiers,
+    a minimum of 10, a pickup point from the offline address data (created once)."""
+    email, name, (lat, lng) = DEMO_SELLER
+    seller = accounts.find_user_by_email(email) or accounts.register_user(
+        email, DEMO_PASSWORD, name, client=False, helper=True)
+    if seller.helper_profile is None:  # where the seller's Express account hangs
+        home = places.reverse(lat, lng).places
+        accounts.save_helper_profile(seller, home=home[0] if home else None, lat=lat, lng=lng,
+                                     radius_km=5, skills=["jardinage"])
+    paid = _onboard_in_emulator(seller)
+    line = f"  seller    {email}" + ("  onboarded at Stripe" if paid else "  (not onboarded)")
+    if not paid or groupbuy.campaigns_of_seller(seller, limit=1):
+        return line
+    pickup = places.reverse(lat, lng).places
+    if not pickup:
+        return line + "  (no pickup address found: no campaign)"
+    closes = utcnow().replace(second=0, microsecond=0) + timedelta(days=4)
+    campaign = group_campaigns.create_campaign(seller, groupbuy.CampaignDraft(
+        title="Box potager de saison",
+        description="Graines bio, terreau et un guide des semis d'hiver, préparés par une "
+                    "jardinerie d'Asnières. Plus nous sommes nombreux, moins la box coûte.",
+        tiers=[Tier(1, 2400), Tier(10, 2000), Tier(30, 1700)], minimum_quantity=10,
+        maximum_quantity=80, closes_at=closes, place=pickup[0],
+        pickup_starts_at=closes + timedelta(days=1),
+        pickup_ends_at=closes + timedelta(days=1, hours=4), reach_km=8))
+    return line + f"  campaign #{campaign.id} '{campaign.title}' at {campaign.address}"
 
 
 def _available_every_day(user: User) -> None:

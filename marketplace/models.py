@@ -3,6 +3,7 @@
 from marketplace.accounts.models import AvailabilitySlot, HelperProfile, HelperSkill, TimeOff, User
 from marketplace.api.models import ApiToken, IdempotencyKey
 from marketplace.core.models import AuditEntry, Category, OutboxMessage, WorkerHeartbeat
+from marketplace.groupbuy.models import Campaign, CampaignPhoto, Order, PriceTier
 from marketplace.missions.matching.models import MissionMatching, MissionOffer
 from marketplace.missions.models import (
     Assignment,
@@ -24,6 +25,10 @@ from marketplace.payments.models import (
     ClientReceivable,
     Dispute,
     FeeRule,
+    GroupDispute,
+    GroupPayment,
+    GroupPayout,
+    GroupRefund,
     LedgerCheckRun,
     LedgerEntry,
     LedgerTransaction,
@@ -45,11 +50,17 @@ __all__ = [
     "BanAddress",
     "BankPayout",
     "CallLog",
+    "Campaign",
+    "CampaignPhoto",
     "Category",
     "ClientReceivable",
     "Dispute",
     "FeeRule",
     "FinalPriceProposal",
+    "GroupDispute",
+    "GroupPayment",
+    "GroupPayout",
+    "GroupRefund",
     "HelperProfile",
     "HelperSkill",
     "IdempotencyKey",
@@ -65,10 +76,12 @@ __all__ = [
     "Notification",
     "NotificationDelivery",
     "NotificationSettings",
+    "Order",
     "OutboxMessage",
     "Payment",
     "PaymentLink",
     "Payout",
+    "PriceTier",
     "PushDevice",
     "Refund",
     "Review",

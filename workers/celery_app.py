@@ -8,6 +8,7 @@ flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
 
 import workers.api  # noqa: E402  (register tasks)
+import workers.group_purchases  # noqa: E402
 import workers.matching  # noqa: E402  (register tasks)
 import workers.missions  # noqa: E402
 import workers.money  # noqa: E402  (register tasks)

@@ -154,6 +154,65 @@ CATALOG: dict[str, Message] = {
         N_("Your card is authorized for %(total)s (mission on %(starts_at)s). Nothing is "
            "charged until the work is done. To follow your mission online, choose a "
            "password with the link below.")),
+    # Group purchases (notifications/group_events.py)
+    "group_joined": Message(
+        N_("You are in: “%(title)s”"),
+        N_("%(quantity)s unit(s), %(amount)s at most (the highest price). The final price is "
+           "fixed at closing on %(closes_at)s: the more neighbours join, the less everyone "
+           "pays. You can change or withdraw for free until then.")),
+    "group_tier_reached": Message(
+        N_("%(count)s neighbours are in: the price is now %(price)s"),
+        N_("“%(title)s” reached %(total)s units: everyone pays %(price)s per unit if it "
+           "closes now.")),
+    "group_confirmed": Message(
+        N_("Confirmed: “%(title)s”"),
+        N_("The group purchase reached %(total)s units: you pay %(price)s per unit, %(amount)s "
+           "in all; the rest of your card hold is released. Pickup at %(address)s from "
+           "%(starts_at)s to %(ends_at)s.")),
+    "group_confirmed_seller": Message(
+        N_("Your group purchase goes ahead: “%(title)s”"),
+        N_("%(total)s units ordered at %(price)s per unit. Hand them over at %(address)s "
+           "from %(starts_at)s and confirm each handover on the participants' page.")),
+    "group_called_off": Message(
+        N_("Called off: “%(title)s”"),
+        N_("The minimum of %(minimum)s units was not reached (%(total)s ordered). Your card "
+           "hold is released: nothing is charged.")),
+    "group_cancelled": Message(
+        N_("Cancelled: “%(title)s”"),
+        N_("The seller cancelled this group purchase. Your card hold is released: nothing "
+           "is charged.")),
+    "group_called_off_seller": Message(
+        N_("Your group purchase did not reach its minimum: “%(title)s”"),
+        N_("%(total)s units were ordered, %(minimum)s were needed. Every participant's card "
+           "hold is released.")),
+    "group_payment_needed": Message(
+        N_("Payment needed: “%(title)s”"),
+        N_("Your bank refused the hold of %(amount)s. Pay before %(due_by)s to keep your "
+           "%(quantity)s unit(s); after that your order is dropped.")),
+    "group_dropped": Message(
+        N_("Order dropped: “%(title)s”"),
+        N_("The payment was not made in time, so your order is dropped. Nothing is charged.")),
+    "group_pickup_reminder": Message(
+        N_("Pickup soon: “%(title)s”"),
+        N_("Pick up your %(quantity)s unit(s) at %(address)s between %(starts_at)s and "
+           "%(ends_at)s.")),
+    "group_handed_over": Message(
+        N_("Handed over: “%(title)s”"),
+        N_("The seller confirmed you have your %(quantity)s unit(s). Thank you! A problem? "
+           "Tell us from the group purchase page.")),
+    "group_received": Message(
+        N_("Received: “%(title)s”"),
+        N_("%(name)s confirmed receiving %(quantity)s unit(s).")),
+    "group_disputed": Message(
+        N_("A participant reports a problem: “%(title)s”"),
+        N_("%(name)s says: “%(reason)s”. Your payout waits until our team decides.")),
+    "group_dispute_resolved": Message(
+        N_("Your report is settled: “%(title)s”"),
+        N_("Our team decided: %(refund)s refunded to your card.")),
+    "group_seller_paid": Message(
+        N_("Payout sent: %(amount)s"),
+        N_("For “%(title)s”: %(amount)s transferred to your account (what participants paid, "
+           "less the platform's commission and any refund).")),
 }
 
 

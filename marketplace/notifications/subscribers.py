@@ -13,8 +13,10 @@ from typing import Any
 from blinker import NamedSignal
 
 from marketplace.accounts import signals as accounts
+from marketplace.groupbuy import signals as groupbuy
 from marketplace.missions import signals as missions
 from marketplace.notifications import events, personal_data
+from marketplace.notifications import group_events as group
 from marketplace.payments import signals as payments
 
 RECEIVERS: tuple[tuple[NamedSignal, Callable[..., Any]], ...] = (
@@ -43,6 +45,17 @@ RECEIVERS: tuple[tuple[NamedSignal, Callable[..., Any]], ...] = (
     (payments.bank_payout_failed, events.bank_payout_failed),
     (payments.dispute_opened, events.dispute_opened),
     (payments.dispute_resolved, events.dispute_resolved),
+    (groupbuy.order_joined, group.order_joined),
+    (groupbuy.tier_reached, group.tier_reached),
+    (groupbuy.campaign_confirmed, group.campaign_confirmed),
+    (groupbuy.campaign_called_off, group.campaign_called_off),
+    (groupbuy.payment_needed, group.payment_needed),
+    (groupbuy.order_dropped, group.order_dropped),
+    (groupbuy.pickup_reminder, group.pickup_reminder),
+    (groupbuy.order_handed_over, group.order_handed_over),
+    (groupbuy.order_disputed, group.order_disputed),
+    (groupbuy.dispute_resolved, group.dispute_resolved),
+    (groupbuy.seller_paid, group.seller_paid),
 )
 
 

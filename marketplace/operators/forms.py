@@ -24,7 +24,8 @@ class PeriodForm(Form):
     since = BoundedDateField(_l("From"), validators=[Optional()])
     until = BoundedDateField(_l("Until (inclusive)"), validators=[Optional()])
     category = SelectField(_l("Category"), default="", choices=[
-        SelectChoice("", _l("any")), *category_choices()])
+        SelectChoice("", _l("any")), *category_choices(),
+        SelectChoice("group_purchase", _l("Group purchases"))])
     channel = SelectField(_l("Channel"), default="", choices=[
         SelectChoice(v, CHANNEL_LABELS[v]) for v in ("", "web", "api", "hotline")])
     operator = TextLine(_l("Booked by operator (email)"),

@@ -21,6 +21,9 @@ SERVICE_FEE_REVENUE = "platform:service_fee_revenue"
 STRIPE_FEES = "platform:stripe_fees"
 REFUNDS = "platform:refunds"  # contra-revenue: what the platform gave back to clients
 DISPUTES = "platform:dispute_losses"
+# Card authorizations for group purchases: memo lines (no cash moves), so that every hold,
+# capture and release of a campaign shows in the books and nets to zero once it settles.
+CARD_HOLDS = "platform:card_holds"
 
 # The chart of accounts, for pages and checks. Per-person accounts are templates.
 PLATFORM_ACCOUNTS = (STRIPE_BALANCE, COMMISSION_REVENUE, SERVICE_FEE_REVENUE, STRIPE_FEES,
@@ -31,6 +34,11 @@ def client_receivable(client_id: int) -> str:
     """What one client owes the platform before any cash arrives (a late-cancellation fee
     with no card hold: booked when due, settled by the off-session charge)."""
     return f"client:{client_id}:receivable"
+
+
+def campaign_holds(campaign_id: int) -> str:
+    """The card holds placed for one group-purchase campaign (the other side of CARD_HOLDS)."""
+    return f"campaign:{campaign_id}:holds"
 
 
 def helper_payable(helper_id: int) -> str:

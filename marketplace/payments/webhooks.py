@@ -28,7 +28,14 @@ from marketplace.core.failpoints import WEBHOOK_AFTER_HANDLER, failpoint
 from marketplace.payments.gateway import GatewayError, account_from_dict, payment_intent_from_dict
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.models import StripeEvent
-from marketplace.payments.services import bank_payouts, checkout, disputes, onboarding, tips
+from marketplace.payments.services import (
+    bank_payouts,
+    checkout,
+    disputes,
+    group_checkout,
+    onboarding,
+    tips,
+)
 
 log = logging.getLogger(__name__)
 
@@ -234,19 +241,20 @@ def _account_updated(obj: dict[str, Any]) -> None:
 
 
 def _checkout_completed(obj: dict[str, Any]) -> None:
-    if (obj.get("metadata") or {}).get("tip_id"):
-        tips.sync_checkout_session(obj["id"])
-        return
+    metadata = obj.get("metadata") or {}
+    for key, (on_session, _on_intent) in BY_METADATA.items():
+        if metadata.get(key):
+            on_session(obj)
+            return
     checkout.sync_checkout_session(obj["id"])
 
 
 def _payment_intent_changed(obj: dict[str, Any]) -> None:
     metadata = obj.get("metadata") or {}
-    if metadata.get("tip_id"):
-        tip = tips.tip_for(obj["id"], metadata)
-        if tip is not None:
-            tips.apply_payment_intent(tip, payment_intent_from_dict(obj))
-        return
+    for key, (_on_session, on_intent) in BY_METADATA.items():
+        if metadata.get(key):
+            on_intent(obj)
+            return
     payment = checkout.payment_for(obj["id"], metadata)
     if payment is None:
         log.info("webhook: PaymentIntent %s is not ours", obj["id"])
@@ -265,6 +273,37 @@ def _dispute_closed(obj: dict[str, Any]) -> None:
 def _acknowledge(obj: dict[str, Any]) -> None:
     """Events whose effect our own call already recorded (refunds, transfers, captures):
     stored for the record; nothing moves backwards."""
+
+
+def _tip_session(obj: dict[str, Any]) -> None:
+    tips.sync_checkout_session(obj["id"])
+
+
+def _tip_intent(obj: dict[str, Any]) -> None:
+    tip = tips.tip_for(obj["id"], obj.get("metadata") or {})
+    if tip is not None:
+        tips.apply_payment_intent(tip, payment_intent_from_dict(obj))
+
+
+def _group_session(obj: dict[str, Any]) -> None:
+    group_checkout.sync_checkout_session(obj["id"])
+
+
+def _group_intent(obj: dict[str, Any]) -> None:
+    payment = group_checkout.payment_for(obj["id"], obj.get("metadata") or {})
+    if payment is None:
+        log.info("webhook: PaymentIntent %s is not ours", obj["id"])
+        return
+    group_checkout.apply_intent_event(payment, payment_intent_from_dict(obj))
+
+
+Handler = Callable[[dict[str, Any]], None]
+# Payments other than a mission's carry a metadata key naming their row: the checkout
+# session's and the PaymentIntent's handlers of each kind (a mission's is the default).
+BY_METADATA: dict[str, tuple[Handler, Handler]] = {
+    "tip_id": (_tip_session, _tip_intent),
+    "group_payment_id": (_group_session, _group_intent),
+}
 
 
 HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {

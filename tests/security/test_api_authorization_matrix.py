@@ -29,6 +29,7 @@ from tests.api.conftest import API, ApiClient, sign_in
 from tests.api.payloads import PROFILE, mission_body
 from tests.security.world import World, diff, snapshot, suspend
 from tests.support.factories import Factories
+from tests.support.places import HOME
 
 PERSONAS = ("anon", "owner", "same", "other", "revoked", "susp")
 Path = Callable[[World], str]
@@ -97,6 +98,20 @@ TABLE: dict[tuple[str, str], Row] = {
                                                 SIGNED_IN),
     ("/api/v1/users/<int:user_id>/reviews", "GET"): Row(
         lambda w: f"/users/{w.helper.id}/reviews", SIGNED_IN, owner="helper"),
+    # group purchases: any signed-in neighbour reads and joins (the seller's own campaign:
+    # refused by a business rule); an order is its participant's alone (other = the seller)
+    ("/api/v1/campaigns", "GET"): Row(fixed(f"/campaigns?address={HOME}"), SIGNED_IN),
+    ("/api/v1/campaigns/<int:campaign_id>", "GET"): Row(
+        lambda w: f"/campaigns/{w.campaign.id}", SIGNED_IN, owner="helper"),
+    ("/api/v1/campaigns/<int:campaign_id>/orders", "POST"): Row(
+        lambda w: f"/campaigns/{w.campaign.id}/orders", SIGNED_IN, owner="helper",
+        data={"quantity": 1, **RETURN}),
+    ("/api/v1/group-orders", "GET"): Row(fixed("/group-orders"), SIGNED_IN),
+    ("/api/v1/group-orders/<int:order_id>/quantity", "POST"): Row(
+        lambda w: f"/group-orders/{w.group_order_id}/quantity", CLIENT_ONLY,
+        data={"quantity": 3, **RETURN}),
+    ("/api/v1/group-orders/<int:order_id>/withdraw", "POST"): Row(
+        lambda w: f"/group-orders/{w.group_order_id}/withdraw", CLIENT_ONLY),
     # a helper's own pages
     ("/api/v1/helper/profile", "GET"): Row(fixed("/helper/profile"), HELPER_ONLY,
                                            owner="helper"),

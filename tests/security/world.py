@@ -25,6 +25,10 @@ from marketplace.flows import booking
 from marketplace.flows import cancellation as cancellation_flow
 from marketplace.flows import tips as tips_flow
 from marketplace.flows.completion import confirm_completion
+from marketplace.groupbuy import orders as group_orders
+from marketplace.groupbuy import services as groupbuy
+from marketplace.groupbuy.models import Campaign
+from marketplace.groupbuy.tiers import Tier
 from marketplace.missions.lifecycle import MatchingMode
 from marketplace.missions.matching import services as matching
 from marketplace.missions.models import Mission
@@ -36,7 +40,7 @@ from marketplace.notifications.models import (
     NotificationDelivery,
 )
 from marketplace.payments.fees import FeeFormula
-from marketplace.payments.models import FeeKind, Payout, StripeEvent
+from marketplace.payments.models import FeeKind, GroupDispute, Payout, StripeEvent
 from marketplace.payments.services import (
     checkout,
     disputes,
@@ -44,12 +48,15 @@ from marketplace.payments.services import (
     payment_links,
     receivables,
 )
+from marketplace.places import services as places
 from stripe_emulator import StripeEmulator
 from tests.support.factories import PASSWORD, Factories, started
 from tests.support.forms import login
 from tests.support.money import authorized_mission, onboarded_helper, saved_card_mission
+from tests.support.places import ADDRESS
 from tests.support.web import csrf_token
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 REFUSED_CARD = "4000002760003184"  # needs authentication: the off-session fee is refused
 
 
@@ -216,6 +223,43 @@ class World:
         db.session.add(event)
         db.session.commit()
         return event.id
+
+    # -- group purchases ----------------------------------------------------------------
+    @cached_property
+    def campaign(self) -> Campaign:
+        """An open campaign of the helper (the seller: an onboarded Express account), with a
+        photo, in Asnières."""
+        place = places.find(ADDRESS, limit=1).places[0]
+        closes = utcnow() + timedelta(days=3)
+        campaign = groupbuy.build_campaign(self.helper, groupbuy.CampaignDraft(
+            title="Box potager", description="Graines et terreau bio",
+            tiers=[Tier(1, 2400), Tier(10, 2000)], minimum_quantity=5, maximum_quantity=None,
+            closes_at=closes, place=place, pickup_starts_at=closes + timedelta(days=1),
+            pickup_ends_at=closes + timedelta(days=1, hours=2),
+            photo=groupbuy.PhotoUpload(PNG, "image/png")))
+        db.session.commit()
+        return campaign
+
+    @cached_property
+    def group_order_id(self) -> int:
+        """The client's order in the helper's campaign (its card step not done yet)."""
+        order = group_orders.place_order(self.campaign.id, self.client, 2)
+        db.session.commit()
+        return order.id
+
+    @cached_property
+    def campaign_with_order(self) -> Campaign:
+        assert self.group_order_id
+        return self.campaign
+
+    @cached_property
+    def group_dispute_id(self) -> int:
+        """An open dispute on the client's order (for the operators' resolve form)."""
+        dispute = GroupDispute(order_id=self.group_order_id, campaign_id=self.campaign.id,
+                               opened_by_id=self.client.id, reason="Never received")
+        db.session.add(dispute)
+        db.session.commit()
+        return dispute.id
 
     @cached_property
     def slot_id(self) -> int:

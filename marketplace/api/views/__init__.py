@@ -14,7 +14,7 @@ from flask_smorest.utils import prepare_response
 
 from marketplace.api import auth, idempotency, problems
 from marketplace.api.schemas import ProblemSchema
-from marketplace.api.views import helping, inbox, missions, people, tokens
+from marketplace.api.views import campaigns, helping, inbox, missions, people, tokens
 from marketplace.extensions import csrf
 
 PREFIX = "/api/v1"
@@ -74,7 +74,7 @@ def _settings(app: Flask) -> None:
     })
 
 
-BLUEPRINTS = (tokens.blp, people.blp, missions.blp, helping.blp, inbox.blp)
+BLUEPRINTS = (tokens.blp, people.blp, missions.blp, helping.blp, inbox.blp, campaigns.blp)
 
 
 def init_api(app: Flask) -> Api:

@@ -234,9 +234,12 @@ class StripeGateway:
                         source_transaction: str, transfer_group: str,
                         metadata: dict[str, str], idempotency_key: str) -> TransferInfo:
         with _mapped_errors():
+            # A campaign's payout draws on many charges: it names none (source_transaction
+            # is optional at Stripe; the transfer then uses the available balance).
+            source = {"source_transaction": source_transaction} if source_transaction else {}
             tr = self.v1.transfers.create(
                 params={"amount": amount_cents, "currency": currency,
-                        "destination": destination, "source_transaction": source_transaction,
+                        "destination": destination, **source,
                         "transfer_group": transfer_group, "metadata": metadata},
                 options={"idempotency_key": idempotency_key})
         return TransferInfo(id=tr["id"], amount_cents=int(tr["amount"]),

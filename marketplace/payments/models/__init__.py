@@ -4,6 +4,12 @@ receivables, bank payouts), `ledger` (the books and stored Stripe events), `fees
 from __future__ import annotations
 
 from marketplace.payments.models.fees import FeeKind, FeeRule, MissionFeeLine
+from marketplace.payments.models.group import (
+    GroupDispute,
+    GroupPayment,
+    GroupPayout,
+    GroupRefund,
+)
 from marketplace.payments.models.ledger import (
     LedgerCheckRun,
     LedgerEntry,
@@ -30,6 +36,10 @@ __all__ = [
     "Dispute",
     "FeeKind",
     "FeeRule",
+    "GroupDispute",
+    "GroupPayment",
+    "GroupPayout",
+    "GroupRefund",
     "LedgerCheckRun",
     "LedgerEntry",
     "LedgerTransaction",

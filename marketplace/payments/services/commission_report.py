@@ -32,6 +32,7 @@ from marketplace.core.db import db
 from marketplace.missions.models import Mission
 from marketplace.payments.commission_book import SUMS
 from marketplace.payments.models import CommissionDay, CommissionLine, Tip
+from marketplace.payments.services import group_report
 from marketplace.payments.status import TipStatus
 
 PAGE_SIZE = 50
@@ -173,6 +174,7 @@ def totals(f: ReportFilter) -> Totals:
         numbers = [int(a or 0) for a in amounts]
         t.add(*numbers)
         weekly[day - timedelta(days=day.weekday())] += numbers[2]
+    _add_group_purchases(t, weekly, f)
     t.weekly = dict(sorted(weekly.items()))
     t.tips_cents = _tips_total(f)
     for target, key in ((t.by_category, table.category), (t.by_channel, table.channel)):
@@ -185,6 +187,20 @@ def totals(f: ReportFilter) -> Totals:
         t.by_operator.setdefault(emails.get(operator_id, f"#{operator_id}"), Sums()).add(
             *[int(a or 0) for a in amounts])
     return t
+
+
+def _add_group_purchases(t: Totals, weekly: dict[date, int], f: ReportFilter) -> None:
+    """Group purchases have a row of their own (payments/services/group_report.py)."""
+    found = group_report.sums(f)
+    if found is None:
+        return
+    numbers, weeks = found
+    t.add(*numbers)
+    for target, key in ((t.by_category, group_report.CATEGORY),
+                        (t.by_channel, group_report.CHANNEL)):
+        target.setdefault(key, Sums()).add(*numbers)
+    for week, cents in weeks.items():
+        weekly[week] += cents
 
 
 def encode_cursor(kind: str, row: Row | None = None) -> str:

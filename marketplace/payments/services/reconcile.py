@@ -19,6 +19,7 @@ from marketplace.payments import commission_book, ledger
 from marketplace.payments.gateway import GatewayError
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.models import LedgerCheckRun, LedgerEntry, LedgerTransaction
+from marketplace.payments.services import group_reconcile
 
 
 @dataclass
@@ -90,6 +91,7 @@ def run_check() -> CheckResult:
                  for t in untraced]
     problems += [f"{acct} is overpaid" for acct in ledger.negative_helper_payables()]
     problems += commission_book.check(db.session.connection())
+    problems += group_reconcile.problems()
     return CheckResult(ledger.count_transactions(), len(unbalanced), unmatched, problems)
 
 
