@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from babel import numbers
-from flask import Flask, has_request_context, request, session
+from flask import Flask, g, has_app_context, has_request_context, request, session
 from flask_babel import Babel, format_decimal, get_locale, gettext
 from flask_login import current_user
 
@@ -42,8 +42,14 @@ def select_locale() -> str:
 
 
 def current_locale() -> str:
-    """'fr' or 'en' for the page being rendered ('fr' outside a request)."""
-    locale = get_locale()
+    """'fr' or 'en' for the page being rendered ('fr' outside a request).
+
+    Every filter of a list row asks (a price, a date, a label: ~10 a row), and
+    `get_locale()` walks three context proxies each time; the locale it settled on is kept
+    in Flask-Babel's namespace on `g` (`force_locale` swaps it there too), so that is read
+    first, and `get_locale()` only when it is not there yet."""
+    space = g.get("_flask_babel") if has_app_context() else None
+    locale = getattr(space, "babel_locale", None) or get_locale()
     return locale.language if locale is not None else DEFAULT_LOCALE
 
 
@@ -60,7 +66,7 @@ def translate_stored(text: object) -> str:
 
 def format_money(amount_cents: int, currency: str = "eur") -> str:
     """Cents as the page's language writes them: '1 234,56 €' in French, '€1,234.56' in English."""
-    return _money(amount_cents, currency.upper(), str(get_locale() or DEFAULT_LOCALE))
+    return _money(amount_cents, currency.upper(), current_locale())
 
 
 @functools.lru_cache(maxsize=16384)

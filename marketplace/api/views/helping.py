@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
+from marketplace.accounts import services as accounts
 from marketplace.api import auth, pagination, present
 from marketplace.api.problems import NO_TOKEN, PROBLEM, ApiProblem
 from marketplace.api.schemas import (
@@ -23,8 +24,7 @@ from marketplace.api.schemas import (
 from marketplace.api.views.missions import detail
 from marketplace.flows import booking
 from marketplace.flows import cancellation as cancellation_flow
-from marketplace.missions.lifecycle import MatchingMode
-from marketplace.missions.matching import modes, nearby
+from marketplace.missions.matching import nearby
 from marketplace.missions.matching import services as matching
 from marketplace.missions.services import completion
 from marketplace.missions.services import missions as missions_service
@@ -56,7 +56,7 @@ def _position(cursor: str | None) -> tuple[float, int] | None:
 def nearby_missions(args: dict[str, Any]) -> dict[str, Any]:
     """Open missions I may take, nearest first (my skills, my radius, the instant waves)."""
     user = auth.helper()
-    profile = user.helper_profile
+    profile = accounts.helper_profile_of(user)
     if profile is None:
         raise ApiProblem(409, "no_helper_profile",
                          _("Tell us your skills and where you live first."))
@@ -65,9 +65,7 @@ def nearby_missions(args: dict[str, Any]) -> dict[str, Any]:
     if after is not None:
         rows = [r for r in rows if (round(r.distance_km, 6), r.mission.id) > after]
     page = rows[:args["limit"]]
-    mode_of = modes.modes_of([r.mission.id for r in page])
-    items = [{"mission": present.mission(r.mission, user,
-                                         mode_of.get(r.mission.id, MatchingMode.INSTANT)),
+    items = [{"mission": present.mission(r.mission, user, r.mode),
               "distance_km": rounded_km(r.distance_km),
               "helper_take_home": present.take_home(r.mission, user)
               or money(r.mission.helper_share_cents, r.mission.currency)} for r in page]
