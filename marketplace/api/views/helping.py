@@ -61,18 +61,21 @@ def nearby_missions(args: dict[str, Any]) -> dict[str, Any]:
         raise ApiProblem(409, "no_helper_profile",
                          _("Tell us your skills and where you live first."))
     after = _position(args.get("cursor"))
-    rows = nearby.open_missions_near(profile, limit=NEARBY_MAX)
+    # The search ranks the nearest NEARBY_MAX (ids and distances only); the cursor picks a
+    # page of them and only that page's missions are loaded, with their clients and modes.
+    rows = nearby.open_mission_rows(profile, limit=NEARBY_MAX)
     if after is not None:
-        rows = [r for r in rows if (round(r.distance_km, 6), r.mission.id) > after]
+        rows = [(i, d) for i, d in rows if (round(d, 6), i) > after]
     page = rows[:args["limit"]]
-    items = [{"mission": present.mission(r.mission, user, r.mode),
-              "distance_km": rounded_km(r.distance_km),
-              "helper_take_home": present.take_home(r.mission, user)
-              or money(r.mission.helper_share_cents, r.mission.currency)} for r in page]
-    last = page[-1] if page else None
-    more = last is not None and len(rows) > len(page)
+    found = nearby.load_missions_with_modes([i for i, _ in page])
+    shown = [(found[i], d) for i, d in page if i in found]
+    take_home = present.take_homes([m for (m, _), _ in shown], user)
+    items = [{"mission": present.mission(m, user, mode), "distance_km": rounded_km(d),
+              "helper_take_home": take_home.get(m.id)
+              or money(m.helper_share_cents, m.currency)} for (m, mode), d in shown]
+    more = len(rows) > len(page)
     return {"items": items, "next_cursor": pagination.encode(
-        [round(last.distance_km, 6), last.mission.id]) if more and last else None}
+        [round(page[-1][1], 6), page[-1][0]]) if more and page else None}
 
 
 @blp.route("/missions/<int:mission_id>/apply", methods=["POST"])

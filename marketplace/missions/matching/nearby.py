@@ -54,14 +54,21 @@ def open_missions_near(profile: HelperProfile, limit: int = 50, *,
     """Open missions within the helper's radius that match one of their skills and that
     they may take (instant ones only once a wave reaches them). `with_clients=False` for a
     list that does not show the clients (the web page): one statement and 50 users fewer."""
-    skills = profile.skill_slugs
-    if not skills:
-        return []
-    rows = geo.missions_near(profile.lat, profile.lng, profile.radius_km, OPEN_FOR_HELPER, limit,
-                             {"skills": skills, "user_id": profile.user_id}, key="open-for-helper")
+    rows = open_mission_rows(profile, limit)
     found = load_missions_with_modes([mission_id for mission_id, _ in rows],
                                      with_clients=with_clients)
     return [NearbyMission(found[i][0], d, found[i][1]) for i, d in rows if i in found]
+
+
+def open_mission_rows(profile: HelperProfile, limit: int = 50) -> list[geo.Row]:
+    """(mission id, km) of those missions, nearest first: the search alone, for a caller
+    that pages through them and loads only the page's missions (the API)."""
+    skills = profile.skill_slugs
+    if not skills:
+        return []
+    return geo.missions_near(profile.lat, profile.lng, profile.radius_km, OPEN_FOR_HELPER,
+                             limit, {"skills": skills, "user_id": profile.user_id},
+                             key="open-for-helper")
 
 
 def load_missions(ids: list[int]) -> dict[int, Mission]:

@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.accounts.models import User
 from marketplace.core import pagination
@@ -86,8 +86,8 @@ def can_view(user: User, mission: Mission) -> bool:
 
 def get_visible_mission(user: User, mission_id: int) -> Mission:
     """The mission with both people loaded (its pages show them), if `user` may see it."""
-    mission = db.session.get(Mission, mission_id, options=[
-        selectinload(Mission.client), selectinload(Mission.helper)])
+    mission = db.session.get(Mission, mission_id, options=[  # one statement: two joins
+        joinedload(Mission.client), joinedload(Mission.helper)])
     if mission is None or not can_view(user, mission):
         raise NotFound(_l("No such mission."))
     return mission
