@@ -91,7 +91,17 @@ def session_cookie(app: Any, email: str, password: str) -> str:
     return f"session={cookie.value}"
 
 
-def _python_load(port: int, path: str, cookie: str, seconds: float,
+def api_token(app: Any, email: str, password: str) -> str:
+    """An access token from the API's own POST /api/v1/tokens, as "Bearer <token>" (it lasts
+    15 minutes: longer than a run)."""
+    client = app.test_client()
+    response = contextvars.Context().run(
+        client.post, "/api/v1/tokens", json={"email": email, "password": password})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return f"Bearer {response.get_json()['access_token']}"
+
+
+def _python_load(port: int, path: str, header: tuple[str, str], seconds: float,
                  threads: int) -> dict[str, float]:
     latencies: list[float] = []
     errors = [0]
@@ -103,7 +113,7 @@ def _python_load(port: int, path: str, cookie: str, seconds: float,
         while time.monotonic() < stop:
             started = time.perf_counter()
             try:
-                conn.request("GET", path, headers={"Cookie": cookie})
+                conn.request("GET", path, headers=dict([header]))
                 resp = conn.getresponse()
                 resp.read()
                 if resp.status != 200:
@@ -130,12 +140,12 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def _wrk_load(port: int, path: str, cookie: str, seconds: float,
+def _wrk_load(port: int, path: str, header: tuple[str, str], seconds: float,
               connections: int) -> dict[str, float]:
     out = subprocess.run(
         ["wrk", "-t", "2", "-c", str(connections), "-d", f"{int(seconds)}s", "--latency",
          "--timeout", "30s",
-         "-H", f"Cookie: {cookie}", f"http://127.0.0.1:{port}{path}"],
+         "-H", f"{header[0]}: {header[1]}", f"http://127.0.0.1:{port}{path}"],
         capture_output=True, text=True, check=True).stdout
     latency = dict(re.findall(r"^\s*(50|99)(?:\.0+)?%\s+(\S+)", out, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -146,11 +156,13 @@ def _wrk_load(port: int, path: str, cookie: str, seconds: float,
 
 def load(port: int, path: str, cookie: str, seconds: float = 10,
          connections: int = 8) -> dict[str, float]:
-    """requests/s, p50 and p99 for one page under `connections` concurrent keep-alive clients."""
+    """requests/s, p50 and p99 for one page under `connections` concurrent keep-alive clients.
+    `cookie` is a session cookie ("session=..."), or "Bearer <token>" for the JSON API."""
+    header = ("Authorization", cookie) if cookie.startswith("Bearer ") else ("Cookie", cookie)
     if os.environ.get("BENCH_LOADGEN") != "python" and subprocess.run(
             ["which", "wrk"], capture_output=True, check=False).returncode == 0:
-        return _wrk_load(port, path, cookie, seconds, connections)
-    return _python_load(port, path, cookie, seconds, connections)
+        return _wrk_load(port, path, header, seconds, connections)
+    return _python_load(port, path, header, seconds, connections)
 
 
 def uptime() -> str:

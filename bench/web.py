@@ -9,7 +9,8 @@ operators' report has a year's worth to total), and the people who sign in: a he
 Paris, a client, an operator. Starts gunicorn with 2 sync workers and drives each page from
 this separate process (`wrk`, else keep-alive threads) with 8 connections for 10 s: prints
 requests/s, p50 and p99 per page and the ratio to the reference page (a user's reviews, the
-smallest signed-in page). Last line: JSON.
+smallest signed-in page); the JSON API's "missions near me" (first page of 20, a bearer
+token from POST /api/v1/tokens) is measured against the same reference. Last line: JSON.
 """
 
 
@@ -90,6 +91,7 @@ def main() -> None:
         found = people(db)
         cookies = {who: _web.session_cookie(app, email, PASSWORD)
                    for who, email in (("helper", HELPER), ("operator", OPERATOR))}
+        cookies["helper_api"] = _web.api_token(app, HELPER, PASSWORD)
         db.session.remove()
     pages = {
         "reference": (f"/users/{found['helper_id']}/reviews", "helper"),
@@ -97,6 +99,7 @@ def main() -> None:
         "mission": (f"/missions/{found['mission_id']}", "helper"),
         "my_missions": ("/missions", "helper"),
         "report": ("/ops/commissions", "operator"),
+        "api_near_me": ("/api/v1/helper/nearby-missions", "helper_api"),
     }
     if "--pages" in sys.argv:
         wanted = sys.argv[sys.argv.index("--pages") + 1].split(",")
@@ -117,7 +120,7 @@ def main() -> None:
     print(f"load after: {os.getloadavg()}", file=sys.stderr)
     ref = results["reference"]["rps"] or 1.0
     out: dict[str, float] = {"reference_rps": ref}
-    for name in ("near_me", "mission", "my_missions", "report"):
+    for name in ("near_me", "mission", "my_missions", "report", "api_near_me"):
         if name in results:
             out[f"{name}_ratio"] = round(results[name]["rps"] / ref, 3)
     print(json.dumps(out))

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.accounts import confirmation, lockout, signals
 from marketplace.accounts.models import HelperProfile, HelperSkill, User
@@ -46,6 +48,18 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.execute(
         db.select(User).where(func.lower(User.email) == normalise_email(email))
     ).scalar_one_or_none()
+
+
+def helper_profile_of(user: User) -> HelperProfile | None:
+    """The user's helper profile with its skills in one statement (a join; the relationship
+    would take two), kept on the user so that `user.helper_profile` loads nothing more."""
+    if "helper_profile" in user.__dict__:  # already loaded with the user
+        return user.helper_profile
+    profile = db.session.execute(
+        db.select(HelperProfile).where(HelperProfile.user_id == user.id)
+        .options(joinedload(HelperProfile.skills))).unique().scalar_one_or_none()
+    set_committed_value(user, "helper_profile", profile)
+    return profile
 
 
 def sign_up(

@@ -7,10 +7,13 @@ of the English name (marketplace/translations), in the page's language.
 
 from __future__ import annotations
 
+import functools
+
 from flask_babel import lazy_gettext
 from wtforms.fields.choices import SelectChoice
 
 from marketplace.core.db import db
+from marketplace.core.i18n import current_locale
 from marketplace.core.models import Category
 
 FREE_HELP = "coup-de-main"
@@ -62,5 +65,10 @@ def category_choices() -> list[SelectChoice]:
 
 def category_name(slug: str) -> str:
     """The category's name in the current language (the slug itself if unknown)."""
-    name = _NAMES.get(slug)
-    return str(name) if name is not None else slug
+    return _name_text(slug, current_locale()) if slug in _NAMES else slug
+
+
+@functools.lru_cache(maxsize=256)
+def _name_text(slug: str, locale: str) -> str:
+    """Once per (category, language) per process: lists repeat a handful of categories."""
+    return str(_NAMES[slug])

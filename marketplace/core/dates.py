@@ -6,7 +6,9 @@ import functools
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_date, format_datetime, get_locale, get_timezone
+from flask_babel import format_date, format_datetime, get_locale
+
+from marketplace.core.i18n import TIMEZONE, current_locale
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -37,10 +39,9 @@ def localtime(value: object) -> str:
         return ""
     moment = value if value.tzinfo else value.replace(tzinfo=UTC)
     this_year = moment.astimezone(PARIS).year == datetime.now(PARIS).year
-    locale = get_locale()  # one lookup: each costs a few microseconds through the proxies
-    language = locale.language if locale is not None and locale.language in _PATTERNS else "fr"
-    short, long = _PATTERNS[language]
-    return _moment(moment, short if this_year else long, str(locale), str(get_timezone()))
+    language = current_locale()  # Paris time always: the app's one zone (core/i18n.py)
+    short, long = _PATTERNS[language if language in _PATTERNS else "fr"]
+    return _moment(moment, short if this_year else long, language, TIMEZONE)
 
 
 @functools.lru_cache(maxsize=16384)

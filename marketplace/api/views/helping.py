@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
+from marketplace.accounts import services as accounts
 from marketplace.api import auth, pagination, present
 from marketplace.api.problems import NO_TOKEN, PROBLEM, ApiProblem
 from marketplace.api.schemas import (
@@ -23,8 +24,7 @@ from marketplace.api.schemas import (
 from marketplace.api.views.missions import detail
 from marketplace.flows import booking
 from marketplace.flows import cancellation as cancellation_flow
-from marketplace.missions.lifecycle import MatchingMode
-from marketplace.missions.matching import modes, nearby
+from marketplace.missions.matching import nearby
 from marketplace.missions.matching import services as matching
 from marketplace.missions.services import completion
 from marketplace.missions.services import missions as missions_service
@@ -56,25 +56,26 @@ def _position(cursor: str | None) -> tuple[float, int] | None:
 def nearby_missions(args: dict[str, Any]) -> dict[str, Any]:
     """Open missions I may take, nearest first (my skills, my radius, the instant waves)."""
     user = auth.helper()
-    profile = user.helper_profile
+    profile = accounts.helper_profile_of(user)
     if profile is None:
         raise ApiProblem(409, "no_helper_profile",
                          _("Tell us your skills and where you live first."))
     after = _position(args.get("cursor"))
-    rows = nearby.open_missions_near(profile, limit=NEARBY_MAX)
+    # The search ranks the nearest NEARBY_MAX (ids and distances only); the cursor picks a
+    # page of them and only that page's missions are loaded, with their clients and modes.
+    rows = nearby.open_mission_rows(profile, limit=NEARBY_MAX)
     if after is not None:
-        rows = [r for r in rows if (round(r.distance_km, 6), r.mission.id) > after]
+        rows = [(i, d) for i, d in rows if (round(d, 6), i) > after]
     page = rows[:args["limit"]]
-    mode_of = modes.modes_of([r.mission.id for r in page])
-    items = [{"mission": present.mission(r.mission, user,
-                                         mode_of.get(r.mission.id, MatchingMode.INSTANT)),
-              "distance_km": rounded_km(r.distance_km),
-              "helper_take_home": present.take_home(r.mission, user)
-              or money(r.mission.helper_share_cents, r.mission.currency)} for r in page]
-    last = page[-1] if page else None
-    more = last is not None and len(rows) > len(page)
+    found = nearby.load_missions_with_modes([i for i, _ in page])
+    shown = [(found[i], d) for i, d in page if i in found]
+    take_home = present.take_homes([m for (m, _), _ in shown], user)
+    items = [{"mission": present.mission(m, user, mode), "distance_km": rounded_km(d),
+              "helper_take_home": take_home.get(m.id)
+              or money(m.helper_share_cents, m.currency)} for (m, mode), d in shown]
+    more = len(rows) > len(page)
     return {"items": items, "next_cursor": pagination.encode(
-        [round(last.distance_km, 6), last.mission.id]) if more and last else None}
+        [round(page[-1][1], 6), page[-1][0]]) if more and page else None}
 
 
 @blp.route("/missions/<int:mission_id>/apply", methods=["POST"])

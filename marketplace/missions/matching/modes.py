@@ -8,6 +8,8 @@ missions only by an operator's assignment.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
@@ -25,9 +27,18 @@ def mode_of(mission_id: int) -> MatchingMode:
     return state.mode if state is not None else MatchingMode.INSTANT
 
 
-def accept_refusal(mission: Mission, helper: User) -> str | None:
+def state_of(mission_id: int) -> MissionMatching | None:
+    """The mission's matching state (None: posted before matching existed, instant). A page
+    that shows the mode and the refusal reads it once and passes it on: the session keeps
+    loaded rows only while something refers to them."""
+    return db.session.get(MissionMatching, mission_id)
+
+
+def accept_refusal(mission: Mission, helper: User,
+                   state: MissionMatching | Literal["load"] | None = "load") -> str | None:
     """Why this (eligible) helper may not take this mission by accepting it, if so."""
-    state = db.session.get(MissionMatching, mission.id)
+    if isinstance(state, str):
+        state = state_of(mission.id)
     mode = state.mode if state is not None else MatchingMode.INSTANT
     if mode == MatchingMode.CHOOSE:
         return _("The client chooses a helper for this mission: apply with a message.")

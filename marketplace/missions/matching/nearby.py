@@ -40,6 +40,7 @@ OPEN_FOR_HELPER: geo.Filters = (
 class NearbyMission:
     mission: Mission
     distance_km: float
+    mode: MatchingMode = MatchingMode.INSTANT  # how it is matched (loaded with the mission)
 
 
 @dataclass(frozen=True)
@@ -48,25 +49,46 @@ class NearbyHelper:
     distance_km: float
 
 
-def open_missions_near(profile: HelperProfile, limit: int = 50) -> list[NearbyMission]:
+def open_missions_near(profile: HelperProfile, limit: int = 50, *,
+                       with_clients: bool = True) -> list[NearbyMission]:
     """Open missions within the helper's radius that match one of their skills and that
-    they may take (instant ones only once a wave reaches them)."""
+    they may take (instant ones only once a wave reaches them). `with_clients=False` for a
+    list that does not show the clients (the web page): one statement and 50 users fewer."""
+    rows = open_mission_rows(profile, limit)
+    found = load_missions_with_modes([mission_id for mission_id, _ in rows],
+                                     with_clients=with_clients)
+    return [NearbyMission(found[i][0], d, found[i][1]) for i, d in rows if i in found]
+
+
+def open_mission_rows(profile: HelperProfile, limit: int = 50) -> list[geo.Row]:
+    """(mission id, km) of those missions, nearest first: the search alone, for a caller
+    that pages through them and loads only the page's missions (the API)."""
     skills = profile.skill_slugs
     if not skills:
         return []
-    rows = geo.missions_near(profile.lat, profile.lng, profile.radius_km, OPEN_FOR_HELPER, limit,
-                             {"skills": skills, "user_id": profile.user_id}, key="open-for-helper")
-    missions = load_missions([mission_id for mission_id, _ in rows])
-    return [NearbyMission(missions[i], d) for i, d in rows if i in missions]
+    return geo.missions_near(profile.lat, profile.lng, profile.radius_km, OPEN_FOR_HELPER,
+                             limit, {"skills": skills, "user_id": profile.user_id},
+                             key="open-for-helper")
 
 
 def load_missions(ids: list[int]) -> dict[int, Mission]:
     """Missions by id with their client, in one statement plus one for the clients."""
+    return {i: mission for i, (mission, _) in load_missions_with_modes(ids).items()}
+
+
+def load_missions_with_modes(ids: list[int], *, with_clients: bool = True
+                             ) -> dict[int, tuple[Mission, MatchingMode]]:
+    """Missions by id with their matching mode (an outer join: missions posted before
+    matching existed are instant), in one statement, plus one for the clients unless the
+    list does not show them."""
     if not ids:
         return {}
-    found = db.session.execute(db.select(Mission).where(Mission.id.in_(ids))
-                               .options(selectinload(Mission.client))).scalars()
-    return {m.id: m for m in found}
+    query = (db.select(Mission, MissionMatching.mode)
+             .outerjoin(MissionMatching, MissionMatching.mission_id == Mission.id)
+             .where(Mission.id.in_(ids)))
+    if with_clients:
+        query = query.options(selectinload(Mission.client))
+    return {m.id: (m, mode or MatchingMode.INSTANT) for m, mode in db.session.execute(query)}
 
 
 def load_profiles(rows: list[geo.Row]) -> list[NearbyHelper]:

@@ -9,9 +9,10 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.accounts.models import User
+from marketplace.core import pagination
 from marketplace.core.base import utcnow
 from marketplace.core.categories import get_category
 from marketplace.core.dates import paris_time
@@ -85,23 +86,29 @@ def can_view(user: User, mission: Mission) -> bool:
 
 def get_visible_mission(user: User, mission_id: int) -> Mission:
     """The mission with both people loaded (its pages show them), if `user` may see it."""
-    mission = db.session.get(Mission, mission_id, options=[
-        selectinload(Mission.client), selectinload(Mission.helper)])
+    mission = db.session.get(Mission, mission_id, options=[  # one statement: two joins
+        joinedload(Mission.client), joinedload(Mission.helper)])
     if mission is None or not can_view(user, mission):
         raise NotFound(_l("No such mission."))
     return mission
 
 
-def missions_of_client(client: User) -> list[Mission]:
-    return list(db.session.execute(
-        db.select(Mission).where(Mission.client_id == client.id).order_by(Mission.id.desc())
-    ).scalars())
+MY_MISSIONS_PAGE = 25
 
 
-def missions_of_helper(helper: User) -> list[Mission]:
-    return list(db.session.execute(
-        db.select(Mission).where(Mission.helper_id == helper.id).order_by(Mission.id.desc())
-    ).scalars())
+def missions_of_client(client: User, start: int | None = None,
+                       size: int = MY_MISSIONS_PAGE) -> pagination.Keyset[Mission]:
+    """One page of the missions a client posted, newest first (a keyset: a client with
+    years of missions loads one page, and any page costs what the first does)."""
+    return pagination.by_id(db.select(Mission).where(Mission.client_id == client.id),
+                            Mission.id, start=start, size=size)
+
+
+def missions_of_helper(helper: User, start: int | None = None,
+                       size: int = MY_MISSIONS_PAGE) -> pagination.Keyset[Mission]:
+    """One page of the missions a helper took, newest first (keyset, as above)."""
+    return pagination.by_id(db.select(Mission).where(Mission.helper_id == helper.id),
+                            Mission.id, start=start, size=size)
 
 
 def missions_page(user: User, *, as_helper: bool, status: MissionStatus | None,

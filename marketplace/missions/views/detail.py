@@ -12,11 +12,12 @@ from typing import Any
 
 from flask import current_app
 
+from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
 from marketplace.core.geo import haversine_km
 from marketplace.flows import cancellation as cancellation_flow
 from marketplace.missions.forms import ReviewForm
-from marketplace.missions.lifecycle import MissionStatus
+from marketplace.missions.lifecycle import MatchingMode, MissionStatus
 from marketplace.missions.matching import modes
 from marketplace.missions.models import Mission
 from marketplace.missions.services import cancellation, completion, missions, reviews
@@ -25,11 +26,21 @@ from marketplace.operators.hotline_forms import TipForm
 from marketplace.payments.services import checkout, fee_rules, tips
 from marketplace.places import services as places
 
+PROPOSABLE = (MissionStatus.ASSIGNED, MissionStatus.DONE)
+
 
 def detail_context(mission: Mission, viewer: User) -> dict[str, Any]:
     """Every value the mission page and its partials display, for this viewer."""
-    record = cancellation.cancellation_of(mission)
+    # Each look-up below runs only in the statuses where its row can exist (a client's
+    # cancellation record is written with the move to cancelled; a final price is proposed
+    # and answered only while assigned or done): an open mission's page, the one helpers
+    # load most, skips them.
+    record = cancellation.cancellation_of(mission) \
+        if mission.status == MissionStatus.CANCELLED else None
     is_client = mission.client_id == viewer.id
+    if viewer.is_helper and not sees_exact_address(mission, viewer):
+        accounts.helper_profile_of(viewer)  # profile and skills in one statement, kept
+    state = modes.state_of(mission.id)
     quiet = timedelta(seconds=current_app.config["AUTO_CONFIRM_SECONDS"])
     payment = checkout.latest_payment(mission)
     return {
@@ -41,8 +52,8 @@ def detail_context(mission: Mission, viewer: User) -> dict[str, Any]:
         else missions.not_started_reason(mission),
         "my_review": reviews.review_by(viewer.id, mission.id)
         if mission.status == MissionStatus.COMPLETED else None,
-        "matching_mode": modes.mode_of(mission.id),
-        "accept_refusal": modes.accept_refusal(mission, viewer)
+        "matching_mode": state.mode if state is not None else MatchingMode.INSTANT,
+        "accept_refusal": modes.accept_refusal(mission, viewer, state)
         if viewer.is_helper and mission.status == MissionStatus.OPEN and not is_client
         else None,
         "review_form": ReviewForm(),
@@ -50,7 +61,8 @@ def detail_context(mission: Mission, viewer: User) -> dict[str, Any]:
         "late_fee_state": cancellation_flow.late_fee_state(mission)
         if record is not None and record.late_fee_cents else None,
         "client_terms": cancellation_flow.terms_for_client(mission) if is_client else None,
-        "proposal": completion.pending_proposal(mission.id),
+        "proposal": completion.pending_proposal(mission.id) if mission.status in PROPOSABLE
+        else None,
         "auto_confirm_at": mission.done_at + quiet if mission.done_at else None,
         "helper_terms": fee_rules.terms_for_helper(mission, viewer.id)
         if viewer.is_helper and not is_client and mission.helper_id != viewer.id else None,

@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from marketplace.accounts import services as accounts
+from marketplace.core import pagination
 from marketplace.core.auth import role_required
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
@@ -19,10 +21,11 @@ from marketplace.flows import completion as completion_flow
 from marketplace.missions.errors import MissionTakenError
 from marketplace.missions.forms import ApplyForm, ConfirmForm, MissionForm
 from marketplace.missions.lifecycle import MatchingMode
-from marketplace.missions.matching import modes, nearby
+from marketplace.missions.matching import nearby
 from marketplace.missions.services import missions as services
 from marketplace.missions.services.missions import MissionDraft
 from marketplace.missions.views.detail import detail_context
+from marketplace.missions.views.near_rows import near_rows
 from marketplace.payments.services import checkout, fee_rules
 from marketplace.places import services as places
 
@@ -38,9 +41,11 @@ def home() -> str:
 @routes.route("/missions")
 @login_required
 def my_missions() -> str:
-    return render_template("missions/mine.html",
-                           as_client=services.missions_of_client(current_user),
-                           as_helper=services.missions_of_helper(current_user))
+    """Each list is paged on its own (?posted=, ?taken= the id its next page starts after)."""
+    posted = services.missions_of_client(current_user, pagination.start_arg("posted"))
+    taken = services.missions_of_helper(current_user, pagination.start_arg("taken"))
+    return render_template("missions/mine.html", as_client=posted.items,
+                           as_helper=taken.items, pages={"posted": posted, "taken": taken})
 
 
 @routes.route("/missions/new", methods=["GET", "POST"])
@@ -108,18 +113,17 @@ def checkout_return(mission_id: int) -> Response:
 @routes.route("/helper/missions")
 @role_required("helper")
 def near_me() -> str | Response:
-    profile = current_user.helper_profile
+    profile = accounts.helper_profile_of(current_user)
     if profile is None:
         flash(_("Tell us your skills and where you live first."), "info")
         return redirect(url_for("accounts.helper_profile"))
-    results = nearby.open_missions_near(profile)
+    results = nearby.open_missions_near(profile, with_clients=False)
     # Open missions: helpers see the commune and a rounded distance, never the street.
     areas = {r.mission.id: places.commune_of(r.mission.city, r.mission.lat, r.mission.lng)
              for r in results}
-    return render_template("missions/near_me.html", profile=profile, results=results,
-                           areas=areas,
-                           form=ConfirmForm(), apply_form=ApplyForm(),
-                           modes=modes.modes_of([r.mission.id for r in results]))
+    rows = near_rows(results, areas, payouts_enabled=profile.payouts_enabled)
+    return render_template("missions/near_me.html", profile=profile, rows=rows,
+                           form=ConfirmForm(), apply_form=ApplyForm())
 
 
 def _action(service_call: Callable[..., object], mission_id: int, message: str) -> Response:

@@ -16,6 +16,9 @@ from marketplace.missions.models import Assignment, Mission
 from marketplace.payments.models import Payment, Payout
 
 UNASSIGNED = (MissionStatus.PENDING_PAYMENT, MissionStatus.OPEN)
+# A payout is scheduled by a capture (the client confirmed) or a late cancellation fee:
+# a mission in any other status has none, and its page does not look.
+PAID_OUT = (MissionStatus.COMPLETED, MissionStatus.DISPUTED, MissionStatus.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ def timeline(mission: Mission, payment: Payment | None) -> list[Step]:
                       mission.done_at + quiet))
     steps.append(("completed", _("Confirmed and paid"), mission.completed_at))
     payout = db.session.execute(db.select(Payout).where(Payout.mission_id == mission.id)
-                                ).scalar_one_or_none()
+                                ).scalar_one_or_none() if mission.status in PAID_OUT else None
     if payout is not None:
         steps.append(("payout", _("Helper's payout"), payout.paid_at or payout.release_after))
     if mission.status in UNASSIGNED:

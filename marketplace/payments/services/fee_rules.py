@@ -8,6 +8,7 @@ table the configured defaults apply (DEFAULT_SERVICE_FEE_BPS / DEFAULT_COMMISSIO
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import current_app
@@ -102,16 +103,39 @@ class HelperTerms:
 
 def terms_for_helper(mission: Mission, helper_id: int) -> HelperTerms:
     """The booked commission, unless this helper has an override (snapshotted or current)."""
-    line = _line(mission, FeeKind.COMMISSION, helper_id)
-    if line is not None:
-        return HelperTerms(mission.price_cents, line.amount_cents, line.basis)
-    res = resolve(FeeKind.COMMISSION, mission.category, mission.channel.value, helper_id)
-    if res.rule is not None and res.rule.helper_id == helper_id:
-        amount = commission_split(mission.price_cents, res.formula).fee_cents
-        return HelperTerms(mission.price_cents, amount, res.basis)
-    booked = _line(mission, FeeKind.COMMISSION, None)
-    amount = booked.amount_cents if booked else mission.commission_cents
-    return HelperTerms(mission.price_cents, amount, booked.basis if booked else "booked")
+    return terms_for_helper_many([mission], helper_id)[mission.id]
+
+
+def terms_for_helper_many(missions: Sequence[Mission], helper_id: int) -> dict[int, HelperTerms]:
+    """terms_for_helper for a list of missions (a page of nearby missions) in two statements
+    whatever their number: the fee lines of all of them, then the commission rules once,
+    only if one has no line of this helper's."""
+    keys = [f"{m.id}:{FeeKind.COMMISSION.value}:{who}" for m in missions
+            for who in (helper_id, "*")]
+    lines = {line.line_key: line for line in db.session.execute(
+        db.select(MissionFeeLine).where(MissionFeeLine.line_key.in_(keys))).scalars()} \
+        if keys else {}
+    rules: list[FeeRule] | None = None
+    terms: dict[int, HelperTerms] = {}
+    for m in missions:
+        line = lines.get(f"{m.id}:{FeeKind.COMMISSION.value}:{helper_id}")
+        if line is not None:
+            terms[m.id] = HelperTerms(m.price_cents, line.amount_cents, line.basis)
+            continue
+        if rules is None:
+            rules = list(db.session.execute(
+                db.select(FeeRule).where(FeeRule.kind == FeeKind.COMMISSION)).scalars())
+        rule = pick_rule(rules, m.category, m.channel.value, helper_id)
+        if rule is not None and rule.helper_id == helper_id:
+            res = Resolved(rule.formula, rule)
+            amount = commission_split(m.price_cents, res.formula).fee_cents
+            terms[m.id] = HelperTerms(m.price_cents, amount, res.basis)
+            continue
+        booked = lines.get(f"{m.id}:{FeeKind.COMMISSION.value}:*")
+        terms[m.id] = HelperTerms(m.price_cents,
+                                  booked.amount_cents if booked else m.commission_cents,
+                                  booked.basis if booked else "booked")
+    return terms
 
 
 def apply_on_assign(mission: Mission, helper_id: int) -> None:
