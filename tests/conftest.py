@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -23,6 +24,26 @@ from tests.support.smtp import Mailbox, SmtpServer
 from tests.support.web import Browser
 
 WEBHOOK_SECRET = "whsec_test_entraide"
+# argon2id at its cheapest: the suite hashes a password for every user a factory makes and
+# verifies one at every sign-in; production's parameters cost ~60 ms each on an idle core
+# (0.4-0.7 s measured on this shared 2-core machine), which made hashing the largest single
+# cost of the suite. The tests check that we hash with argon2id and verify, not its cost.
+TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_passwords() -> Iterator[None]:
+    """Every test (and the live server's thread) hashes with TEST_HASHER; the unknown-email
+    path verifies against a hash of the same cost, so sign-in timing stays even."""
+    from marketplace.accounts import passwords
+    from marketplace.accounts import services as account_services
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", TEST_HASHER)
+        dummy = TEST_HASHER.hash("entraide-timing-equaliser")
+        patch.setattr(passwords, "DUMMY_HASH", dummy)
+        patch.setattr(account_services, "DUMMY_HASH", dummy)
+        yield
 
 
 @pytest.fixture(scope="session")

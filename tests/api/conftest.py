@@ -6,12 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from marketplace.accounts import passwords
 from marketplace.accounts.models import User
 from marketplace.extensions import limiter
 from tests.support.factories import PASSWORD
@@ -55,12 +53,6 @@ def sign_in(client: FlaskClient, user: User, password: str = PASSWORD) -> dict[s
     response = client.post(f"{API}/tokens", json={"email": user.email, "password": password})
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()  # type: ignore[no-any-return]
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(passwords, "_hasher",
-                        PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,6 @@ the named event must be emitted and delivered signed (checked with the SDK's
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import threading
@@ -64,18 +63,16 @@ def cli_emulator() -> Iterator[tuple[str, list[tuple[str, str]]]]:
 
     hook = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=hook.serve_forever, args=(0.05,), daemon=True).start()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     root = Path(__file__).resolve().parents[2]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "stripe_emulator", "--port", str(port), "--quiet",
+    proc = subprocess.Popen(  # port 0: the emulator binds a free port and prints its URL
+        [sys.executable, "-m", "stripe_emulator", "--port", "0", "--quiet",
          "--webhook-url", f"http://127.0.0.1:{hook.server_port}/stripe/webhook",
          "--webhook-secret", WEBHOOK_SECRET], cwd=root, stdout=subprocess.PIPE)
     try:
         assert proc.stdout is not None
-        assert b"listening on" in proc.stdout.readline()
-        yield f"http://127.0.0.1:{port}", received
+        line = proc.stdout.readline().decode()
+        assert "listening on http://127.0.0.1:" in line, line
+        yield line.split("listening on ", 1)[1].strip(), received
     finally:
         proc.terminate()
         proc.wait(10)

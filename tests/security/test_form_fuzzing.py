@@ -186,7 +186,8 @@ def check(web: FlaskClient, method: str, path: str, quiet: bool = False, **kw: A
     """One request: below 500; a 4xx changes no row count; nothing stored has NUL or is
     whitespace-only."""
     limiter.reset()
-    counts, before = row_counts(), snapshot()
+    before = snapshot()  # the row counts are this snapshot's (reading every table once)
+    counts = {name: len(rows) for name, rows in before.items()}
     response = web.open(path, method=method, **kw)
     code = response.status_code
     body = response.get_data(as_text=True)[:200]
@@ -197,9 +198,10 @@ def check(web: FlaskClient, method: str, path: str, quiet: bool = False, **kw: A
         sent = "..."
     assert code < 500, f"{method} {path} {sent!r}: {code}\n{body}"
     after = snapshot()
+    counts_after = {name: len(rows) for name, rows in after.items()}
     if 400 <= code < 500:
-        assert row_counts() == counts, f"{method} {path} {sent!r} answered {code} but " \
-            f"changed rows: {_changed_counts(counts, row_counts())}"
+        assert counts_after == counts, f"{method} {path} {sent!r} answered {code} but " \
+            f"changed rows: {_changed_counts(counts, counts_after)}"
     stored = [(table, row) for table, rows in after.items() for row in rows
               if row not in before.get(table, []) and any(_bad_text(v) for v in row)]
     assert not stored, f"{method} {path} {sent!r} stored NUL/control/whitespace-only " \

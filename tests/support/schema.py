@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask import current_app
 from flask_migrate import upgrade
-from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from marketplace.core.db import db
 from marketplace.places import ban
@@ -58,7 +58,32 @@ def empty_tables() -> None:
 def _empty(tables: list[str]) -> None:
     with db.engine.begin() as conn:
         if db.engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
+            _empty_postgresql(conn, tables)
         else:
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))  # noqa: S608 (our table names)
+
+
+def _empty_postgresql(conn: Connection, tables: list[str]) -> None:
+    """DELETE the few tables a test wrote to, not TRUNCATE all of them.
+
+    TRUNCATE swaps every table's files and syncs them at commit: 0.8-1.5 s for the ~40
+    tables on this shared 2-core machine, after each of ~2,000 tests. A test writes to a
+    handful of small tables, which DELETE empties in 40-60 ms (measured the same way).
+    The ledger's append-only triggers (and the foreign keys' triggers, so the order does
+    not matter) are off for this one transaction (`session_replication_role`, superuser
+    only: the suite's `postgres` role); without that right, TRUNCATE as before.
+    """
+    which = " UNION ALL ".join(  # one round trip asks every table whether it has a row
+        f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})" for name in tables)  # noqa: S608
+    written = list(conn.execute(text(which)).scalars())
+    if not written:
+        return
+    try:
+        with conn.begin_nested():
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+    except DBAPIError:
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
+        return
+    for name in written:
+        conn.execute(text(f"DELETE FROM {name}"))  # noqa: S608 (our table names)

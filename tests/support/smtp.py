@@ -45,8 +45,19 @@ class SmtpServer:
         self.port = free_port()
         self._controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
 
-    def start(self) -> SmtpServer:
-        self._controller.start()
+    def start(self, attempts: int = 5) -> SmtpServer:
+        """Serve; the free port picked may be taken meanwhile (another suite runs beside
+        this one in CI), so pick another and retry."""
+        for attempt in range(attempts):
+            try:
+                self._controller.start()
+                return self
+            except OSError:  # aiosmtpd's bind failed (EADDRINUSE)
+                if attempt == attempts - 1:
+                    raise
+                self.port = free_port()
+                self._controller = Controller(self.mailbox, hostname="127.0.0.1",
+                                              port=self.port)
         return self
 
     def stop(self) -> None:
