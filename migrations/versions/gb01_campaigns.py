@@ -1,7 +1,7 @@
 """group purchases: campaigns, tiers, orders and their money
 
 Revision ID: gb01_campaigns
-Revises: perf01
+Revises: accounts02_sign_in_probes
 Create Date: 2026-12-01 15:11:47
 
 Campaigns (a seller's offer with price tiers by total quantity, a minimum, an optional
@@ -15,7 +15,7 @@ import marketplace.core.models  # noqa: F401  (custom column types in autogenera
 
 
 revision = 'gb01_campaigns'
-down_revision = 'perf01'  # re-chained at merge
+down_revision = 'accounts02_sign_in_probes'
 branch_labels = None
 depends_on = None
 
