@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 
 from marketplace.core.db import db
 from marketplace.flows.group_purchases import campaigns, closing, joining
@@ -50,9 +51,10 @@ def test_a_seller_must_have_started_stripe_onboarding(make: Factories) -> None:
 def test_bad_details_are_refused_with_a_reason(make: Factories, emu: StripeEmulator,
                                                change: dict[str, object], message: str) -> None:
     bad = replace(draft(minimum=5), **change)  # type: ignore[arg-type]
-    with pytest.raises(CampaignError) as raised:
+    with force_locale("en"), pytest.raises(CampaignError) as raised:
         campaigns.create_campaign(seller(make, emu), bad)
-    assert message in str(raised.value)
+    with force_locale("en"):
+        assert message in str(raised.value)
     db.session.rollback()
     assert services.campaigns_near(48.9146, 2.2874) == []
 
