@@ -18,12 +18,12 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # config.py, tests/support
+
 from marketplace.flows import booking
 from marketplace.flows import cancellation as cancellation_flow
 from marketplace.flows import disputes as dispute_flow
 from marketplace.flows.completion import confirm_completion
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main() -> None:
