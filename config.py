@@ -122,6 +122,10 @@ class Config:
         # The quiet period: a mission marked done is confirmed automatically after this.
         self.HOLD_WINDOW_DAYS = _env_int("HOLD_WINDOW_DAYS", 5)
         self.AUTHORIZE_BEFORE_HOURS = _env_int("AUTHORIZE_BEFORE_HOURS", 48)
+        # Group purchases: a participant whose off-session hold failed has this long to pay;
+        # a card page left unfinished gives its reserved units back after this.
+        self.GROUP_PAYMENT_GRACE_HOURS = _env_int("GROUP_PAYMENT_GRACE_HOURS", 24)
+        self.GROUP_CHECKOUT_TTL_MINUTES = _env_int("GROUP_CHECKOUT_TTL_MINUTES", 60)
         self.AUTO_CONFIRM_SECONDS = _env_int("AUTO_CONFIRM_SECONDS", 48 * 3600)
         self.CANCEL_FREE_HOURS = _env_int("CANCEL_FREE_HOURS", 24)
         self.LATE_CANCEL_FEE_BPS = _env_int("LATE_CANCEL_FEE_BPS", 2_500)

@@ -156,7 +156,7 @@ def announce_tier(campaign: Campaign) -> None:
 
 
 def grace() -> timedelta:
-    return timedelta(hours=current_app.config.get("GROUP_PAYMENT_GRACE_HOURS", 24))
+    return timedelta(hours=current_app.config["GROUP_PAYMENT_GRACE_HOURS"])
 
 
 def needs_payment(order: Order, now: datetime | None = None) -> None:

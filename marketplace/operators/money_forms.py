@@ -21,7 +21,8 @@ class FeeRuleForm(FlaskForm):
         SelectChoice(FeeKind.COMMISSION.value, _l("Helper commission")),
         SelectChoice(FeeKind.SERVICE_FEE.value, _l("Client service fee"))])
     category = SelectField(_l("Category"), choices=[
-        SelectChoice("", _l("any")), *category_choices()], default="")
+        SelectChoice("", _l("any")), *category_choices(),
+        SelectChoice("group_purchase", _l("Group purchases"))], default="")
     channel = SelectField(_l("Channel"), choices=[SelectChoice(v, CHANNEL_LABELS[v])
                                               for v in ("", "web", "api", "hotline")],
                           default="")

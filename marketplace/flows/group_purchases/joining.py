@@ -148,7 +148,7 @@ def card_returned(session_id: str) -> Order | None:
 
 
 def checkout_ttl() -> timedelta:
-    return timedelta(minutes=current_app.config.get("GROUP_CHECKOUT_TTL_MINUTES", 60))
+    return timedelta(minutes=current_app.config["GROUP_CHECKOUT_TTL_MINUTES"])
 
 
 def abandon_stale(now: datetime | None = None) -> int:
