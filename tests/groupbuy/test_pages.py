@@ -230,3 +230,14 @@ def test_a_helper_sees_the_campaigns_near_their_home_at_once(client: FlaskClient
     signed_in(client, make.helper())  # the factories' helpers live in Asnières
     html = client.get("/group-purchases").get_data(as_text=True)
     assert "Box potager" in html and "0.5 km" in html
+
+
+def test_a_seller_without_payouts_is_told_to_set_them_up(client: FlaskClient,
+                                                          make: Factories) -> None:
+    signed_in(client, make.client())  # no profile, no Express account
+    assert "Set up my payout account with Stripe" in client.get("/sell").get_data(
+        as_text=True)
+    page = post_form(client, "/sell/campaigns/new", _form(), headers={"Accept-Language": "en"})
+    assert page.status_code == 400
+    assert "Finish setting up payouts with Stripe" in page.get_data(as_text=True)
+    assert db.session.execute(db.select(Campaign)).first() is None

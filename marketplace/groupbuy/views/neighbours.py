@@ -18,7 +18,7 @@ from marketplace.core.errors import DomainError
 from marketplace.core.routing import Routes
 from marketplace.flows.group_purchases import after, disputes, joining
 from marketplace.groupbuy import orders, services
-from marketplace.groupbuy.lifecycle import CHARGED, RESERVING
+from marketplace.groupbuy.lifecycle import CHARGED, JOINABLE, RESERVING
 from marketplace.groupbuy.models import Campaign, Order
 from marketplace.groupbuy.views import sellers
 from marketplace.groupbuy.views.forms import ActionForm, DisputeForm, JoinForm, NearForm
@@ -26,7 +26,6 @@ from marketplace.groupbuy.views.present import campaign_view, order_view
 from marketplace.places import services as places
 
 routes = Routes()
-SHOWN = (*RESERVING, *CHARGED)  # the orders a participant sees as theirs
 _SESSION_ID_RE = re.compile(r"cs_[A-Za-z0-9_]{1,250}")  # Stripe's shape: anything else is 404
 
 
@@ -99,8 +98,12 @@ def _own_order(campaign_id: int) -> Order:
 
 
 def _my_order(campaign: Campaign) -> Order | None:
-    """The signed-in person's order in this campaign: the live one, else the charged one."""
-    mine = [o for o in services.orders_of_campaign(campaign, SHOWN)
+    """The signed-in person's order in this campaign: the live one (one indexed look-up),
+    else, once the campaign has closed, the charged one."""
+    live = orders.live_order(campaign.id, current_user.id)
+    if live is not None or campaign.status in JOINABLE:
+        return live
+    mine = [o for o in services.orders_of_campaign(campaign, tuple(CHARGED))
             if o.user_id == current_user.id]
     return mine[-1] if mine else None
 
