@@ -45,6 +45,7 @@ class Config:
     SIGNUP_RATE_LIMIT_DEFAULT = "5 per minute"
     CONFIRM_RESEND_RATE_LIMIT_DEFAULT = "5 per 10 minutes"
     PAYOUT_DELAY_DEFAULT = 48 * 3600
+    GROUP_MIN_OPEN_DEFAULT = 60
     GEOCODER_DEFAULT = "geoplateforme"
     GEOCODER_SUGGEST_RATE_LIMIT_DEFAULT = "120 per minute"
 
@@ -126,6 +127,9 @@ class Config:
         # a card page left unfinished gives its reserved units back after this.
         self.GROUP_PAYMENT_GRACE_HOURS = _env_int("GROUP_PAYMENT_GRACE_HOURS", 24)
         self.GROUP_CHECKOUT_TTL_MINUTES = _env_int("GROUP_CHECKOUT_TTL_MINUTES", 60)
+        # A campaign closes at least this long after it is opened (the demo: a few minutes).
+        self.GROUP_MIN_OPEN_MINUTES = _env_int("GROUP_MIN_OPEN_MINUTES",
+                                               self.GROUP_MIN_OPEN_DEFAULT)
         self.AUTO_CONFIRM_SECONDS = _env_int("AUTO_CONFIRM_SECONDS", 48 * 3600)
         self.CANCEL_FREE_HOURS = _env_int("CANCEL_FREE_HOURS", 24)
         self.LATE_CANCEL_FEE_BPS = _env_int("LATE_CANCEL_FEE_BPS", 2_500)
@@ -150,6 +154,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     PAYOUT_DELAY_DEFAULT = 120  # the demo pays the helper two minutes after capture
+    GROUP_MIN_OPEN_DEFAULT = 5  # the demo walks a campaign to its closing in minutes
     DEV_MAILBOX = True  # /dev/mailbox lists what the local mail sink received
     GEOCODER_DEFAULT = "offline"
 
@@ -162,6 +167,7 @@ class TestingConfig(DevelopmentConfig):
     TESTING = True
     DEV_MAILBOX = False  # development only (a test switches it on to read the page)
     PAYOUT_DELAY_DEFAULT = 0  # end-to-end tests watch the worker pay at once
+    GROUP_MIN_OPEN_DEFAULT = 60  # the production rule
     LOGIN_RATE_LIMIT_DEFAULT = "1000 per minute"
     SIGNUP_RATE_LIMIT_DEFAULT = "1000 per minute"
     CONFIRM_RESEND_RATE_LIMIT_DEFAULT = "1000 per minute"

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
@@ -35,7 +36,6 @@ from marketplace.groupbuy.models import (
 from marketplace.places import Place
 
 MAX_REACH_KM = 50.0
-MIN_OPEN_HOURS = 1  # a campaign closes at least this long after it opens
 MAX_OPEN_DAYS = 60
 _MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 
@@ -121,8 +121,9 @@ def validate_draft(draft: CampaignDraft, now: datetime | None = None) -> list[ti
 
 
 def _validate_dates(draft: CampaignDraft, now: datetime) -> None:
-    if draft.closes_at < now + timedelta(hours=MIN_OPEN_HOURS):
-        raise CampaignError(_l("Closing must be at least an hour from now."))
+    minutes = int(current_app.config["GROUP_MIN_OPEN_MINUTES"])
+    if draft.closes_at < now + timedelta(minutes=minutes):
+        raise CampaignError(_l("Closing must be at least %(num)d minutes from now.", num=minutes))
     if draft.closes_at > now + timedelta(days=MAX_OPEN_DAYS):
         raise CampaignError(_l("Closing must be within 60 days."))
     if not draft.closes_at <= draft.pickup_starts_at < draft.pickup_ends_at:

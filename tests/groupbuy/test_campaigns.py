@@ -6,8 +6,10 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from flask import Flask
 from flask_babel import force_locale
 
+from config import config_for
 from marketplace.core.db import db
 from marketplace.flows.group_purchases import campaigns, closing, joining
 from marketplace.groupbuy import services
@@ -106,3 +108,20 @@ def test_the_seller_cancels_and_every_hold_is_released(make: Factories,
     with pytest.raises(Exception):  # noqa: B017 - closed: any join is refused
         joining.join(c.id, make.client(), 1, "http://app.test/ok", "http://app.test/no")
     db.session.rollback()
+
+
+def test_the_shortest_campaign_is_an_hour_and_a_few_minutes_in_the_demo(
+        make: Factories, emu: StripeEmulator, ctx: Flask) -> None:
+    """Production keeps neighbours an hour to join; `make run` lets a person walk a
+    campaign to its closing in minutes (GROUP_MIN_OPEN_MINUTES)."""
+    assert config_for("development").GROUP_MIN_OPEN_MINUTES == 5
+    assert ctx.config["GROUP_MIN_OPEN_MINUTES"] == 60
+    who = seller(make, emu)
+    with force_locale("en"), pytest.raises(CampaignError, match="at least 60 minutes"):
+        campaigns.create_campaign(who, draft(closes_in=timedelta(minutes=50)))
+    ctx.config["GROUP_MIN_OPEN_MINUTES"] = 5
+    try:
+        assert campaigns.create_campaign(who, draft(closes_in=timedelta(minutes=6))).id
+    finally:
+        ctx.config["GROUP_MIN_OPEN_MINUTES"] = 60
+
