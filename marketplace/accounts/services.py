@@ -159,6 +159,20 @@ def resend_confirmation(user_id: int) -> None:
     db.session.commit()
 
 
+def save_seller_home(user: User, home: Place) -> HelperProfile:
+    """Give a seller who does not help the profile their Stripe account hangs on: the address
+    they sell from, no skills. They stay out of helper searches (those need `is_helper`), and
+    a helper who starts selling keeps their own profile untouched."""
+    if user.helper_profile is not None:
+        return user.helper_profile
+    profile = HelperProfile(user=user, lat=home.lat, lng=home.lon, home_label=home.label,
+                            home_postcode=home.postcode, home_citycode=home.citycode,
+                            home_city=home.city)
+    db.session.add(profile)
+    db.session.commit()
+    return profile
+
+
 def save_helper_profile(
     user: User, *, radius_km: float, skills: Iterable[str], bio: str | None = None,
     home: Place | None = None, lat: float | None = None, lng: float | None = None,

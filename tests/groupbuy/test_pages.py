@@ -241,3 +241,24 @@ def test_a_seller_without_payouts_is_told_to_set_them_up(client: FlaskClient,
     assert page.status_code == 400
     assert "Finish setting up payouts with Stripe" in page.get_data(as_text=True)
     assert db.session.execute(db.select(Campaign)).first() is None
+
+
+def test_a_shop_that_does_not_help_gives_its_address_then_goes_to_stripe(
+        client: FlaskClient, make: Factories, stripe_emulator: StripeEmulator) -> None:
+    """A partner business sells without becoming a helper: no skills asked, no helper
+    profile shown, out of helper searches; its Express account hangs on its address."""
+    shop = make.client()
+    signed_in(client, shop)
+    page = client.get("/sell").get_data(as_text=True)
+    assert 'name="address"' in page and "skill" not in page.lower()
+    refused = post_form(client, "/sell/setup", {"address": "nowhere at all zzz"})
+    assert refused.status_code == 400 and shop.helper_profile is None
+    response = post_form(client, "/sell/setup", {"address": ADDRESS})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    db.session.refresh(shop)
+    profile = shop.helper_profile
+    assert profile is not None and profile.stripe_account_id and profile.home_label == ADDRESS
+    assert not shop.is_helper and profile.skills == []
+    assert client.get(f"/helpers/{shop.id}").status_code == 404
+    again = post_form(client, "/sell/setup", {})  # the account exists: straight to Stripe
+    assert again.status_code == 303

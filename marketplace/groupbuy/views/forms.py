@@ -179,6 +179,10 @@ class NearForm(AddressFields, FlaskForm):
     """The home address to search around (a GET: read from the query, no CSRF token)."""
 
 
+class SellerAddressForm(AddressFields, FlaskForm):
+    """Where a seller who does not help sells from (their payout account hangs on it)."""
+
+
 class ActionForm(OnceHiddenTag):
     """An empty form whose CSRF token protects a button (handover, receipt, withdraw)."""
 

@@ -3,14 +3,19 @@
 profile, so a neighbour who already helps is paid to the same account, and the
 `account.updated` webhook keeps its flags as it does for helpers.
 
+A seller who does not help (a shop, a producer) gives the address they sell from, which
+creates a profile without skills: they stay out of helper searches.
+
 (Until the group-purchase domain stores sellers of its own, this is the one place that says
 where a seller's account lives: the pages ask it, never the profile directly.)
 """
 
 from __future__ import annotations
 
+from marketplace.accounts import services as accounts
 from marketplace.accounts.models import HelperProfile, User
 from marketplace.payments.services import onboarding
+from marketplace.places import Place
 
 
 def seller_account(user: User) -> HelperProfile | None:
@@ -29,3 +34,7 @@ def onboarding_link(user: User, refresh_url: str, return_url: str) -> str:
 
 def refresh_seller(user: User) -> HelperProfile | None:
     return onboarding.refresh_account(user)
+
+
+def save_seller_address(user: User, home: Place) -> HelperProfile:
+    return accounts.save_seller_home(user, home)

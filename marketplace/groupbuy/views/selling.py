@@ -15,7 +15,12 @@ from marketplace.flows.group_purchases import after, campaigns
 from marketplace.groupbuy import services
 from marketplace.groupbuy.models import Campaign
 from marketplace.groupbuy.views import sellers
-from marketplace.groupbuy.views.forms import ActionForm, CampaignForm, filled_form
+from marketplace.groupbuy.views.forms import (
+    ActionForm,
+    CampaignForm,
+    SellerAddressForm,
+    filled_form,
+)
 from marketplace.groupbuy.views.present import campaign_view, order_view
 from marketplace.payments.services import group_payouts
 
@@ -25,21 +30,32 @@ routes = Routes()
 @routes.route("/sell")
 @login_required
 def seller() -> str:
+    return _seller_page(SellerAddressForm())
+
+
+def _seller_page(address_form: SellerAddressForm) -> str:
     return render_template("groupbuy/seller.html", seller=sellers.seller_account(current_user),
-                           form=ActionForm())
+                           form=ActionForm(), address_form=address_form,
+                           needs_address=not sellers.can_onboard(current_user))
 
 
 @routes.route("/sell/setup", methods=["POST"])
 @login_required
-def start_onboarding() -> Response:
-    """Our button (CSRF-checked): the Express account is created once, then off to Stripe."""
-    if not ActionForm().validate_on_submit():
+def start_onboarding() -> Response | tuple[str, int]:
+    """Our button (CSRF-checked): a seller who does not help gives their address first; the
+    Express account is created once, then off to Stripe."""
+    if not sellers.can_onboard(current_user):
+        address_form = SellerAddressForm()
+        if not address_form.validate_on_submit() or address_form.chosen_place is None:
+            return _seller_page(address_form), 400
+        sellers.save_seller_address(current_user, address_form.chosen_place)
+    elif not ActionForm().validate_on_submit():
         abort(400)
     try:
         return redirect(_onboarding_link(), code=303)
-    except DomainError as exc:  # no profile yet: where the payout account will hang
-        flash(str(exc), "info")
-        return redirect(url_for("accounts.helper_profile"))
+    except DomainError as exc:
+        flash(str(exc), "warning")
+        return redirect(url_for("groupbuy.seller"))
 
 
 @routes.route("/sell/setup/refresh")
