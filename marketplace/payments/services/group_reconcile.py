@@ -4,8 +4,8 @@ refunds and transfers by Stripe object id).
 
 - The memo account of card holds equals what is authorized and not settled, in total and
   per campaign: every hold was booked, and every capture or release booked its release.
-- Each captured payment's commission + seller share equals its capture, and its ledger
-  capture line matches the row.
+- Each captured payment's commission + seller share equals its capture, and each order's
+  commissions sum to the campaign's formula on the order's captured total (once per order).
 - A paid transfer to the seller (one per captured charge) never exceeds what that charge
   left the seller, and is booked at its amount; a paid payout is the sum of its transfers.
 """
@@ -18,6 +18,7 @@ from sqlalchemy import func
 
 from marketplace.core.db import db
 from marketplace.payments import ledger
+from marketplace.payments.fees import commission_split
 from marketplace.payments.models import (
     GroupPayment,
     GroupPayout,
@@ -26,6 +27,7 @@ from marketplace.payments.models import (
     LedgerEntry,
     LedgerTransaction,
 )
+from marketplace.payments.services.group_capture import commission_formula
 from marketplace.payments.status import PaymentStatus, PayoutStatus
 
 
@@ -57,12 +59,19 @@ def _holds() -> list[str]:
 
 
 def _captures() -> list[str]:
-    rows = db.session.execute(db.select(GroupPayment).where(
-        GroupPayment.status == PaymentStatus.CAPTURED)).scalars()
+    rows = list(db.session.execute(db.select(GroupPayment).where(
+        GroupPayment.status == PaymentStatus.CAPTURED)).scalars())
     out = []
+    by_order: dict[int, list[GroupPayment]] = defaultdict(list)
     for p in rows:
+        by_order[p.order_id].append(p)
         if p.commission_cents + p.seller_share_cents != p.captured_cents or p.captured_cents <= 0:
             out.append(f"group payment {p.id}: commission + share != captured")
+    for order_id, payments in sorted(by_order.items()):
+        formula = commission_formula(payments[0].campaign)
+        due = commission_split(sum(p.captured_cents for p in payments), formula).fee_cents
+        if (taken := sum(p.commission_cents for p in payments)) != due:
+            out.append(f"group order {order_id}: commission {taken} vs {due} on its total")
     return out
 
 
