@@ -212,6 +212,7 @@ def upgrade():
     with op.batch_alter_table('group_payments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_group_payments_campaign_id'), ['campaign_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_group_payments_order_id'), ['order_id'], unique=False)
+        batch_op.create_index('ix_group_payments_captured_at_id', ['captured_at', 'id'], unique=False)
 
     op.create_table('group_refunds',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -278,6 +279,7 @@ def downgrade():
 
     op.drop_table('group_refunds')
     with op.batch_alter_table('group_payments', schema=None) as batch_op:
+        batch_op.drop_index('ix_group_payments_captured_at_id')
         batch_op.drop_index(batch_op.f('ix_group_payments_order_id'))
         batch_op.drop_index(batch_op.f('ix_group_payments_campaign_id'))
 

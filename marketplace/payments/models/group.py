@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
@@ -31,6 +31,8 @@ class GroupPayment(TimestampMixin, Model):
         CheckConstraint("commission_cents >= 0 AND commission_cents <= captured_cents",
                         name="commission_within_captured"),
         CheckConstraint("length(currency) = 3", name="currency_iso"),
+        # the commission report pages rows by (captured_at, id) (commission_report.py)
+        Index("ix_group_payments_captured_at_id", "captured_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
