@@ -126,3 +126,31 @@ def test_the_emulator_refuses_a_transfer_above_what_the_charge_has_left(
         source_transaction=payment.charge_id or "", transfer_group="t", metadata={},
         idempotency_key="test:exactly-left")
     assert tr.amount_cents == left
+
+
+def test_a_refund_between_a_failed_payout_and_its_retry_shrinks_the_unsent_transfer(
+        make: Factories, emu: StripeEmulator) -> None:
+    op = accounts.make_operator("ops@example.com", PASSWORD)
+    c, orders = _paid_campaign(make, emu, (2, 3))
+    payout = payout_due_now(c)
+
+    def stripe_down(method: str, path: str,
+                    params: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+        if path == "/v1/transfers":
+            return 500, {"error": {"type": "api_error", "message": "boom"}}
+        return None
+
+    emu.faults.append(stripe_down)
+    with pytest.raises(GatewayError):
+        after.pay_seller(payout.id)  # the first transfer fails: the second is never tried
+    emu.faults.remove(stripe_down)
+    unhappy = orders[1]
+    dispute = group_disputes.open_dispute(unhappy.id, unhappy.user, "Two jars broken")
+    group_disputes.resolve_dispute(dispute.id, op, 1000, "Part refund")
+    assert after.pay_seller(payout.id) == PayoutStatus.PAID
+    payment = db.session.execute(db.select(GroupPayment).where(
+        GroupPayment.order_id == unhappy.id)).scalar_one()
+    tr = next(t for t in emu.objects("transfer") if t["source_transaction"] == payment.charge_id)
+    assert tr["amount"] == payment.seller_share_cents - 1000 and tr["amount_reversed"] == 0
+    assert ledger.balance(ledger.helper_payable(c.seller_id)) == 0
+    assert run_check().ok, run_check().problems

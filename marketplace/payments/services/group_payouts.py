@@ -200,9 +200,14 @@ def _record_paid(row: GroupTransfer, transfer: TransferInfo) -> None:
 
 
 def _payout_paid(payout: GroupPayout, rows: list[GroupTransfer]) -> None:
-    payout.status = payout_transition(payout.status, PayoutStatus.PAID)
+    """Every transfer is made (or was cancelled by a refund before it was sent)."""
     paid = [r for r in rows if r.status == PayoutStatus.PAID]
-    payout.transfer_id = paid[0].transfer_id if paid else None
+    if not paid:  # refunds took every share before anything was sent
+        payout.status = payout_transition(payout.status, PayoutStatus.CANCELED)
+        payout.amount_cents = 0
+        return
+    payout.status = payout_transition(payout.status, PayoutStatus.PAID)
+    payout.transfer_id = paid[0].transfer_id
     payout.paid_at = utcnow()
     payout.amount_cents = sum(r.amount_cents for r in paid)
     payout.hold_reason = payout.last_error = None
