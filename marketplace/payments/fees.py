@@ -83,6 +83,29 @@ def commission_split(price_cents: int, formula: FeeFormula) -> Split:
     return Split(fee_cents=fee, share_cents=price_cents - fee)
 
 
+def next_commission_part(prior_cents: int, prior_fee_cents: int, amount_cents: int,
+                         formula: FeeFormula) -> Split:
+    """One more payment of an order already paid `prior_cents` (commission
+    `prior_fee_cents`): the order's commission is the formula on its whole total, so a fixed
+    part or a minimum is taken once per order, not per payment; this payment carries the
+    difference. Because the formula never rises faster than the amount (half-up rounding,
+    then clamps and the limit to the price), the part lies within 0..amount, and the parts
+    of any sequence of payments sum exactly to the commission on their total."""
+    total_fee = commission_split(prior_cents + amount_cents, formula).fee_cents
+    fee = max(0, min(amount_cents, total_fee - prior_fee_cents))
+    return Split(fee_cents=fee, share_cents=amount_cents - fee)
+
+
+def commission_parts(amounts_cents: Sequence[int], formula: FeeFormula) -> list[Split]:
+    """The commission of an order paid in several payments, split across them in order."""
+    parts, paid, fees = [], 0, 0
+    for amount in amounts_cents:
+        part = next_commission_part(paid, fees, amount, formula)
+        parts.append(part)
+        paid, fees = paid + amount, fees + part.fee_cents
+    return parts
+
+
 class RuleScope(Protocol):
     category: str | None
     channel: str | None

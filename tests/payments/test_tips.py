@@ -155,8 +155,8 @@ def test_the_commission_report_shows_tips_in_their_own_column(
     assert row.net_cents == before.net_cents - (row.stripe_fee_cents - before.stripe_fee_cents)
     assert commission_report.totals(everything).tips_cents == 400
     csv_text = "".join(commission_report.csv_chunks(everything))
-    assert csv_text.splitlines()[0].endswith(",tips_cents")
-    assert csv_text.splitlines()[1].endswith(",400")
+    header, first = (line.split(",") for line in csv_text.splitlines()[:2])
+    assert first[header.index("tips_cents")] == "400"
     login(client, make_operator("ops@example.com", PASSWORD).email)
     html = client.get("/ops/commissions").get_data(as_text=True)
     assert 'id="total-tips"' in html and "Tips (to helpers)" in html

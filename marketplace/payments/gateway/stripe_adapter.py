@@ -234,8 +234,9 @@ class StripeGateway:
                         source_transaction: str, transfer_group: str,
                         metadata: dict[str, str], idempotency_key: str) -> TransferInfo:
         with _mapped_errors():
-            # A campaign's payout draws on many charges: it names none (source_transaction
-            # is optional at Stripe; the transfer then uses the available balance).
+            # Every transfer we make names its charge (mission payouts, tips, group
+            # purchases: one per charge), so it is funded by that charge's pending money;
+            # without one Stripe would draw on the available balance.
             source = {"source_transaction": source_transaction} if source_transaction else {}
             tr = self.v1.transfers.create(
                 params={"amount": amount_cents, "currency": currency,

@@ -9,6 +9,7 @@ from marketplace.payments.models.group import (
     GroupPayment,
     GroupPayout,
     GroupRefund,
+    GroupTransfer,
 )
 from marketplace.payments.models.ledger import (
     LedgerCheckRun,
@@ -40,6 +41,7 @@ __all__ = [
     "GroupPayment",
     "GroupPayout",
     "GroupRefund",
+    "GroupTransfer",
     "LedgerCheckRun",
     "LedgerEntry",
     "LedgerTransaction",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
@@ -31,6 +31,8 @@ class GroupPayment(TimestampMixin, Model):
         CheckConstraint("commission_cents >= 0 AND commission_cents <= captured_cents",
                         name="commission_within_captured"),
         CheckConstraint("length(currency) = 3", name="currency_iso"),
+        # the commission report pages rows by (captured_at, id) (commission_report.py)
+        Index("ix_group_payments_captured_at_id", "captured_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,8 +67,9 @@ class GroupPayment(TimestampMixin, Model):
 
 
 class GroupPayout(TimestampMixin, Model):
-    """The seller's share of a confirmed campaign, sent as one Stripe Transfer after the
-    refund window (idempotency key `mkt:group-transfer:<id>`)."""
+    """The seller's share of a confirmed campaign, paid after the refund window as one
+    Stripe Transfer per captured charge (GroupTransfer rows); `amount_cents` is their sum.
+    `transfer_id` is the first transfer's id (kept for the pages; the rows hold them all)."""
 
     __tablename__ = "group_payouts"
     __table_args__ = (
@@ -90,6 +93,39 @@ class GroupPayout(TimestampMixin, Model):
 
     campaign: Mapped[Campaign] = relationship()
     seller: Mapped[User] = relationship()
+
+
+class GroupTransfer(TimestampMixin, Model):
+    """One Stripe Transfer of a seller payout, drawn on one captured charge
+    (`source_transaction`), so it needs no available platform balance at Stripe. Its amount
+    is that charge's seller share (captured - commission - refunds before the payout); its
+    idempotency key is `mkt:group-transfer:<id>`. A refund after it is paid reverses part of
+    it (`reversed_cents`)."""
+
+    __tablename__ = "group_transfers"
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        CheckConstraint("reversed_cents >= 0 AND reversed_cents <= amount_cents",
+                        name="reversed_within_amount"),
+        CheckConstraint("length(currency) = 3", name="currency_iso"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payout_id: Mapped[int] = mapped_column(ForeignKey("group_payouts.id"), index=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("group_payments.id"), unique=True)
+    charge_id: Mapped[str] = mapped_column(String(80))
+    amount_cents: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[PayoutStatus] = mapped_column(str_enum(PayoutStatus),
+                                                 default=PayoutStatus.SCHEDULED)
+    transfer_id: Mapped[str | None] = mapped_column(String(80), unique=True)
+    reversed_cents: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    paid_at: Mapped[datetime | None]
+
+    payout: Mapped[GroupPayout] = relationship()
+    payment: Mapped[GroupPayment] = relationship()
 
 
 class GroupRefund(TimestampMixin, Model):

@@ -2,7 +2,8 @@
 disputes count exactly as the money moved.
 
 Rows are payments captured in the period (one line each in `commission_lines`, kept in step
-with the ledger by payments/commission_book.py), filtered by category, channel, booking
+with the ledger by payments/commission_book.py, merged with group-purchase payments read
+from `group_payments`, group_report.py), filtered by category, channel, booking
 operator and helper. Totals, breakdowns and the weekly series are SQL aggregates over the
 daily rollup (`commission_days`), or over the lines when the filter names a helper or a
 period that is not whole days. Rows come 50 a page by keyset (an opaque cursor), so any page
@@ -19,19 +20,20 @@ import base64
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import false, func, literal_column, or_, select, tuple_
+from sqlalchemy import false, func, literal, literal_column, null, or_, select, tuple_, union_all
 from sqlalchemy.sql import ColumnElement
 
 from marketplace.accounts.models import User
 from marketplace.core.db import db
+from marketplace.groupbuy.models import Campaign
 from marketplace.missions.models import Mission
 from marketplace.payments.commission_book import SUMS
-from marketplace.payments.models import CommissionDay, CommissionLine, Tip
+from marketplace.payments.models import CommissionDay, CommissionLine, GroupPayment, Tip
 from marketplace.payments.services import group_report
 from marketplace.payments.status import TipStatus
 
@@ -40,7 +42,7 @@ CSV_CHUNK = 2000
 CSV_BUFFER = 64 * 1024
 CSV_HEADER = ["mission_id", "captured_at", "category", "channel", "helper_id", "booked_by_id",
               "charged_cents", "commission_cents", "service_fee_cents", "refunds_cents",
-              "stripe_fee_cents", "net_cents", "currency", "tips_cents"]
+              "stripe_fee_cents", "net_cents", "currency", "tips_cents", "campaign_id"]
 
 
 class BadCursor(ValueError):
@@ -91,8 +93,11 @@ class Totals(Sums):
 
 @dataclass(frozen=True)
 class Row:
+    """A captured payment: a mission's, or a group purchase's (`campaign_id` set, no
+    mission, its refunds column what refunds cost the platform)."""
+
     payment_id: int
-    mission_id: int
+    mission_id: int | None
     title: str
     captured_at: datetime
     category: str
@@ -104,11 +109,21 @@ class Row:
     refunds_cents: int
     stripe_fee_cents: int
     tips_cents: int = 0
+    campaign_id: int | None = None
 
     @property
     def net_cents(self) -> int:
         return self.commission_cents + self.service_fee_cents - self.refunds_cents \
             - self.stripe_fee_cents
+
+    @property
+    def source(self) -> int:
+        """Mission lines (0) before group payments (1) at the same instant: the page order."""
+        return 0 if self.campaign_id is None else 1
+
+    @property
+    def position(self) -> tuple[datetime, int, int]:
+        return self.captured_at, self.source, self.payment_id
 
 
 @dataclass(frozen=True)
@@ -205,20 +220,28 @@ def _add_group_purchases(t: Totals, weekly: dict[date, int], f: ReportFilter) ->
 
 def encode_cursor(kind: str, row: Row | None = None) -> str:
     raw = kind if row is None else f"{kind}|{row.captured_at.isoformat()}|{row.payment_id}"
+    if row is not None and row.source:
+        raw += "|g"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str) -> tuple[str, datetime | None, int | None]:
+Cursor = tuple[str, datetime | None, int | None, int]
+
+
+def _decode(cursor: str) -> Cursor:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, *rest = raw.split("|")
         if kind == "last" and not rest:
-            return kind, None, None
+            return kind, None, None, 0
+        source = 0
+        if len(rest) == 3 and rest[2] == "g":
+            source, rest = 1, rest[:2]
         at, payment_id = rest
         when = datetime.fromisoformat(at)
         if kind not in ("after", "before") or when.tzinfo is None:
             raise ValueError(kind)
-        return kind, when.astimezone(UTC), int(payment_id)
+        return kind, when.astimezone(UTC), int(payment_id), source
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadCursor(cursor) from exc
 
@@ -243,24 +266,65 @@ _ROW_COLUMNS = (CommissionLine.payment_id, CommissionLine.mission_id, Mission.ti
                 _tip_of(CommissionLine.mission_id).label("tips_cents"))
 
 
+def _position(at_col: Any, id_col: Any, mine: int, c: Cursor) -> list[ColumnElement[bool]]:
+    """Rows of one source strictly after (or before) the cursor in the page order
+    (captured_at, source, payment id), so each source's index finds them directly."""
+    kind, at, payment_id, source = c
+    if kind == "after":
+        if mine != source:
+            return [at_col <= at if mine < source else at_col < at]
+        return [tuple_(at_col, id_col) < tuple_(at, payment_id)]
+    if kind == "before":
+        if mine != source:
+            return [at_col > at if mine < source else at_col >= at]
+        return [tuple_(at_col, id_col) > tuple_(at, payment_id)]
+    return []
+
+
+def _ordered(query: Any, at_col: Any, id_col: Any, backwards: bool, limit: int) -> Any:
+    order = (at_col, id_col)
+    return query.order_by(*(order if backwards else (c.desc() for c in order))).limit(limit)
+
+
+def _candidates(f: ReportFilter, c: Cursor, limit: int) -> list[Row]:
+    """Up to `limit` rows of each source past the cursor (the page is merged from them)."""
+    backwards = c[0] in ("before", "last")
+    lines = (select(*_ROW_COLUMNS).join(Mission, Mission.id == CommissionLine.mission_id)
+             .where(*_where(CommissionLine, f, by_day=False),
+                    *_position(CommissionLine.captured_at, CommissionLine.payment_id, 0, c)))
+    rows = [Row(*r) for r in db.session.execute(_ordered(
+        lines, CommissionLine.captured_at, CommissionLine.payment_id, backwards, limit)).all()]
+    if group_report.applies(f):
+        group = (select(*group_report.row_columns())
+                 .join(Campaign, Campaign.id == GroupPayment.campaign_id)
+                 .where(*group_report.where(f),
+                        *_position(GroupPayment.captured_at, GroupPayment.id, 1, c)))
+        rows += [_group_row(r) for r in db.session.execute(_ordered(
+            group, GroupPayment.captured_at, GroupPayment.id, backwards, limit)).all()]
+    rows.sort(key=lambda r: r.position, reverse=not backwards)
+    return rows[:limit]
+
+
+def _group_row(r: Any) -> Row:
+    (payment_id, campaign_id, title, captured_at, category, channel, currency, charged,
+     commission, service_fee, refunds, stripe_fee) = r
+    return Row(payment_id, None, title, captured_at, category, channel, currency,
+               int(charged), int(commission), int(service_fee), int(refunds),
+               int(stripe_fee), campaign_id=campaign_id)
+
+
 def page(f: ReportFilter, cursor: str | None = None, size: int = PAGE_SIZE) -> Page:
     """One page of rows, newest capture first; raises BadCursor for a cursor we did not make.
 
-    The cursor names the row a page starts after (or before, going back), so the index on
-    (captured_at, payment_id) finds it directly: the last page costs what the first does.
+    Mission lines and group-purchase payments are merged in one order (captured_at, source,
+    payment id). The cursor names the row a page starts after (or before, going back), so
+    the indexes on (captured_at, id) find it directly: the last page costs what the first
+    does.
     """
-    kind, at, payment_id = _decode(cursor) if cursor else ("first", None, None)
-    position = tuple_(CommissionLine.captured_at, CommissionLine.payment_id)
-    query = (select(*_ROW_COLUMNS).join(Mission, Mission.id == CommissionLine.mission_id)
-             .where(*_where(CommissionLine, f, by_day=False)))
+    c = _decode(cursor) if cursor else ("first", None, None, 0)
+    kind = c[0]
     backwards = kind in ("before", "last")
-    if kind == "after":
-        query = query.where(position < tuple_(at, payment_id))
-    elif kind == "before":
-        query = query.where(position > tuple_(at, payment_id))
-    order = (CommissionLine.captured_at, CommissionLine.payment_id)
-    query = query.order_by(*(order if backwards else (c.desc() for c in order)))
-    found = [Row(*r) for r in db.session.execute(query.limit(size + 1)).all()]
+    found = _candidates(f, c, size + 1)
     more = len(found) > size
     found = found[:size]
     if backwards:
@@ -273,21 +337,45 @@ def page(f: ReportFilter, cursor: str | None = None, size: int = PAGE_SIZE) -> P
                 encode_cursor("before", found[0]) if has_prev else None)
 
 
-def _csv_query(f: ReportFilter, captured_at: Any) -> Any:
-    c = CommissionLine
+def _as_is(column: Any) -> Any:
+    return column
+
+
+def _csv_query(f: ReportFilter, as_text: Callable[[Any], Any] | None = None) -> Any:
+    """Mission lines and group-purchase payments in the page order, as the CSV's columns
+    (a group payment: no mission, the seller as helper, its campaign in the last column)."""
+    c, g = CommissionLine, GroupPayment
     net = c.commission_cents + c.service_fee_cents - c.refunds_cents - c.stripe_fee_cents
-    return (select(c.mission_id, captured_at, c.category, c.channel, c.helper_id,
-                   c.booked_by_id, c.charged_cents, *[getattr(c, n) for n in SUMS], net,
-                   c.currency, _tip_of(c.mission_id))
-            .where(*_where(c, f, by_day=False))
-            .order_by(c.captured_at.desc(), c.payment_id.desc()))
+    shown = _as_is if as_text is None else as_text
+    lines = (select(c.mission_id, shown(c.captured_at).label("captured_at"), c.category,
+                    c.channel, c.helper_id, c.booked_by_id, c.charged_cents,
+                    *[getattr(c, n) for n in SUMS], net.label("net_cents"), c.currency,
+                    _tip_of(c.mission_id).label("tips_cents"),
+                    null().label("campaign_id"), c.captured_at.label("sort_at"),
+                    literal(0).label("sort_source"), c.payment_id.label("sort_id"))
+             .where(*_where(c, f, by_day=False)))
+    parts: list[Any] = [lines]
+    if group_report.applies(f):
+        refunds = group_report.platform_refund_of(g.id)
+        parts.append(
+            select(null(), shown(g.captured_at), literal(group_report.CATEGORY),
+                   literal(group_report.CHANNEL), Campaign.seller_id, null(), g.captured_cents,
+                   g.commission_cents, literal(0), refunds, g.stripe_fee_cents,
+                   g.commission_cents - refunds - g.stripe_fee_cents, g.currency, literal(0),
+                   g.campaign_id, g.captured_at, literal(1), g.id)
+            .join(Campaign, Campaign.id == g.campaign_id).where(*group_report.where(f)))
+    both = union_all(*parts).subquery() if len(parts) > 1 else lines.subquery()
+    return (select(*[col for col in both.c if not col.name.startswith("sort_")])
+            .order_by(both.c.sort_at.desc(), both.c.sort_source.desc(), both.c.sort_id.desc()))
 
 
 def _pg_copy(f: ReportFilter) -> Iterator[str]:
     """PostgreSQL writes the CSV itself (COPY ... TO STDOUT) in the session's transaction;
     we pass its chunks on as they arrive."""
-    iso = func.to_char(func.timezone("UTC", CommissionLine.captured_at),
-                       literal_column("'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'"))
+    def iso(column: Any) -> Any:
+        return func.to_char(func.timezone("UTC", column),
+                            literal_column("'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'"))
+
     compiled = _csv_query(f, iso).compile(dialect=db.session.get_bind().dialect)
     raw = db.session.connection().connection.driver_connection
     with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
@@ -313,7 +401,7 @@ def csv_chunks(f: ReportFilter) -> Iterator[str]:
     if db.session.get_bind().dialect.name == "postgresql":
         yield from _pg_copy(f)
         return
-    query = _csv_query(f, CommissionLine.captured_at).execution_options(
+    query = _csv_query(f).execution_options(
         stream_results=True, yield_per=CSV_CHUNK)
     for chunk in db.session.execute(query).partitions():
         out.seek(0)

@@ -1,8 +1,11 @@
 """Capture at the final price, or release, an order's card holds; the commission.
 
 The commission comes from the fee engine with the `group_purchase` category (fixed on the
-campaign when it opens, like a mission's at booking) and is taken on each capture with the
-engine's one rounding rule, so commission + seller share = captured, always. The Stripe call
+campaign when it opens, like a mission's at booking) and applies once per *order*, on its
+captured total: an order paid in several payments (quantity raised on a held card) pays a
+fixed part or a minimum once; each capture carries the order's commission so far minus
+what earlier captures took (fees.next_commission_part), so per capture commission + seller
+share = captured, and per order the commissions sum to the formula on the total. The Stripe call
 comes first, keyed by our payment row (`mkt:group-capture:<id>`, `mkt:group-release:<id>`),
 then status and ledger change in the caller's one commit; capturing less than the hold
 releases the rest, which the ledger books as a release.
@@ -10,12 +13,14 @@ releases the rest, which the ledger books as a release.
 
 from __future__ import annotations
 
+from sqlalchemy import func
+
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.state import check_transition
 from marketplace.groupbuy.models import Campaign
 from marketplace.payments import ledger
-from marketplace.payments.fees import FeeFormula, commission_split
+from marketplace.payments.fees import FeeFormula, next_commission_part
 from marketplace.payments.gateway import GatewayError, PaymentIntentInfo
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.ledger import Line
@@ -69,7 +74,8 @@ def record_capture(payment: GroupPayment, pi: PaymentIntentInfo) -> None:
     """Status, commission and ledger lines of a capture (the caller commits them)."""
     campaign = payment.campaign
     captured = pi.amount_received_cents
-    split = commission_split(captured, commission_formula(campaign))
+    prior_cents, prior_fee = _order_captured_before(payment)
+    split = next_commission_part(prior_cents, prior_fee, captured, commission_formula(campaign))
     payment.status = check_transition(PAYMENT_TRANSITIONS, payment.status, PaymentStatus.CAPTURED)
     payment.captured_cents, payment.commission_cents = captured, split.fee_cents
     payment.captured_at, payment.charge_id = utcnow(), payment.charge_id or pi.charge_id
@@ -85,6 +91,16 @@ def record_capture(payment: GroupPayment, pi: PaymentIntentInfo) -> None:
         description=f"Capture for group purchase #{campaign.id}, order #{payment.order_id}")
     _book_release(payment, pi.id, payment.amount_cents - captured)
     _book_stripe_fee(payment, pi)
+
+
+def _order_captured_before(payment: GroupPayment) -> tuple[int, int]:
+    """What the order's other captured payments took, and their commission."""
+    captured, fee = db.session.execute(db.select(
+        func.coalesce(func.sum(GroupPayment.captured_cents), 0),
+        func.coalesce(func.sum(GroupPayment.commission_cents), 0)).where(
+        GroupPayment.order_id == payment.order_id, GroupPayment.id != payment.id,
+        GroupPayment.status == PaymentStatus.CAPTURED)).one()
+    return int(captured), int(fee)
 
 
 def release(payment: GroupPayment) -> bool:

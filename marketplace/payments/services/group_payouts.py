@@ -1,10 +1,14 @@
-"""Paying the seller of a confirmed campaign: one Stripe Transfer per payout row, never two.
+"""Paying the seller of a confirmed campaign: one payout row per campaign, made of one
+Stripe Transfer per captured charge (a GroupTransfer row each), never two per charge.
 
-The share is captured - commission - what refunds took from the seller, summed over the
-campaign's orders when the transfer is made (after the refund window, with no dispute
-open). The idempotency key is `mkt:group-transfer:<payout id>`; past Stripe's 24 h key
-lifetime the transfer is looked up by transfer_group and metadata first (like payouts.py).
-Status and ledger change in the caller's one commit.
+A campaign draws on many charges; a transfer without `source_transaction` would need that
+much *available* platform balance at Stripe (charges take days to become available), so
+each charge pays its own seller share with `source_transaction` = the charge. The share is
+captured - commission - what refunds took from the seller, fixed when the rows are made
+(after the refund window, with no dispute open). The idempotency key is
+`mkt:group-transfer:<transfer row id>`; past Stripe's 24 h key lifetime a retried transfer
+is looked up by transfer_group and metadata first (like payouts.py). Status and ledger
+change in the caller's one commit; a failure keeps the transfers already made.
 """
 
 from __future__ import annotations
@@ -26,7 +30,13 @@ from marketplace.payments import ledger
 from marketplace.payments.gateway import GatewayError, TransferInfo
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.ledger import Line
-from marketplace.payments.models import GroupDispute, GroupPayment, GroupPayout, GroupRefund
+from marketplace.payments.models import (
+    GroupDispute,
+    GroupPayment,
+    GroupPayout,
+    GroupRefund,
+    GroupTransfer,
+)
 from marketplace.payments.services.group_checkout import transfer_group
 from marketplace.payments.status import (
     DisputeStatus,
@@ -71,17 +81,33 @@ def payout_of(campaign_id: int) -> GroupPayout | None:
 
 def seller_share(campaign_id: int) -> int:
     """Captured - commission over the campaign's payments, less refunds' seller parts."""
-    share = db.session.execute(
-        db.select(func.coalesce(func.sum(GroupPayment.captured_cents
-                                         - GroupPayment.commission_cents), 0))
-        .where(GroupPayment.campaign_id == campaign_id,
-               GroupPayment.status == PaymentStatus.CAPTURED)).scalar_one()
+    return sum(_payment_shares(campaign_id).values())
+
+
+def _payment_shares(campaign_id: int) -> dict[int, int]:
+    """Each captured payment's seller share: captured - commission - refunds' seller parts
+    (those reversed after the payout included: they came off the share all the same)."""
+    payments = db.session.execute(db.select(GroupPayment).where(
+        GroupPayment.campaign_id == campaign_id, GroupPayment.status == PaymentStatus.CAPTURED)
+        .order_by(GroupPayment.id)).scalars()
+    shares = {p.id: p.seller_share_cents for p in payments}
     refunded = db.session.execute(
-        db.select(func.coalesce(func.sum(GroupRefund.seller_cents), 0))
-        .join(GroupPayment, GroupPayment.id == GroupRefund.payment_id)
-        .where(GroupPayment.campaign_id == campaign_id,
-               GroupRefund.stripe_reversal_id.is_(None))).scalar_one()
-    return int(share) - int(refunded)
+        db.select(GroupRefund.payment_id, func.sum(GroupRefund.seller_cents))
+        .where(GroupRefund.payment_id.in_(list(shares)))
+        .group_by(GroupRefund.payment_id)).all()
+    for payment_id, seller_cents in refunded:
+        shares[payment_id] -= int(seller_cents)
+    return shares
+
+
+def transfers_of(payout_id: int) -> list[GroupTransfer]:
+    return list(db.session.execute(db.select(GroupTransfer).where(
+        GroupTransfer.payout_id == payout_id).order_by(GroupTransfer.id)).scalars())
+
+
+def transfer_of_payment(payment_id: int) -> GroupTransfer | None:
+    return db.session.execute(db.select(GroupTransfer).where(
+        GroupTransfer.payment_id == payment_id)).scalar_one_or_none()
 
 
 def open_disputes(campaign_id: int) -> int:
@@ -105,44 +131,86 @@ def release_payout(payout_id: int, now: datetime | None = None) -> GroupPayout:
         HelperProfile.user_id == payout.seller_id)).scalar_one_or_none()
     if profile is None or not profile.payouts_enabled or not profile.stripe_account_id:
         return _hold(payout, N_("Waiting for the seller to finish payout setup with Stripe."))
-    amount = seller_share(payout.campaign_id)
-    if amount <= 0:
+    rows = _transfer_rows(payout)
+    if not rows:
         payout.status = payout_transition(payout.status, PayoutStatus.CANCELED)
         return payout
-    payout.amount_cents = amount
-    try:
-        transfer = _transfer(payout, profile.stripe_account_id)
-    except GatewayError as exc:
-        return _failed(payout, exc)
-    _record_paid(payout, transfer)
+    for row in rows:
+        if row.status in (PayoutStatus.PAID, PayoutStatus.CANCELED):
+            continue
+        if row.status == PayoutStatus.FAILED:  # an operator retried the payout
+            row.status = payout_transition(row.status, PayoutStatus.SCHEDULED)
+        try:
+            _record_paid(row, _transfer(payout, row, profile.stripe_account_id))
+        except GatewayError as exc:
+            return _failed(payout, row, exc)
+    _payout_paid(payout, rows)
     return payout
 
 
-def _transfer(payout: GroupPayout, destination: str) -> TransferInfo:
+def _transfer_rows(payout: GroupPayout) -> list[GroupTransfer]:
+    """One row per captured charge with a seller share left; made once, at the first
+    attempt, so a retry sends the same amounts under the same keys."""
+    rows = transfers_of(payout.id)
+    if rows:
+        return rows
+    payments = {p.id: p for p in db.session.execute(db.select(GroupPayment).where(
+        GroupPayment.campaign_id == payout.campaign_id)).scalars()}
+    for payment_id, share in _payment_shares(payout.campaign_id).items():
+        if share > 0:
+            rows.append(GroupTransfer(
+                payout_id=payout.id, payment_id=payment_id, amount_cents=share,
+                charge_id=payments[payment_id].charge_id or "", currency=payout.currency))
+    db.session.add_all(rows)
+    db.session.flush()
+    payout.amount_cents = sum(r.amount_cents for r in rows)
+    return rows
+
+
+def _transfer(payout: GroupPayout, row: GroupTransfer, destination: str) -> TransferInfo:
+    """Transfer one charge's share out of that charge (`source_transaction`), so Stripe
+    takes it from the charge's pending funds rather than the platform's available balance."""
     group = transfer_group(payout.campaign_id)
-    age_hours = (utcnow() - payout.created_at).total_seconds() / 3600
-    if payout.attempts and age_hours >= KEY_LIFETIME_HOURS - 1:
-        found = gateway().find_transfer(group, "group_payout_id", str(payout.id))
+    age_hours = (utcnow() - row.created_at).total_seconds() / 3600
+    if row.attempts and age_hours >= KEY_LIFETIME_HOURS - 1:
+        found = gateway().find_transfer(group, "group_transfer_id", str(row.id))
         if found is not None:
             return found
+    row.attempts += 1
     payout.attempts += 1
     return gateway().create_transfer(
-        amount_cents=payout.amount_cents, currency=payout.currency, destination=destination,
-        source_transaction="", transfer_group=group,
-        metadata={"group_payout_id": str(payout.id), "campaign_id": str(payout.campaign_id)},
-        idempotency_key=f"mkt:group-transfer:{payout.id}")
+        amount_cents=row.amount_cents, currency=row.currency, destination=destination,
+        source_transaction=row.charge_id, transfer_group=group,
+        metadata={"group_transfer_id": str(row.id), "group_payout_id": str(payout.id),
+                  "campaign_id": str(payout.campaign_id)},
+        idempotency_key=f"mkt:group-transfer:{row.id}")
 
 
-def _record_paid(payout: GroupPayout, transfer: TransferInfo) -> None:
-    payout.status = payout_transition(payout.status, PayoutStatus.PAID)
-    payout.transfer_id, payout.paid_at = transfer.id, utcnow()
-    payout.amount_cents = transfer.amount_cents
-    payout.hold_reason = payout.last_error = None
+def _record_paid(row: GroupTransfer, transfer: TransferInfo) -> None:
+    """The transfer row is paid; its ledger lines in the caller's commit."""
+    row.status = payout_transition(row.status, PayoutStatus.PAID)
+    row.transfer_id, row.paid_at, row.last_error = transfer.id, utcnow(), None
+    row.amount_cents = transfer.amount_cents
     ledger.record("group_transfer", f"transfer:{transfer.id}", [
-        Line(ledger.helper_payable(payout.seller_id), transfer.amount_cents),
+        Line(ledger.helper_payable(row.payout.seller_id), transfer.amount_cents),
         Line(ledger.STRIPE_BALANCE, -transfer.amount_cents),
-    ], currency=payout.currency, mission_id=None, stripe_source_id=transfer.id,
-        description=f"Transfer to the seller of group purchase #{payout.campaign_id}")
+    ], currency=row.currency, mission_id=None, stripe_source_id=transfer.id,
+        description=f"Transfer to the seller of group purchase #{row.payout.campaign_id}, "
+                    f"charge {row.charge_id}")
+
+
+def _payout_paid(payout: GroupPayout, rows: list[GroupTransfer]) -> None:
+    """Every transfer is made (or was cancelled by a refund before it was sent)."""
+    paid = [r for r in rows if r.status == PayoutStatus.PAID]
+    if not paid:  # refunds took every share before anything was sent
+        payout.status = payout_transition(payout.status, PayoutStatus.CANCELED)
+        payout.amount_cents = 0
+        return
+    payout.status = payout_transition(payout.status, PayoutStatus.PAID)
+    payout.transfer_id = paid[0].transfer_id
+    payout.paid_at = utcnow()
+    payout.amount_cents = sum(r.amount_cents for r in paid)
+    payout.hold_reason = payout.last_error = None
 
 
 def _hold(payout: GroupPayout, reason: str) -> GroupPayout:
@@ -152,10 +220,13 @@ def _hold(payout: GroupPayout, reason: str) -> GroupPayout:
     return payout
 
 
-def _failed(payout: GroupPayout, exc: GatewayError) -> GroupPayout:
-    """Keep the error; a transient one re-raises (after the caller commits) until the cap."""
-    payout.last_error = str(exc)[:500]
-    if not (exc.transient and payout.attempts < MAX_ATTEMPTS):
+def _failed(payout: GroupPayout, row: GroupTransfer, exc: GatewayError) -> GroupPayout:
+    """Keep the error on the row and the payout (transfers already made stay paid); a
+    transient one re-raises (after the caller commits) until the cap."""
+    payout.last_error = row.last_error = str(exc)[:500]
+    if not (exc.transient and row.attempts < MAX_ATTEMPTS):
         payout.status = payout_transition(payout.status, PayoutStatus.FAILED)
-    log.warning("group payout %s failed (attempt %s): %s", payout.id, payout.attempts, exc)
+        row.status = payout_transition(row.status, PayoutStatus.FAILED)
+    log.warning("group transfer %s of payout %s failed (attempt %s): %s", row.id, payout.id,
+                row.attempts, exc)
     return payout

@@ -2,8 +2,9 @@
 
 The refund comes off the seller's share of that order first (its captured - commission),
 the rest off the platform (booked as a refund, contra-revenue). Before the seller's payout
-the share simply shrinks; after it, the seller's part is pulled back with a transfer
-reversal. Each Stripe create is keyed by our refund row (`mkt:group-refund:<id>`,
+the share simply shrinks; after it, the seller's part is pulled back by reversing the
+transfer made from that very charge (one per captured charge, group_payouts.py). Each
+Stripe create is keyed by our refund row (`mkt:group-refund:<id>`,
 `mkt:group-reversal:<id>`); the caller commits the rows and ledger lines together.
 """
 
@@ -16,9 +17,9 @@ from marketplace.groupbuy.models import Order
 from marketplace.payments import ledger
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.ledger import Line
-from marketplace.payments.models import GroupPayment, GroupRefund
-from marketplace.payments.services.group_payouts import payout_of
-from marketplace.payments.status import PaymentStatus, PayoutStatus
+from marketplace.payments.models import GroupPayment, GroupRefund, GroupTransfer
+from marketplace.payments.services.group_payouts import transfer_of_payment
+from marketplace.payments.status import PaymentStatus, PayoutStatus, payout_transition
 
 
 def refundable(order: Order) -> int:
@@ -76,15 +77,36 @@ def _seller_refunded(payment: GroupPayment) -> int:
 
 
 def _reverse_if_paid(payment: GroupPayment, row: GroupRefund) -> None:
-    """After the payout, pull the seller's part back from their account."""
-    payout = payout_of(payment.campaign_id)
-    if payout is None or payout.status != PayoutStatus.PAID or not row.seller_cents:
+    """After this charge's transfer to the seller, pull the seller's part back from that
+    transfer (keyed by our refund row); before it, the transfer not sent yet shrinks."""
+    transfer = transfer_of_payment(payment.id)
+    if transfer is None or not row.seller_cents:
+        return
+    if transfer.status != PayoutStatus.PAID:
+        _shrink_unsent(transfer, row.seller_cents)
+        return
+    take = min(row.seller_cents, transfer.amount_cents - transfer.reversed_cents)
+    if take <= 0:
         return
     row.stripe_reversal_id = gateway().reverse_transfer(
-        payout.transfer_id or "", row.seller_cents, {"group_refund_id": str(row.id)},
+        transfer.transfer_id or "", take, {"group_refund_id": str(row.id)},
         idempotency_key=f"mkt:group-reversal:{row.id}")
+    transfer.reversed_cents += take
+    seller_id = payment.campaign.seller_id
     ledger.record("group_transfer_reversal", f"reversal:{row.stripe_reversal_id}", [
-        Line(ledger.STRIPE_BALANCE, row.seller_cents),
-        Line(ledger.helper_payable(payout.seller_id), -row.seller_cents),
+        Line(ledger.STRIPE_BALANCE, take),
+        Line(ledger.helper_payable(seller_id), -take),
     ], currency=payment.currency, mission_id=None, stripe_source_id=row.stripe_reversal_id,
-        description=f"Transfer reversal for group purchase #{payment.campaign_id}")
+        description=f"Transfer reversal for group purchase #{payment.campaign_id}, "
+                    f"charge {transfer.charge_id}")
+
+
+def _shrink_unsent(transfer: GroupTransfer, seller_cents: int) -> None:
+    """A transfer never attempted takes the refund off its amount (its key was never used
+    with the old amount); one already attempted keeps its amount (see the docs)."""
+    if transfer.attempts or transfer.status == PayoutStatus.CANCELED:
+        return
+    if transfer.amount_cents > seller_cents:
+        transfer.amount_cents -= seller_cents
+    else:
+        transfer.status = payout_transition(transfer.status, PayoutStatus.CANCELED)

@@ -5,6 +5,7 @@ totals are aggregated straight from `group_payments` (captures in the period), u
 category `group_purchase` and the web channel. The category filter keeps only them (or,
 with another category, leaves them out); a filter on a booking operator leaves them out (no
 operator books a campaign); a filter on a helper keeps the campaigns that person sold.
+Their rows join the report's pages and CSV (commission_report.py) under the same filter.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.sql import ColumnElement
 
 from marketplace.core.db import db
@@ -33,7 +34,7 @@ def applies(f: ReportFilter) -> bool:
             and f.operator_id is None)
 
 
-def _where(f: ReportFilter) -> list[ColumnElement[bool]]:
+def where(f: ReportFilter) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = [GroupPayment.status == PaymentStatus.CAPTURED]
     if f.since is not None:
         conds.append(GroupPayment.captured_at >= f.since)
@@ -58,7 +59,7 @@ def sums(f: ReportFilter) -> tuple[tuple[int, ...], dict[date, int]] | None:
     group-purchase captures, and their commission by week; None when none apply."""
     if not applies(f):
         return None
-    conds = _where(f)
+    conds = where(f)
     rows: list[Any] = list(db.session.execute(
         select(GroupPayment.captured_at, GroupPayment.captured_cents,
                GroupPayment.commission_cents, GroupPayment.stripe_fee_cents)
@@ -73,3 +74,20 @@ def sums(f: ReportFilter) -> tuple[tuple[int, ...], dict[date, int]] | None:
                sum(int(r.commission_cents) for r in rows), 0, _platform_refunds(conds),
                sum(int(r.stripe_fee_cents) for r in rows))
     return numbers, dict(weekly)
+
+
+def platform_refund_of(payment_id: Any) -> Any:
+    """What refunds on one payment cost the platform (a row's refunds column)."""
+    return (select(func.coalesce(func.sum(GroupRefund.amount_cents - GroupRefund.seller_cents),
+                                 0))
+            .where(GroupRefund.payment_id == payment_id).scalar_subquery())
+
+
+def row_columns(captured_at: Any = None) -> tuple[Any, ...]:
+    """A group payment as a report row: the columns of a mission line, the campaign in
+    place of the mission (no service fee, no tips)."""
+    return (GroupPayment.id, GroupPayment.campaign_id, Campaign.title,
+            GroupPayment.captured_at if captured_at is None else captured_at,
+            literal(CATEGORY), literal(CHANNEL), GroupPayment.currency,
+            GroupPayment.captured_cents, GroupPayment.commission_cents, literal(0),
+            platform_refund_of(GroupPayment.id), GroupPayment.stripe_fee_cents)
