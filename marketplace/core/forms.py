@@ -23,6 +23,7 @@ from wtforms import (
     DecimalField,
     EmailField,
     HiddenField,
+    IntegerField,
     PasswordField,
     StringField,
     TextAreaField,
@@ -155,6 +156,19 @@ class DecimalNumberField(DecimalField):
             self.data = None
             raise ValueError(self.gettext("Not a valid decimal value."))
         self.data = Decimal(text.replace(",", "."))
+
+
+class QuantityField(IntegerField):
+    """A whole number of units in ASCII digits (IntegerField alone accepts '٣' and '+3')."""
+
+    def process_formdata(self, valuelist: Sequence[Any]) -> None:
+        if valuelist:
+            _only_text(valuelist)
+            text = valuelist[0].strip()
+            if text and not (text.isascii() and text.isdigit() and len(text) <= 6):
+                self.data = None
+                raise ValueError(_l("Enter a whole number of units, such as 3."))
+        super().process_formdata(valuelist)
 
 
 class MoneyField(TextLine):

@@ -10,13 +10,12 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import FieldList, Form, FormField, IntegerField, SelectField
+from wtforms import FieldList, Form, FormField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -25,6 +24,7 @@ from marketplace.core.forms import (
     DecimalNumberField,
     LocalDateTimeField,
     MoneyField,
+    QuantityField,
     TextBlock,
     TextLine,
 )
@@ -40,18 +40,6 @@ MAX_TIERS = 6
 MAX_QUANTITY = 10_000  # units in one campaign (stock, minimum, a tier's threshold)
 MAX_ORDER = 99  # units one neighbour orders
 PHOTO_MAX_BYTES = 800 * 1024  # under the site's 1 MB request limit, with the form around it
-
-
-class QuantityField(IntegerField):
-    """A whole number of units in ASCII digits (IntegerField alone accepts '٣' and '+3')."""
-
-    def process_formdata(self, valuelist: Any) -> None:
-        if valuelist and isinstance(valuelist[0], str):
-            text = valuelist[0].strip()
-            if text and not (text.isascii() and text.isdigit() and len(text) <= 6):
-                self.data = None
-                raise ValueError(_l("Enter a whole number of units, such as 3."))
-        super().process_formdata(valuelist)
 
 
 class TierForm(Form):
