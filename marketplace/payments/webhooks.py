@@ -32,6 +32,7 @@ from marketplace.payments.services import (
     bank_payouts,
     checkout,
     disputes,
+    group_bank_disputes,
     group_checkout,
     onboarding,
     tips,
@@ -263,11 +264,18 @@ def _payment_intent_changed(obj: dict[str, Any]) -> None:
 
 
 def _dispute_created(obj: dict[str, Any]) -> None:
-    disputes.open_from_stripe(obj)
+    """A mission's charge, else a group purchase's (each looks its payment up by charge)."""
+    if disputes.open_from_stripe(obj) is None:
+        group_bank_disputes.open_from_stripe(obj)
+
+
+def _dispute_updated(obj: dict[str, Any]) -> None:
+    group_bank_disputes.updated_from_stripe(obj)
 
 
 def _dispute_closed(obj: dict[str, Any]) -> None:
     disputes.closed_from_stripe(obj)
+    group_bank_disputes.closed_from_stripe(obj)
 
 
 def _acknowledge(obj: dict[str, Any]) -> None:
@@ -308,6 +316,7 @@ BY_METADATA: dict[str, tuple[Handler, Handler]] = {
 
 HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {
     "charge.dispute.created": _dispute_created,
+    "charge.dispute.updated": _dispute_updated,
     "charge.dispute.closed": _dispute_closed,
     "charge.refunded": _acknowledge,
     "payment_intent.succeeded": _acknowledge,

@@ -163,6 +163,24 @@ class ResolveForm(FlaskForm):
             raise ValidationError(_("Say how much goes back to the participant."))
 
 
+class BankResolveForm(FlaskForm):
+    """An operator's decision on a bank chargeback the bank decided against us: who bears
+    the loss (the participant's bank already gave them their money back)."""
+
+    resolution = SelectField(_l("Decision"), default="platform", choices=[
+        SelectChoice("platform", _l("The platform bears the loss")),
+        SelectChoice("seller", _l("Take it all from the seller's share of this charge")),
+        SelectChoice("split", _l("Split: take part from the seller's share"))])
+    seller = MoneyField(_l("From the seller's share (€, for a split)"),
+                        validators=[Length(max=20)])
+    note = TextLine(_l("Note for the record"), validators=[InputRequired(),
+                                                          Length(min=3, max=500)])
+
+    def validate_seller(self, field: MoneyField) -> None:
+        if self.resolution.data == "split" and not field.cents:
+            raise ValidationError(_("Say how much the seller's share bears."))
+
+
 class NearForm(AddressFields, FlaskForm):
     """The home address to search around (a GET: read from the query, no CSRF token)."""
 

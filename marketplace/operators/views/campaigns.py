@@ -18,10 +18,10 @@ from marketplace.flows.group_purchases import disputes as dispute_flow
 from marketplace.groupbuy import services
 from marketplace.groupbuy.lifecycle import CampaignStatus
 from marketplace.groupbuy.models import Campaign
-from marketplace.groupbuy.views.forms import ResolveForm
+from marketplace.groupbuy.views.forms import BankResolveForm, ResolveForm
 from marketplace.groupbuy.views.present import CAMPAIGN_LABELS, campaign_view, order_view
 from marketplace.payments.models import GroupDispute, GroupPayment, GroupPayout
-from marketplace.payments.services import group_refunds
+from marketplace.payments.services import group_bank_disputes, group_refunds
 
 routes = Routes()
 
@@ -44,10 +44,11 @@ def campaigns() -> str:
 @routes.route("/campaigns/<int:campaign_id>")
 @role_required("operator")
 def campaign(campaign_id: int) -> tuple[str, int]:
-    return _page(campaign_id, ResolveForm())
+    return _page(campaign_id, ResolveForm(), BankResolveForm())
 
 
-def _page(campaign_id: int, form: ResolveForm, status: int = 200) -> tuple[str, int]:
+def _page(campaign_id: int, form: ResolveForm, bank_form: BankResolveForm,
+          status: int = 200) -> tuple[str, int]:
     found = db.get_or_404(Campaign, campaign_id)
     payments = {p.order_id: p for p in db.session.execute(db.select(GroupPayment).where(
         GroupPayment.campaign_id == found.id).order_by(GroupPayment.id)).scalars()}
@@ -59,7 +60,9 @@ def _page(campaign_id: int, form: ResolveForm, status: int = 200) -> tuple[str, 
     return render_template(
         "operators/campaign.html", c=campaign_view(services.summary(found)),
         campaign=found, orders=[(order_view(o, found), payments.get(o.id)) for o in orders],
-        disputes=disputes, payout=payout, form=form), status
+        disputes=disputes, payout=payout, form=form, bank_form=bank_form,
+        bank_limits={d.id: group_bank_disputes.seller_limit(d) for d in disputes
+                     if d.payment_id is not None}), status
 
 
 def _refund_cents(dispute: GroupDispute, form: ResolveForm) -> int:
@@ -69,19 +72,30 @@ def _refund_cents(dispute: GroupDispute, form: ResolveForm) -> int:
     return 0 if form.resolution.data == "seller" else form.refund.cents or 0
 
 
+def _seller_cents(dispute: GroupDispute, form: BankResolveForm) -> int:
+    """A lost chargeback in cents from the seller's share: none, all it can bear, a split."""
+    if form.resolution.data == "seller":
+        return group_bank_disputes.seller_limit(dispute)
+    return 0 if form.resolution.data == "platform" else form.seller.cents or 0
+
+
 @routes.route("/campaigns/disputes/<int:dispute_id>/resolve", methods=["POST"])
 @role_required("operator")
 def resolve(dispute_id: int) -> tuple[str, int] | Response:
+    """A participant's dispute (refund or not) or a bank's (who bears the loss)."""
     dispute = db.get_or_404(GroupDispute, dispute_id)
-    form = ResolveForm()
-    if form.validate_on_submit():
+    bank = dispute.stripe_dispute_id is not None
+    form, bank_form = ResolveForm(), BankResolveForm()
+    used: ResolveForm | BankResolveForm = bank_form if bank else form
+    if used.validate_on_submit():
+        cents = (_seller_cents(dispute, bank_form) if bank
+                 else _refund_cents(dispute, form))
         try:
-            dispute_flow.resolve_dispute(dispute.id, current_user, _refund_cents(dispute, form),
-                                         form.note.data or "")
+            dispute_flow.resolve_dispute(dispute.id, current_user, cents, used.note.data or "")
         except DomainError as exc:
             db.session.rollback()  # nothing half-done shows on the page rendered below
-            form.form_errors.append(str(exc))
+            used.form_errors.append(str(exc))
         else:
             flash(_("Dispute resolved."), "success")
             return redirect(url_for("ops_campaigns.campaign", campaign_id=dispute.campaign_id))
-    return _page(dispute.campaign_id, form, 400)
+    return _page(dispute.campaign_id, form, bank_form, 400)

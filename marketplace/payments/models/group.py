@@ -151,14 +151,21 @@ class GroupRefund(TimestampMixin, Model):
 
 
 class GroupDispute(TimestampMixin, Model):
-    """A participant says they did not get their goods: the payout waits for an operator."""
+    """A participant says they did not get their goods, or their bank charged one of the
+    order's payments back (`stripe_dispute_id`, `payment_id`; no `opened_by_id`): either way
+    the payout waits for an operator."""
 
     __tablename__ = "group_disputes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("group_orders.id"), unique=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
-    opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("group_payments.id"))
+    stripe_dispute_id: Mapped[str | None] = mapped_column(String(80), unique=True)
+    bank_status: Mapped[str | None] = mapped_column(String(30))
+    disputed_cents: Mapped[int | None]  # what the bank took back from the platform
+    seller_cents: Mapped[int | None]  # of that, what the seller's share bears (lost)
     reason: Mapped[str] = mapped_column(String(500))
     status: Mapped[DisputeStatus] = mapped_column(StrEnumString(DisputeStatus, 10),
                                                   default=DisputeStatus.OPEN)

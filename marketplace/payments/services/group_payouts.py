@@ -86,7 +86,8 @@ def seller_share(campaign_id: int) -> int:
 
 def _payment_shares(campaign_id: int) -> dict[int, int]:
     """Each captured payment's seller share: captured - commission - refunds' seller parts
-    (those reversed after the payout included: they came off the share all the same)."""
+    (those reversed after the payout included: they came off the share all the same) - what
+    the seller bears of a lost bank dispute on it."""
     payments = db.session.execute(db.select(GroupPayment).where(
         GroupPayment.campaign_id == campaign_id, GroupPayment.status == PaymentStatus.CAPTURED)
         .order_by(GroupPayment.id)).scalars()
@@ -97,6 +98,11 @@ def _payment_shares(campaign_id: int) -> dict[int, int]:
         .group_by(GroupRefund.payment_id)).all()
     for payment_id, seller_cents in refunded:
         shares[payment_id] -= int(seller_cents)
+    disputed = db.session.execute(
+        db.select(GroupDispute.payment_id, GroupDispute.seller_cents)
+        .where(GroupDispute.payment_id.in_(list(shares)), GroupDispute.seller_cents > 0)).all()
+    for disputed_id, borne in disputed:  # a lost bank dispute the seller bears
+        shares[int(disputed_id or 0)] -= int(borne or 0)
     return shares
 
 
