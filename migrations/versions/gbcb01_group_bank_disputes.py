@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'gbcb01_group_bank_disputes'
-down_revision = 'gb01_campaigns'  # re-chained at merge
+down_revision = 'gb01_campaigns'
 branch_labels = None
 depends_on = None
 
