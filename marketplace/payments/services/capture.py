@@ -39,14 +39,21 @@ def capture_at_stripe(payment: Payment, amount_cents: int | None = None) -> Paym
     """Capture the hold (or part of it); if already captured (a replay), read it back."""
     total = min(payment.amount_cents, payment.mission.total_cents)  # a lower final price
     amount = amount_cents or total - pending_capture_reduction(payment.mission_id)[0]
+    return capture_or_read_back(payment.payment_intent_id or "", amount,
+                                f"mkt:capture:{payment.id}")
+
+
+def capture_or_read_back(payment_intent_id: str, amount: int,
+                         idempotency_key: str) -> PaymentIntentInfo:
+    """Capture at Stripe; a hold captured already (a replay after a lost answer) is read
+    back instead of failing."""
     try:
-        return gateway().capture_payment_intent(
-            payment.payment_intent_id or "", amount,
-            idempotency_key=f"mkt:capture:{payment.id}")
+        return gateway().capture_payment_intent(payment_intent_id, amount,
+                                                idempotency_key=idempotency_key)
     except GatewayError as exc:
         if exc.code != "payment_intent_unexpected_state":
             raise
-        pi = gateway().retrieve_payment_intent(payment.payment_intent_id or "")
+        pi = gateway().retrieve_payment_intent(payment_intent_id)
         if pi.status != "succeeded":
             raise
         return pi

@@ -26,6 +26,7 @@ from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.ledger import Line
 from marketplace.payments.models import FeeKind, GroupPayment
 from marketplace.payments.services import fee_rules
+from marketplace.payments.services.capture import capture_or_read_back
 from marketplace.payments.status import PAYMENT_TRANSITIONS, PaymentStatus
 
 CATEGORY = "group_purchase"
@@ -57,17 +58,8 @@ def capture(payment: GroupPayment, amount_cents: int) -> None:
 
 
 def _capture_at_stripe(payment: GroupPayment, amount: int) -> PaymentIntentInfo:
-    try:
-        return gateway().capture_payment_intent(
-            payment.payment_intent_id or "", amount,
-            idempotency_key=f"mkt:group-capture:{payment.id}")
-    except GatewayError as exc:
-        if exc.code != "payment_intent_unexpected_state":
-            raise
-        pi = gateway().retrieve_payment_intent(payment.payment_intent_id or "")
-        if pi.status != "succeeded":
-            raise
-        return pi
+    return capture_or_read_back(payment.payment_intent_id or "", amount,
+                                f"mkt:group-capture:{payment.id}")
 
 
 def record_capture(payment: GroupPayment, pi: PaymentIntentInfo) -> None:
