@@ -28,3 +28,16 @@ def decode(cursor: str | None) -> Any:
     except (BadSignature, ValueError, UnicodeError):
         raise ApiProblem(422, "invalid_cursor", _("This cursor is not one we gave."),
                          errors={"cursor": [_("Invalid cursor.")]}) from None
+
+
+def not_ours() -> ApiProblem:
+    """The 422 for a cursor that is signed but does not name a position of this list."""
+    return ApiProblem(422, "invalid_cursor", _("This cursor is not one we gave."))
+
+
+def decode_id(cursor: str | None) -> int | None:
+    """A cursor naming a row id (None for the first page); anything else is 422."""
+    before = decode(cursor)
+    if before is not None and not isinstance(before, int):
+        raise not_ours()
+    return before

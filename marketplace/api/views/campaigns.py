@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from marketplace.accounts.models import User
@@ -20,7 +19,7 @@ from marketplace.api.group_schemas import (
     OrderSchema,
     OrderStepSchema,
 )
-from marketplace.api.problems import NO_TOKEN, PROBLEM, ApiProblem
+from marketplace.api.problems import NO_TOKEN, PROBLEM
 from marketplace.api.schemas import CursorArgs, money
 from marketplace.core.db import db
 from marketplace.core.errors import NotFound
@@ -87,7 +86,7 @@ def near_me(args: dict[str, Any]) -> dict[str, Any]:
     home = places.resolve(args["address"], args.get("place"), "address")
     start = pagination.decode(args.get("cursor")) or 0
     if not isinstance(start, int) or not 0 <= start <= NEAR_LIMIT:
-        raise ApiProblem(422, "invalid_cursor", _("This cursor is not one we gave."))
+        raise pagination.not_ours()
     found = services.campaigns_near(home.lat, home.lon, limit=NEAR_LIMIT, viewer=user)
     page = found[start:start + args["limit"]]
     more = start + args["limit"] < len(found)
@@ -149,9 +148,7 @@ def join(body: dict[str, Any], campaign_id: int) -> dict[str, Any]:
 def my_orders(args: dict[str, Any]) -> dict[str, Any]:
     """My group-purchase orders, newest first."""
     user = auth.caller()
-    before = pagination.decode(args.get("cursor"))
-    if before is not None and not isinstance(before, int):
-        raise ApiProblem(422, "invalid_cursor", _("This cursor is not one we gave."))
+    before = pagination.decode_id(args.get("cursor"))
     found = [o for o in services.orders_of_user(user, limit=500)
              if before is None or o.id < before][:args["limit"] + 1]
     page = found[:args["limit"]]

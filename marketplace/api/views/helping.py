@@ -43,7 +43,7 @@ def _position(cursor: str | None) -> tuple[float, int] | None:
         return None
     if (not isinstance(raw, list) or len(raw) != 2 or not isinstance(raw[0], int | float)
             or not isinstance(raw[1], int)):
-        raise ApiProblem(422, "invalid_cursor", _("This cursor is not one we gave."))
+        raise pagination.not_ours()
     return float(raw[0]), raw[1]
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from marketplace.api import auth, pagination, push
-from marketplace.api.problems import NO_TOKEN, PROBLEM, ApiProblem
+from marketplace.api.problems import NO_TOKEN, PROBLEM
 from marketplace.api.schemas import (
     CursorArgs,
     MarkedSchema,
@@ -36,9 +35,7 @@ def list_notifications(args: dict[str, Any]) -> dict[str, Any]:
     """My notifications, newest first, a page at a time (`next_cursor` continues), and how
     many are unread."""
     user = auth.caller()
-    before = pagination.decode(args.get("cursor"))
-    if before is not None and not isinstance(before, int):
-        raise ApiProblem(422, "invalid_cursor", _("This cursor is not one we gave."))
+    before = pagination.decode_id(args.get("cursor"))
     limit = args["limit"]
     found = notifications.recent(user.id, limit=limit + 1, before_id=before)
     page = found[:limit]

@@ -120,9 +120,7 @@ def place_suggestions(args: dict[str, Any]) -> dict[str, Any]:
 def list_missions(args: dict[str, Any]) -> dict[str, Any]:
     """My missions as client (`role=client`) or as helper (`role=helper`), newest first."""
     user = auth.caller()
-    before = pagination.decode(args.get("cursor"))
-    if before is not None and not isinstance(before, int):
-        raise ApiProblem(422, "invalid_cursor", _("This cursor is not one we gave."))
+    before = pagination.decode_id(args.get("cursor"))
     limit = args["limit"]
     status = MissionStatus(args["status"]) if args.get("status") else None
     found = missions_service.missions_page(user, as_helper=args["role"] == "helper",
