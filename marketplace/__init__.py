@@ -8,10 +8,10 @@ not import the whole web app.
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_for
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.core.observability import configure_logging
 
 
@@ -108,6 +108,7 @@ def register_template_filters(app: Flask) -> None:
     from marketplace.core.dates import localdate, localtime
     from marketplace.core.i18n import format_money, format_number, translate_stored
     from marketplace.core.labels import label
+    from marketplace.core.rows import fill
     from marketplace.places.privacy import format_km
 
     app.jinja_env.filters["money"] = format_money
@@ -119,6 +120,7 @@ def register_template_filters(app: Flask) -> None:
     app.jinja_env.filters["status"] = label
     app.jinja_env.filters["matching_mode"] = label
     app.jinja_env.filters["channel"] = label
+    app.jinja_env.filters["fill"] = fill
     app.jinja_env.filters["km"] = format_km  # rounded to 0.5 km: others never see more
     app.jinja_env.globals["format_cents"] = format_money
 

@@ -6,13 +6,13 @@ import logging
 
 from flask import Flask, Request, jsonify, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.payments.gateway import GatewayError
 
 log = logging.getLogger(__name__)

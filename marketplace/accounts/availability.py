@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TypeVar
 
-from flask_babel import lazy_gettext as _l
-
 from marketplace.accounts.models import AvailabilitySlot, HelperProfile, TimeOff
 from marketplace.core.dates import PARIS
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError, NotFound
+from marketplace.core.i18n import lazy_gettext as _l
 
 WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
             _l("Saturday"), _l("Sunday"))

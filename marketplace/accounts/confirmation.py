@@ -18,7 +18,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import CursorResult, update
 
@@ -28,6 +27,7 @@ from marketplace.accounts.passwords import verify_password
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
+from marketplace.core.i18n import lazy_gettext as _l
 
 SALT = "entraide.accounts.confirm-email"
 MAX_TOKEN_LENGTH = 512  # ours are about 80 characters; anything far longer is not ours

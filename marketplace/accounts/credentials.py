@@ -10,7 +10,6 @@ is told of the change.
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
@@ -21,6 +20,7 @@ from marketplace.accounts.sessions import bump_session_version
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError
+from marketplace.core.i18n import lazy_gettext as _l
 
 SALT = "entraide.accounts.change-email"
 

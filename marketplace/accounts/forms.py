@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField
 from wtforms.validators import (
@@ -18,6 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace.core.categories import category_choices
 from marketplace.core.forms import DecimalNumberField, EmailLine, PasswordLine, TextBlock, TextLine
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.places.forms import AddressFields
 
 

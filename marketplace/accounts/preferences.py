@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from marketplace.accounts.models import User
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
 from marketplace.core.i18n import LOCALES
+from marketplace.core.i18n import lazy_gettext as _l
 
 
 def set_locale(user: User, locale: str | None) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -18,6 +17,7 @@ from marketplace.core.base import utcnow
 from marketplace.core.categories import CATEGORIES
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, NotFound
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.places import Place
 
 

@@ -13,11 +13,11 @@ from typing import Any
 
 from flask import Flask, Response, json, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, Forbidden, NotFound
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.payments.gateway import GatewayError
 
 log = logging.getLogger(__name__)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
 from marketplace.core.categories import CATEGORIES
 from marketplace.core.forms import has_control_characters
+from marketplace.core.i18n import lazy_gettext as _l
 
 MAX_LIMIT = 100
 MAX_AMOUNT = 100_000_000  # a million euros: beyond any mission, well within the columns

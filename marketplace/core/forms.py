@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -30,6 +29,7 @@ from wtforms import (
 )
 from wtforms.validators import StopValidation
 
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.core.money import MoneyFormatError, parse_major_to_cents, parse_percent_to_bps
 
 MIN_YEAR, MAX_YEAR = 2000, 2100

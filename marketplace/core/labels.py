@@ -9,10 +9,10 @@ from __future__ import annotations
 import functools
 from enum import Enum
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
 from marketplace.core.i18n import current_locale
+from marketplace.core.i18n import lazy_gettext as _l
 
 _LABELS: dict[str, dict[str, object]] = {
     "MissionStatus": {
@@ -63,6 +63,11 @@ def label(value: object) -> str:
             return _label_text(name, raw, current_locale())
         value = value.value
     return str(value or "").replace("_", " ")
+
+
+def channel_label(raw: str) -> str:
+    """A booking channel stored as text (the report's rows): 'application mobile' for 'api'."""
+    return _label_text("Channel", raw, current_locale()) if raw in _LABELS["Channel"] else raw
 
 
 @functools.lru_cache(maxsize=1024)

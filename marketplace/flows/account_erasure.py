@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, func, or_, select, update
 
 from marketplace.accounts import signals
@@ -28,6 +27,7 @@ from marketplace.core import audit
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.matching.models import MissionOffer
 from marketplace.missions.models import Message, Mission, Review

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, NotFound
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.missions import signals as missions_signals
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.matching.services import after_helper_withdrew

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, NotFound
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.missions import signals as missions_signals
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission

@@ -7,13 +7,12 @@ opening, the bounds of a split and the money steps are the payments domain's.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from marketplace.accounts.models import User
 from marketplace.core import audit
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, NotFound
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.flows.cancellation import release_and_cancel
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission

@@ -3,12 +3,11 @@ hold before capture calls the mission off (see payments/services/refunds.py for 
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from marketplace.accounts.models import User
 from marketplace.core import audit
 from marketplace.core.db import db
 from marketplace.core.errors import NotFound
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.flows.cancellation import release_and_cancel
 from marketplace.missions.models import Mission
 from marketplace.payments.models import Payment, Payout, Refund

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
@@ -20,6 +19,7 @@ from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.geo import bounding_box, haversine_km
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.groupbuy import tiers
 from marketplace.groupbuy.errors import TIER_MESSAGES, CampaignError
 from marketplace.groupbuy.lifecycle import COUNTING, RESERVING, CampaignStatus, OrderStatus

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from marketplace.core.errors import Conflict, InvalidTransition
+from marketplace.core.i18n import lazy_gettext as _l
 
 
 class MissionNotOpenError(Conflict, InvalidTransition):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import SelectField
@@ -21,6 +20,7 @@ from marketplace.core.forms import (
     TextBlock,
     TextLine,
 )
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.places.forms import AddressFields
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts import claim
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.notifications.catalog import Distance, Money, Stored
 from marketplace.notifications.services import EMAIL_TO, notify, public_url
 from marketplace.payments.models.links import PaymentLink as PaymentLinkRow

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from marketplace.core.i18n import LANGUAGE_NAMES
+from marketplace.core.i18n import lazy_gettext as _l
 
 
 class SettingsForm(FlaskForm):

@@ -6,7 +6,6 @@ import json
 from typing import Any, cast
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, func, update
 from sqlalchemy.sql import ColumnElement
 
@@ -16,6 +15,7 @@ from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.core.i18n import DEFAULT_LOCALE, LOCALES
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.notifications.catalog import render
 from marketplace.notifications.models import (
     Channel,

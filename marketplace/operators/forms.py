@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtf_translations
 from wtforms import BooleanField, Form, SelectField
@@ -11,6 +10,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 
 from marketplace.core.categories import category_choices
 from marketplace.core.forms import BoundedDateField, EmailLine, TextBlock, TextLine
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.core.labels import CHANNEL_LABELS
 from marketplace.missions.forms import MissionForm
 

@@ -3,11 +3,11 @@ opened, a client tipping the helper."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from marketplace.core.forms import EmailLine, MoneyField, PasswordLine
+from marketplace.core.i18n import lazy_gettext as _l
 
 
 class ClaimForm(FlaskForm):

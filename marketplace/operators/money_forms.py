@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
@@ -10,6 +9,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from marketplace.core.categories import category_choices
 from marketplace.core.forms import MoneyField, PercentField, TextBlock, TextLine
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.core.labels import CHANNEL_LABELS
 from marketplace.payments.models import FeeKind
 

@@ -148,8 +148,9 @@ def _book(session: Session, flush_context: object) -> None:
             _add(conn, mission_id, dict(amounts))
 
 
-def _day_expr(conn: Connection, column: Any) -> ColumnElement[Any]:
-    if conn.dialect.name == "postgresql":
+def day_of(dialect: str, column: Any) -> ColumnElement[Any]:
+    """The UTC calendar day of a timestamp column, as SQL (the rollup's `day`)."""
+    if dialect == "postgresql":
         return cast(func.timezone("UTC", column), Date)
     return func.date(column)
 
@@ -158,7 +159,8 @@ def lines_from_ledger(conn: Connection) -> Select[Any]:
     """Every commission line as the ledger says it should be (rebuild and check)."""
     sums = mission_sums_query().subquery()
     captured_at = func.coalesce(Payment.captured_at, Payment.created_at)
-    return (select(Payment.id, Payment.mission_id, captured_at, _day_expr(conn, captured_at),
+    day = day_of(conn.dialect.name, captured_at)
+    return (select(Payment.id, Payment.mission_id, captured_at, day,
                    Mission.category, Mission.channel, Mission.booked_by_id, Mission.helper_id,
                    Payment.currency, Payment.captured_cents,
                    *[func.coalesce(sums.c[name], 0) for name in SUMS])

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from marketplace.accounts.models import User
@@ -25,6 +24,7 @@ from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, NotFound
 from marketplace.core.failpoints import WEBHOOK_AFTER_HANDLER, failpoint
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.payments.gateway import GatewayError, account_from_dict, payment_intent_from_dict
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.models import StripeEvent

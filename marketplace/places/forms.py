@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import RadioField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from marketplace.core.forms import HiddenToken, TextLine
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.places import Place
 from marketplace.places import services as places
 

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -21,6 +20,7 @@ from marketplace.core.base import utcnow
 from marketplace.core.dates import PARIS
 from marketplace.core.errors import DomainError
 from marketplace.core.forms import LocalDateTimeField
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.core.routing import Routes
 
 routes = Routes()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
-
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, NotFound
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.groupbuy import errors, orders, signals
 from marketplace.groupbuy.errors import NotParticipantError, NotSellerError
 from marketplace.groupbuy.lifecycle import CHARGED, CampaignStatus, OrderStatus, campaign_transition

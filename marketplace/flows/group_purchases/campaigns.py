@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
-
 from marketplace.accounts.models import HelperProfile, User
 from marketplace.core import audit, outbox
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.core.state import transition
 from marketplace.groupbuy import errors, services, signals
 from marketplace.groupbuy.errors import NotSellerError, SellerNotReadyError

@@ -3,14 +3,13 @@ refunds in full, sides with the seller, or splits (like mission disputes, flows/
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from marketplace.accounts.models import User
 from marketplace.core import audit, outbox
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, NotFound
 from marketplace.core.i18n import format_money
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.groupbuy import errors, orders, signals
 from marketplace.groupbuy.errors import NotParticipantError
 from marketplace.groupbuy.lifecycle import OrderStatus

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.groupbuy import orders, signals
 from marketplace.groupbuy.lifecycle import OrderStatus
 from marketplace.groupbuy.models import Order

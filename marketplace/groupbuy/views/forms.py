@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import FieldList, Form, FormField, SelectField
@@ -28,6 +27,7 @@ from marketplace.core.forms import (
     TextBlock,
     TextLine,
 )
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.groupbuy.models import Campaign
 from marketplace.groupbuy.services import PhotoUpload, sniff
 from marketplace.groupbuy.tiers import Tier

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Float, Integer, String, bindparam, exists, or_, select
 
 from marketplace.accounts.availability import local_weekday_minute
@@ -22,6 +21,7 @@ from marketplace.accounts.models import AvailabilitySlot, HelperProfile, HelperS
 from marketplace.core.base import UTCDateTime
 from marketplace.core.db import db
 from marketplace.core.geo import haversine_km
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.missions.matching import geo
 from marketplace.missions.models import Mission
 

@@ -113,9 +113,24 @@ def missions_near(lat: float, lng: float, radius_km: float, filters: Filters, li
     return _run(query, _values(lat, lng, radius_km, limit, params))
 
 
-def missions_near_query(filters: Filters, dialect: str) -> Select[int, float]:
+def missions_near_with(lat: float, lng: float, radius_km: float, filters: Filters,
+                       columns: tuple[Any, ...], key: str, limit: int = 20,
+                       params: dict[str, Any] | None = None) -> list[Any]:
+    """Rows (mission id, km, *columns) of the same search, nearest first: a list that shows
+    a few columns of each mission reads them in the search itself, not in a second query."""
+    slot = ("missions-with", key, _dialect())
+    if slot not in _STATEMENTS:
+        _STATEMENTS[slot] = missions_near_query(tuple(filters), slot[2], columns)
+    found = db.session.execute(_STATEMENTS[slot],
+                               _values(lat, lng, radius_km, limit, params)).all()
+    return sorted(found, key=lambda row: (float(row[1]), int(row[0])))
+
+
+def missions_near_query(filters: Filters, dialect: str,
+                        columns: tuple[Any, ...] = ()) -> Select[Any]:
     distance = distance_to(Mission)
-    query = select(Mission.id, distance).where(distance <= RADIUS, *filters).limit(LIMIT)
+    query = select(Mission.id, distance, *columns).where(distance <= RADIUS, *filters
+                                                         ).limit(LIMIT)
     if dialect == "postgresql":
         geom: ColumnClause[Any]
         geom, point = literal_column("missions.geom"), _point()

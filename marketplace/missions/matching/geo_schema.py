@@ -10,7 +10,7 @@ from marketplace.places.schema import is_unmapped
 UNMAPPED = frozenset({
     ("table", "spatial_ref_sys"), ("column", "geom"), ("index", "ix_missions_geom"),
     ("index", "ix_helper_profiles_area"), ("index", "ix_helper_profiles_geom"),
-    ("index", "ix_missions_category_status_geom"),
+    ("index", "ix_missions_category_status_geom"), ("index", "ix_missions_open_geom"),
 })
 
 

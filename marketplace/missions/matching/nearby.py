@@ -7,6 +7,7 @@ returning ids and distances, then one query per kind of object shown (with selec
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import selectinload
@@ -36,6 +37,52 @@ OPEN_FOR_HELPER: geo.Filters = (
     geo.distance_to(Mission) <= WAVE_REACH)
 
 
+# What "Missions near me" shows of each mission, read by the search itself (one statement
+# for the whole list): its matching mode is None for missions posted before matching.
+CARD_COLUMNS = (
+    Mission.title, Mission.status, Mission.category, Mission.starts_at, Mission.ends_at,
+    Mission.price_cents, Mission.commission_cents, Mission.currency, Mission.city,
+    Mission.lat, Mission.lng,
+    select(MissionMatching.mode).where(MissionMatching.mission_id == Mission.id)
+    .scalar_subquery())
+
+
+@dataclass(frozen=True)
+class MissionCard:
+    """An open mission as a helper's list shows it (no client, no street address)."""
+
+    id: int
+    distance_km: float
+    title: str
+    status: MissionStatus
+    category: str
+    starts_at: datetime
+    ends_at: datetime
+    price_cents: int
+    commission_cents: int
+    currency: str
+    city: str | None
+    lat: float
+    lng: float
+    mode: MatchingMode
+
+    @property
+    def helper_share_cents(self) -> int:
+        return self.price_cents - self.commission_cents
+
+
+def open_mission_cards(profile: HelperProfile, limit: int = 50) -> list[MissionCard]:
+    """The missions of open_missions_near as cards, nearest first, in one statement."""
+    skills = profile.skill_slugs
+    if not skills:
+        return []
+    rows = geo.missions_near_with(
+        profile.lat, profile.lng, profile.radius_km, OPEN_FOR_HELPER, CARD_COLUMNS,
+        "open-for-helper-cards", limit, {"skills": skills, "user_id": profile.user_id})
+    return [MissionCard(int(i), float(km), *rest, MatchingMode(mode or MatchingMode.INSTANT))
+            for i, km, *rest, mode in rows]
+
+
 @dataclass(frozen=True)
 class NearbyMission:
     mission: Mission
@@ -49,14 +96,11 @@ class NearbyHelper:
     distance_km: float
 
 
-def open_missions_near(profile: HelperProfile, limit: int = 50, *,
-                       with_clients: bool = True) -> list[NearbyMission]:
+def open_missions_near(profile: HelperProfile, limit: int = 50) -> list[NearbyMission]:
     """Open missions within the helper's radius that match one of their skills and that
-    they may take (instant ones only once a wave reaches them). `with_clients=False` for a
-    list that does not show the clients (the web page): one statement and 50 users fewer."""
+    they may take (instant ones only once a wave reaches them), with their clients."""
     rows = open_mission_rows(profile, limit)
-    found = load_missions_with_modes([mission_id for mission_id, _ in rows],
-                                     with_clients=with_clients)
+    found = load_missions_with_modes([mission_id for mission_id, _ in rows])
     return [NearbyMission(found[i][0], d, found[i][1]) for i, d in rows if i in found]
 
 
@@ -76,18 +120,14 @@ def load_missions(ids: list[int]) -> dict[int, Mission]:
     return {i: mission for i, (mission, _) in load_missions_with_modes(ids).items()}
 
 
-def load_missions_with_modes(ids: list[int], *, with_clients: bool = True
-                             ) -> dict[int, tuple[Mission, MatchingMode]]:
+def load_missions_with_modes(ids: list[int]) -> dict[int, tuple[Mission, MatchingMode]]:
     """Missions by id with their matching mode (an outer join: missions posted before
-    matching existed are instant), in one statement, plus one for the clients unless the
-    list does not show them."""
+    matching existed are instant), in one statement, plus one for the clients."""
     if not ids:
         return {}
     query = (db.select(Mission, MissionMatching.mode)
              .outerjoin(MissionMatching, MissionMatching.mission_id == Mission.id)
-             .where(Mission.id.in_(ids)))
-    if with_clients:
-        query = query.options(selectinload(Mission.client))
+             .where(Mission.id.in_(ids)).options(selectinload(Mission.client)))
     return {m.id: (m, mode or MatchingMode.INSTANT) for m, mode in db.session.execute(query)}
 
 

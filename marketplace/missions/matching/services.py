@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -16,6 +15,7 @@ from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, Forbidden, NotFound
 from marketplace.core.geo import haversine_km
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.missions import signals as missions_signals
 from marketplace.missions.errors import MissionNotOpenError
 from marketplace.missions.lifecycle import MatchingMode, MissionStatus

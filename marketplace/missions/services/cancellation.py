@@ -6,12 +6,12 @@ The policy and its money (late fees, releasing holds) are the cancellation flow'
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, update
 
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Assignment, Mission, MissionCancellation
 

@@ -9,12 +9,11 @@ AUTO_CONFIRM_SECONDS is confirmed automatically by a worker.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, NotFound
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.missions.lifecycle import MissionStatus, ProposalStatus, proposal_transition
 from marketplace.missions.models import FinalPriceProposal, Mission
 

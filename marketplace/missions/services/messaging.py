@@ -8,12 +8,12 @@ MAX_CHARS, shown escaped (Jinja autoescape); anyone else gets 404.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError, NotFound
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.missions.models import MAX_CHARS, Message, Mission
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.accounts.models import User
@@ -18,6 +17,7 @@ from marketplace.core.categories import get_category
 from marketplace.core.dates import paris_time
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError, NotFound
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.missions import signals as missions_signals
 from marketplace.missions.errors import MissionNotStartedError
 from marketplace.missions.lifecycle import MatchingMode, MissionStatus

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func
 
 from marketplace.accounts.models import User
 from marketplace.core.db import db
 from marketplace.core.errors import NotFound
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission, Review
 from marketplace.missions.services import reviews

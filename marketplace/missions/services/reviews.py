@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Literal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, or_
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +18,7 @@ from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, Forbidden, NotFound
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import MAX_COMMENT, Mission, Review
 

@@ -8,7 +8,6 @@ from typing import TypeVar
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -18,6 +17,7 @@ from marketplace.core.db import db
 from marketplace.core.errors import DomainError, NotFound
 from marketplace.core.forms import MoneyField, TextBlock
 from marketplace.core.i18n import format_money
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.core.routing import Routes
 from marketplace.flows import cancellation as cancellation_flow
 from marketplace.flows.cancellation import CancellationTerms

@@ -4,26 +4,24 @@ The page lists 50 missions and is the one helpers load most. Rendered in Jinja, 
 cost ~0.4 ms (an include, ten filter calls through the template runtime, two url_for, a
 form macro): 20 ms of a 30 ms page. Here a row is a handful of cached look-ups (money,
 dates, labels and distances are memoised per language) and two URLs filled into a pattern
-built once per page, so the template only writes out strings.
+built once per page; the template fills each row into markup it renders once
+(core/rows.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import url_for
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from marketplace.core.categories import category_name
 from marketplace.core.dates import localtime
-from marketplace.core.i18n import format_money
+from marketplace.core.i18n import money_formatter
 from marketplace.core.labels import label
-from marketplace.missions.matching.nearby import NearbyMission
+from marketplace.core.rows import url_pattern
+from marketplace.missions.matching.nearby import MissionCard
 from marketplace.places.privacy import format_km
-
-_SENTINEL = 2_147_483_646  # an id no route receives: its digits mark where a row's id goes
 
 
 @dataclass(frozen=True)
@@ -38,51 +36,42 @@ class NearRow:
     starts: str
     ends: str
     price: str
-    area: str | None
+    area: str
     distance: str
-    share: Markup | None
+    share: Markup
     action: str
     action_url: str
 
 
-def url_pattern(endpoint: str) -> Callable[[int], str]:
-    """url_for for one id at the cost of a string replace (url_for builds through the URL
-    map each time: ~10 us, twice a row)."""
-    built = url_for(endpoint, mission_id=_SENTINEL)
-    head, _, tail = built.partition(str(_SENTINEL))
-    return lambda mission_id: f"{head}{mission_id}{tail}"
-
-
-def take_home_sentence() -> Markup:
+def take_home_sentence() -> str:
     """The catalogue's sentence (its markup is ours: <strong>) with %(share)s, %(price)s and
     %(commission)s left in: translated once per page, filled in on each row."""
-    return Markup(_(  # noqa: S704
-        "You would receive <strong>%(share)s</strong> "
-        "(%(price)s − %(commission)s commission)."))  # noqa: RUF001
+    return str(_("You would receive <strong>%(share)s</strong> "
+                 "(%(price)s − %(commission)s commission)."))  # noqa: RUF001
 
 
-def near_rows(results: list[NearbyMission], areas: dict[int, str | None], *,
+def near_rows(cards: list[MissionCard], areas: dict[int, str | None], *,
               payouts_enabled: bool) -> list[NearRow]:
-    """The page's rows, nearest first (`areas`: the commune shown for each mission)."""
-    receive = take_home_sentence()
+    """The page's rows, nearest first (`areas`: the commune shown for each mission, None
+    where only the position is known)."""
+    receive, position_only = take_home_sentence(), _("position only")
     detail, accept, apply = (url_pattern("missions.detail"), url_pattern("missions.accept"),
                              url_pattern("missions.apply"))
+    money = money_formatter()
     rows = []
-    for r in results:
-        m = r.mission
-        action = ""
-        if payouts_enabled or m.price_cents == 0:
-            action = r.mode.value
-        share = receive % {
-            "share": format_money(m.helper_share_cents, m.currency),
-            "price": format_money(m.price_cents, m.currency),
-            "commission": format_money(m.commission_cents, m.currency)} \
-            if payouts_enabled else None
+    for m in cards:
+        action = m.mode.value if payouts_enabled or m.price_cents == 0 else ""
+        price = money(m.price_cents, m.currency)
+        share = Markup(receive % {  # noqa: S704  (our sentence, escaped values)
+            "share": escape(money(m.helper_share_cents, m.currency)),
+            "price": escape(price),
+            "commission": escape(money(m.commission_cents, m.currency))}) \
+            if payouts_enabled else Markup("")
         rows.append(NearRow(
             id=m.id, url=detail(m.id), title=m.title, status=label(m.status),
             category=category_name(m.category), starts=localtime(m.starts_at),
-            ends=localtime(m.ends_at), price=format_money(m.price_cents, m.currency),
-            area=areas.get(m.id), distance=format_km(r.distance_km), share=share,
-            action=action, action_url=accept(m.id) if action == "instant"
+            ends=localtime(m.ends_at), price=price, area=areas.get(m.id) or position_only,
+            distance=format_km(m.distance_km), share=share, action=action,
+            action_url=accept(m.id) if action == "instant"
             else apply(m.id) if action == "choose" else ""))
     return rows

@@ -117,11 +117,10 @@ def near_me() -> str | Response:
     if profile is None:
         flash(_("Tell us your skills and where you live first."), "info")
         return redirect(url_for("accounts.helper_profile"))
-    results = nearby.open_missions_near(profile, with_clients=False)
+    cards = nearby.open_mission_cards(profile)
     # Open missions: helpers see the commune and a rounded distance, never the street.
-    areas = {r.mission.id: places.commune_of(r.mission.city, r.mission.lat, r.mission.lng)
-             for r in results}
-    rows = near_rows(results, areas, payouts_enabled=profile.payouts_enabled)
+    areas = {c.id: places.commune_of(c.city, c.lat, c.lng) for c in cards}
+    rows = near_rows(cards, areas, payouts_enabled=profile.payouts_enabled)
     return render_template("missions/near_me.html", profile=profile, rows=rows,
                            form=ConfirmForm(), apply_form=ApplyForm())
 

@@ -11,7 +11,6 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
@@ -22,6 +21,7 @@ from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError, Forbidden, NotFound
 from marketplace.core.i18n import N_
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.flows import booking
 from marketplace.missions.lifecycle import Channel
 from marketplace.missions.models import Mission

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, update
 
 from marketplace.accounts.models import User
@@ -21,6 +20,7 @@ from marketplace.core import audit
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, NotFound
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.core.models import AuditEntry
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.matching.models import MissionMatching, MissionOffer

@@ -10,6 +10,7 @@ from marketplace.accounts.services import find_user_by_email
 from marketplace.core.auth import role_required
 from marketplace.core.routing import Routes
 from marketplace.operators.forms import PeriodForm
+from marketplace.operators.views import report_rows
 from marketplace.payments.services import commission_report as report
 
 routes = Routes()
@@ -56,7 +57,11 @@ def commissions() -> tuple[str, int]:
         else:
             totals = report.totals(wanted)
     return render_template("operators/commissions.html", form=form, page=page, totals=totals,
-                           bars=report.chart_bars(totals.weekly), bad_cursor=bad_cursor,
+                           rows=report_rows.report_rows(page.rows),
+                           bars=report_rows.bars(report.chart_bars(totals.weekly)),
+                           breakdowns=report_rows.breakdowns(
+                               totals.by_category, totals.by_channel, totals.by_operator),
+                           bad_cursor=bad_cursor,
                            last_cursor=report.encode_cursor("last"),
                            filters=_filter_args()), (400 if form.errors or bad_cursor else 200)
 

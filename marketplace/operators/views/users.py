@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -16,6 +15,7 @@ from marketplace.core.converters import parse_id
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
 from marketplace.core.forms import TextLine
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.core.routing import Routes
 from marketplace.operators.services import users
 

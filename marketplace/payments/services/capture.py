@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from marketplace.core import outbox
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.missions.models import Mission
 from marketplace.payments import ledger
 from marketplace.payments.gateway import GatewayError, PaymentIntentInfo

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
 from marketplace.core.converters import parse_id
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.core.money import format_cents
 from marketplace.core.state import transition
 from marketplace.missions.lifecycle import MissionStatus

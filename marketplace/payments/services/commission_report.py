@@ -25,10 +25,26 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import false, func, literal, literal_column, null, or_, select, tuple_, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    bindparam,
+    cast,
+    false,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.sql import ColumnElement
 
 from marketplace.accounts.models import User
+from marketplace.core.base import UTCDateTime
 from marketplace.core.db import db
 from marketplace.groupbuy.models import Campaign
 from marketplace.missions.models import Mission
@@ -138,21 +154,58 @@ def _whole_days(f: ReportFilter) -> bool:
                for d in (f.since, f.until))
 
 
+# The filter's values travel as bind parameters; which conditions a statement has (its
+# shape) depends only on which filters are set, so each shape's statements are built once
+# per process (building and hashing a SQLAlchemy statement cost more than running it).
+SINCE, UNTIL = bindparam("since", type_=UTCDateTime()), bindparam("until", type_=UTCDateTime())
+SINCE_DAY, UNTIL_DAY = bindparam("since_day", type_=Date()), bindparam("until_day", type_=Date())
+AT, AT_ID = bindparam("at", type_=UTCDateTime()), bindparam("at_id", type_=Integer())
+LIMIT = bindparam("limit", type_=Integer())
+_STATEMENTS: dict[tuple[Any, ...], Any] = {}
+
+
+def _shape(f: ReportFilter) -> tuple[Any, ...]:
+    """What decides a statement's conditions (not their values)."""
+    return (f.since is not None, f.until is not None, f.category is not None,
+            f.channel is not None, None if f.operator_id is None else bool(f.operator_id),
+            None if f.helper_id is None else bool(f.helper_id), _whole_days(f),
+            group_report.applies(f), db.session.get_bind().dialect.name)
+
+
+def _cached(name: str, f: ReportFilter, build: Callable[[], Any], *extra: Any) -> Any:
+    """The statement `build` makes for this shape of filter, built on first use."""
+    key = (name, *_shape(f), *extra)
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _STATEMENTS[key] = build()
+    return statement
+
+
+def _params(f: ReportFilter) -> dict[str, Any]:
+    return {"since": f.since, "until": f.until,
+            "since_day": f.since.date() if f.since else None,
+            "until_day": f.until.date() if f.until else None,
+            "category": f.category, "channel": f.channel, "operator_id": f.operator_id,
+            "helper_id": f.helper_id}
+
+
 def _where(table: Any, f: ReportFilter, *, by_day: bool) -> list[ColumnElement[bool]]:
     """The filter as SQL on the lines or on the daily rollup (booked_by_id 0: nobody)."""
     conds: list[ColumnElement[bool]] = []
     if f.since is not None:
-        conds.append(table.day >= f.since.date() if by_day else table.captured_at >= f.since)
+        conds.append(table.day >= SINCE_DAY if by_day else table.captured_at >= SINCE)
     if f.until is not None:
-        conds.append(table.day < f.until.date() if by_day else table.captured_at < f.until)
+        conds.append(table.day < UNTIL_DAY if by_day else table.captured_at < UNTIL)
     if f.category is not None:
-        conds.append(table.category == f.category)
+        conds.append(table.category == bindparam("category", type_=String()))
     if f.channel is not None:
-        conds.append(table.channel == f.channel)
+        conds.append(table.channel == bindparam("channel", type_=String()))
     if f.operator_id is not None:
-        conds.append(table.booked_by_id == f.operator_id if f.operator_id else false())
+        conds.append(table.booked_by_id == bindparam("operator_id", type_=Integer())
+                     if f.operator_id else false())
     if f.helper_id is not None:
-        conds.append(table.helper_id == f.helper_id if f.helper_id else false())
+        conds.append(table.helper_id == bindparam("helper_id", type_=Integer())
+                     if f.helper_id else false())
     return conds
 
 
@@ -164,58 +217,55 @@ def _source(f: ReportFilter) -> tuple[Any, list[ColumnElement[bool]], Any]:
     return CommissionLine, _where(CommissionLine, f, by_day=False), func.count()
 
 
-def _grouped(f: ReportFilter, key: Any) -> list[Any]:
+def _totals_query(f: ReportFilter) -> Any:
+    """Everything the totals need in one statement: the filtered books summed by day, by
+    category, by channel and by booking operator (by email), the tips, and the
+    group-purchase captures by day. Each branch's rows are (kind, key, count, volume,
+    commission, service fee, refunds, Stripe fees); the tips branch has its sum as volume."""
     table, conds, count = _source(f)
-    return list(db.session.execute(
-        select(key, count, func.sum(table.charged_cents),
-               *[func.sum(getattr(table, name)) for name in SUMS])
-        .where(*conds).group_by(key)).all())
+    amounts = [func.sum(table.charged_cents), *[func.sum(getattr(table, n)) for n in SUMS]]
 
+    def by(kind: str, key: Any) -> Any:
+        return (select(literal(kind), cast(key, String), count, *amounts)
+                .where(*conds).group_by(key))
 
-def _tips_total(f: ReportFilter) -> int:
-    """Tips on the filtered missions: one join of the lines to their (unique) tips."""
-    return int(db.session.execute(
-        select(func.coalesce(func.sum(Tip.amount_cents), 0))
-        .join(CommissionLine, CommissionLine.mission_id == Tip.mission_id)
-        .where(_tip_counts(), *_where(CommissionLine, f, by_day=False))).scalar_one())
+    zero = [literal(0)] * len(SUMS)
+    parts = [by("day", table.day), by("category", table.category),
+             by("channel", table.channel),
+             select(literal("operator"), User.email, count, *amounts)
+             .join(User, User.id == table.booked_by_id).where(*conds).group_by(User.email),
+             select(literal("tips"), literal(""), literal(0),
+                    func.coalesce(func.sum(Tip.amount_cents), 0), *zero)
+             .join(CommissionLine, CommissionLine.mission_id == Tip.mission_id)
+             .where(_tip_counts(), *_where(CommissionLine, f, by_day=False))]
+    if group_report.applies(f):
+        parts.append(group_report.sums_by_day(f, db.session.get_bind().dialect.name))
+    return union_all(*parts)
 
 
 def totals(f: ReportFilter) -> Totals:
-    """The period's totals, weekly commission and breakdowns: four GROUP BY statements."""
-    table, _, _ = _source(f)
+    """The period's totals, weekly commission and breakdowns, in one statement."""
     t = Totals()
     weekly: dict[date, int] = defaultdict(int)
-    for day, *amounts in _grouped(f, table.day):
+    query = _cached("totals", f, lambda: _totals_query(f))
+    for kind, key, *amounts in db.session.execute(query, _params(f)).all():
         numbers = [int(a or 0) for a in amounts]
-        t.add(*numbers)
-        weekly[day - timedelta(days=day.weekday())] += numbers[2]
-    _add_group_purchases(t, weekly, f)
+        if kind in ("day", "group"):
+            t.add(*numbers)
+            day = date.fromisoformat(str(key)[:10])
+            weekly[day - timedelta(days=day.weekday())] += numbers[2]
+        if kind == "group":
+            for target, name in ((t.by_category, group_report.CATEGORY),
+                                 (t.by_channel, group_report.CHANNEL)):
+                target.setdefault(name, Sums()).add(*numbers)
+        elif kind == "tips":
+            t.tips_cents = numbers[1]
+        elif kind != "day":
+            target = {"category": t.by_category, "channel": t.by_channel,
+                      "operator": t.by_operator}[kind]
+            target.setdefault(str(key), Sums()).add(*numbers)
     t.weekly = dict(sorted(weekly.items()))
-    t.tips_cents = _tips_total(f)
-    for target, key in ((t.by_category, table.category), (t.by_channel, table.channel)):
-        for name, *amounts in _grouped(f, key):
-            target.setdefault(str(name), Sums()).add(*[int(a or 0) for a in amounts])
-    operators = [row for row in _grouped(f, table.booked_by_id) if row[0]]
-    emails = dict(db.session.execute(select(User.id, User.email).where(
-        User.id.in_(select(table.booked_by_id).where(*_source(f)[1]).distinct()))).all())
-    for operator_id, *amounts in operators:
-        t.by_operator.setdefault(emails.get(operator_id, f"#{operator_id}"), Sums()).add(
-            *[int(a or 0) for a in amounts])
     return t
-
-
-def _add_group_purchases(t: Totals, weekly: dict[date, int], f: ReportFilter) -> None:
-    """Group purchases have a row of their own (payments/services/group_report.py)."""
-    found = group_report.sums(f)
-    if found is None:
-        return
-    numbers, weeks = found
-    t.add(*numbers)
-    for target, key in ((t.by_category, group_report.CATEGORY),
-                        (t.by_channel, group_report.CHANNEL)):
-        target.setdefault(key, Sums()).add(*numbers)
-    for week, cents in weeks.items():
-        weekly[week] += cents
 
 
 def encode_cursor(kind: str, row: Row | None = None) -> str:
@@ -269,48 +319,63 @@ _ROW_COLUMNS = (CommissionLine.payment_id, CommissionLine.mission_id, Mission.ti
 def _position(at_col: Any, id_col: Any, mine: int, c: Cursor) -> list[ColumnElement[bool]]:
     """Rows of one source strictly after (or before) the cursor in the page order
     (captured_at, source, payment id), so each source's index finds them directly."""
-    kind, at, payment_id, source = c
+    kind, _, _, source = c
     if kind == "after":
         if mine != source:
-            return [at_col <= at if mine < source else at_col < at]
-        return [tuple_(at_col, id_col) < tuple_(at, payment_id)]
+            return [at_col <= AT if mine < source else at_col < AT]
+        return [tuple_(at_col, id_col) < tuple_(AT, AT_ID)]
     if kind == "before":
         if mine != source:
-            return [at_col > at if mine < source else at_col >= at]
-        return [tuple_(at_col, id_col) > tuple_(at, payment_id)]
+            return [at_col > AT if mine < source else at_col >= AT]
+        return [tuple_(at_col, id_col) > tuple_(AT, AT_ID)]
     return []
 
 
-def _ordered(query: Any, at_col: Any, id_col: Any, backwards: bool, limit: int) -> Any:
+def _ordered(query: Any, at_col: Any, id_col: Any, backwards: bool) -> Any:
     order = (at_col, id_col)
-    return query.order_by(*(order if backwards else (c.desc() for c in order))).limit(limit)
+    return query.order_by(*(order if backwards else (c.desc() for c in order))).limit(LIMIT)
 
 
-def _candidates(f: ReportFilter, c: Cursor, limit: int) -> list[Row]:
-    """Up to `limit` rows of each source past the cursor (the page is merged from them)."""
+def _candidates_query(f: ReportFilter, c: Cursor) -> Any:
+    """Up to LIMIT rows of each source past the cursor, in one statement (each source
+    ordered and limited on its own index)."""
     backwards = c[0] in ("before", "last")
-    lines = (select(*_ROW_COLUMNS).join(Mission, Mission.id == CommissionLine.mission_id)
+    lines = (select(*_ROW_COLUMNS, cast(null(), Integer).label("campaign_id"))
+             .join(Mission, Mission.id == CommissionLine.mission_id)
              .where(*_where(CommissionLine, f, by_day=False),
                     *_position(CommissionLine.captured_at, CommissionLine.payment_id, 0, c)))
-    rows = [Row(*r) for r in db.session.execute(_ordered(
-        lines, CommissionLine.captured_at, CommissionLine.payment_id, backwards, limit)).all()]
+    parts = [_ordered(lines, CommissionLine.captured_at, CommissionLine.payment_id,
+                      backwards).subquery()]
     if group_report.applies(f):
-        group = (select(*group_report.row_columns())
+        group = (select(*group_report.row_columns(), literal(0), GroupPayment.campaign_id)
                  .join(Campaign, Campaign.id == GroupPayment.campaign_id)
                  .where(*group_report.where(f),
                         *_position(GroupPayment.captured_at, GroupPayment.id, 1, c)))
-        rows += [_group_row(r) for r in db.session.execute(_ordered(
-            group, GroupPayment.captured_at, GroupPayment.id, backwards, limit)).all()]
-    rows.sort(key=lambda r: r.position, reverse=not backwards)
+        parts.append(_ordered(group, GroupPayment.captured_at, GroupPayment.id,
+                              backwards).subquery())
+    return union_all(*[select(*part.c) for part in parts]) if len(parts) > 1 \
+        else select(*parts[0].c)
+
+
+def _candidates(f: ReportFilter, c: Cursor, limit: int) -> list[Row]:
+    """Up to `limit` rows of each source past the cursor, merged in the page order."""
+    kind, at, at_id, source = c
+    query = _cached("page", f, lambda: _candidates_query(f, c), kind, source)
+    rows = [_row(r) for r in db.session.execute(
+        query, {**_params(f), "at": at, "at_id": at_id, "limit": limit}).all()]
+    rows.sort(key=lambda r: r.position, reverse=kind not in ("before", "last"))
     return rows[:limit]
 
 
-def _group_row(r: Any) -> Row:
-    (payment_id, campaign_id, title, captured_at, category, channel, currency, charged,
-     commission, service_fee, refunds, stripe_fee) = r
-    return Row(payment_id, None, title, captured_at, category, channel, currency,
-               int(charged), int(commission), int(service_fee), int(refunds),
-               int(stripe_fee), campaign_id=campaign_id)
+def _row(r: Any) -> Row:
+    """A row of either source: (payment, mission or None, title, captured_at, category,
+    channel, currency, charged, commission, service fee, refunds, Stripe fees, tips,
+    campaign or None)."""
+    (payment_id, mission_id, title, captured_at, category, channel, currency, charged,
+     commission, service_fee, refunds, stripe_fee, tips, campaign_id) = r
+    return Row(payment_id, mission_id, title, captured_at, category, channel, currency,
+               int(charged), int(commission), int(service_fee or 0), int(refunds or 0),
+               int(stripe_fee or 0), int(tips or 0), campaign_id)
 
 
 def page(f: ReportFilter, cursor: str | None = None, size: int = PAGE_SIZE) -> Page:
@@ -379,7 +444,8 @@ def _pg_copy(f: ReportFilter) -> Iterator[str]:
     compiled = _csv_query(f, iso).compile(dialect=db.session.get_bind().dialect)
     raw = db.session.connection().connection.driver_connection
     with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
-            f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv)", compiled.params) as copy:
+            f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv)",
+            {**compiled.params, **_params(f)}) as copy:
         buffered: list[bytes] = []
         size = 0
         for data in copy:  # one row each: gathered into writes of about 64 kB
@@ -403,7 +469,7 @@ def csv_chunks(f: ReportFilter) -> Iterator[str]:
         return
     query = _csv_query(f).execution_options(
         stream_results=True, yield_per=CSV_CHUNK)
-    for chunk in db.session.execute(query).partitions():
+    for chunk in db.session.execute(query, _params(f)).partitions():
         out.seek(0)
         out.truncate()
         writer.writerows((row[0], row[1].isoformat(timespec="microseconds"), *row[2:4],

@@ -13,13 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from marketplace.accounts.models import User
 from marketplace.core import outbox, pagination
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError, NotFound
 from marketplace.core.i18n import N_, format_money
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
 from marketplace.missions.transitions import move_mission

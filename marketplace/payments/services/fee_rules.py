@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
 from marketplace.core import audit
 from marketplace.core.categories import CATEGORIES
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError, NotFound
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.core.money import format_cents
 from marketplace.missions.models import Mission
 from marketplace.payments.fees import FeeFormula, commission_split, fee_of, pick_rule

@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User
 from marketplace.core.base import utcnow
 from marketplace.core.converters import parse_id
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.core.money import format_cents
 from marketplace.core.state import transition
 from marketplace.groupbuy import orders, tiers

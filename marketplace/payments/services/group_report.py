@@ -10,15 +10,14 @@ Their rows join the report's pages and CSV (commission_report.py) under the same
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import Integer, String, bindparam, cast, func, literal, null, select
 from sqlalchemy.sql import ColumnElement
 
-from marketplace.core.db import db
+from marketplace.core.base import UTCDateTime
 from marketplace.groupbuy.models import Campaign
+from marketplace.payments.commission_book import day_of
 from marketplace.payments.models import GroupPayment, GroupRefund
 from marketplace.payments.services.group_capture import CATEGORY as CATEGORY
 from marketplace.payments.status import PaymentStatus
@@ -27,6 +26,8 @@ if TYPE_CHECKING:
     from marketplace.payments.services.commission_report import ReportFilter
 
 CHANNEL = "web"
+SINCE = bindparam("since", type_=UTCDateTime())
+UNTIL = bindparam("until", type_=UTCDateTime())
 
 
 def applies(f: ReportFilter) -> bool:
@@ -35,45 +36,34 @@ def applies(f: ReportFilter) -> bool:
 
 
 def where(f: ReportFilter) -> list[ColumnElement[bool]]:
+    """The filter on group payments; its values are the report's bind parameters (since,
+    until, helper_id: commission_report._params)."""
     conds: list[ColumnElement[bool]] = [GroupPayment.status == PaymentStatus.CAPTURED]
     if f.since is not None:
-        conds.append(GroupPayment.captured_at >= f.since)
+        conds.append(GroupPayment.captured_at >= SINCE)
     if f.until is not None:
-        conds.append(GroupPayment.captured_at < f.until)
+        conds.append(GroupPayment.captured_at < UNTIL)
     if f.helper_id is not None:
-        conds.append(GroupPayment.campaign_id.in_(
-            select(Campaign.id).where(Campaign.seller_id == f.helper_id)))
+        conds.append(GroupPayment.campaign_id.in_(select(Campaign.id).where(
+            Campaign.seller_id == bindparam("helper_id", type_=Integer()))))
     return conds
 
 
-def _platform_refunds(conds: list[ColumnElement[bool]]) -> int:
-    """What refunds on those payments cost the platform (the seller bore the rest)."""
-    return int(db.session.execute(
-        select(func.coalesce(func.sum(GroupRefund.amount_cents - GroupRefund.seller_cents), 0))
-        .join(GroupPayment, GroupPayment.id == GroupRefund.payment_id).where(*conds)
-    ).scalar_one())
-
-
-def sums(f: ReportFilter) -> tuple[tuple[int, ...], dict[date, int]] | None:
-    """(payments, volume, commission, service fee, refunds, Stripe fees) of the period's
-    group-purchase captures, and their commission by week; None when none apply."""
-    if not applies(f):
-        return None
-    conds = where(f)
-    rows: list[Any] = list(db.session.execute(
-        select(GroupPayment.captured_at, GroupPayment.captured_cents,
-               GroupPayment.commission_cents, GroupPayment.stripe_fee_cents)
-        .where(*conds)).all())
-    if not rows:
-        return None
-    weekly: dict[date, int] = defaultdict(int)
-    for r in rows:
-        day = r.captured_at.date()
-        weekly[day - timedelta(days=day.weekday())] += int(r.commission_cents)
-    numbers = (len(rows), sum(int(r.captured_cents) for r in rows),
-               sum(int(r.commission_cents) for r in rows), 0, _platform_refunds(conds),
-               sum(int(r.stripe_fee_cents) for r in rows))
-    return numbers, dict(weekly)
+def sums_by_day(f: ReportFilter, dialect: str) -> Any:
+    """The period's group-purchase captures summed by UTC day, in the columns of the
+    report's totals statement (kind 'group', day, payments, volume, commission, service
+    fee, refunds, Stripe fees); the refunds column is what refunds cost the platform."""
+    refunds = (select(GroupRefund.payment_id,
+                      func.sum(GroupRefund.amount_cents - GroupRefund.seller_cents)
+                      .label("cents"))
+               .group_by(GroupRefund.payment_id).subquery())
+    day = day_of(dialect, GroupPayment.captured_at)
+    return (select(literal("group"), cast(day, String), func.count(),
+                   func.sum(GroupPayment.captured_cents), func.sum(GroupPayment.commission_cents),
+                   literal(0), func.sum(func.coalesce(refunds.c.cents, 0)),
+                   func.sum(GroupPayment.stripe_fee_cents))
+            .outerjoin(refunds, refunds.c.payment_id == GroupPayment.id)
+            .where(*where(f)).group_by(day))
 
 
 def platform_refund_of(payment_id: Any) -> Any:
@@ -84,9 +74,9 @@ def platform_refund_of(payment_id: Any) -> Any:
 
 
 def row_columns(captured_at: Any = None) -> tuple[Any, ...]:
-    """A group payment as a report row: the columns of a mission line, the campaign in
-    place of the mission (no service fee, no tips)."""
-    return (GroupPayment.id, GroupPayment.campaign_id, Campaign.title,
+    """A group payment as a report row: the columns of a mission line (no mission, no
+    service fee; the tips column follows)."""
+    return (GroupPayment.id, cast(null(), Integer), Campaign.title,
             GroupPayment.captured_at if captured_at is None else captured_at,
             literal(CATEGORY), literal(CHANNEL), GroupPayment.currency,
             GroupPayment.captured_cents, GroupPayment.commission_cents, literal(0),

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import secrets
 
-from flask_babel import lazy_gettext as _l
-
 from marketplace.accounts.models import HelperProfile, User
 from marketplace.core import outbox
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.payments.gateway import ConnectedAccount
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.models import Payout

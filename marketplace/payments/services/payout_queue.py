@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.core import audit, outbox, pagination
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, NotFound
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.payments.models import Payout
 from marketplace.payments.services.disputes import disputes_of
 from marketplace.payments.status import DisputeStatus, PayoutStatus, payout_transition

@@ -12,14 +12,13 @@ it off (a reversing transaction, so the helper's share is withdrawn with it).
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from marketplace.accounts.models import User
 from marketplace.core import audit, outbox, pagination
 from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, NotFound
 from marketplace.core.i18n import N_
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.missions.models import Mission
 from marketplace.payments import ledger
 from marketplace.payments.gateway import CardDeclined, GatewayError, PaymentIntentInfo

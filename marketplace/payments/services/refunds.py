@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from marketplace.core.db import db
 from marketplace.core.errors import Conflict, DomainError
 from marketplace.core.i18n import N_, format_money
+from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.missions.models import Mission
 from marketplace.payments import ledger
 from marketplace.payments.gateway.provider import gateway
