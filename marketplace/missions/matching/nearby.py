@@ -79,8 +79,11 @@ def open_mission_cards(profile: HelperProfile, limit: int = 50) -> list[MissionC
     rows = geo.missions_near_with(
         profile.lat, profile.lng, profile.radius_km, OPEN_FOR_HELPER, CARD_COLUMNS,
         "open-for-helper-cards", limit, {"skills": skills, "user_id": profile.user_id})
-    return [MissionCard(int(i), float(km), *rest, MatchingMode(mode or MatchingMode.INSTANT))
-            for i, km, *rest, mode in rows]
+    return [MissionCard(int(i), float(km), title, status, category, starts_at, ends_at, price,
+                        commission, currency, city, lat, lng,
+                        MatchingMode(mode or MatchingMode.INSTANT))
+            for (i, km, title, status, category, starts_at, ends_at, price, commission,
+                 currency, city, lat, lng, mode) in rows]
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,11 @@ def get_visible_mission(user: User, mission_id: int) -> Mission:
     """The mission with both people loaded (its pages show them), if `user` may see it."""
     mission = db.session.get(Mission, mission_id, options=[  # one statement: two joins
         joinedload(Mission.client), joinedload(Mission.helper)])
+    return visible_to(user, mission)
+
+
+def visible_to(user: User, mission: Mission | None) -> Mission:
+    """The mission if `user` may see it (NotFound otherwise, or when there is none)."""
     if mission is None or not can_view(user, mission):
         raise NotFound(_l("No such mission."))
     return mission

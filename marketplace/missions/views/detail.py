@@ -16,6 +16,7 @@ from marketplace.accounts import services as accounts
 from marketplace.accounts.models import User
 from marketplace.core.geo import haversine_km
 from marketplace.flows import cancellation as cancellation_flow
+from marketplace.flows.mission_page import MissionPage
 from marketplace.missions.forms import ReviewForm
 from marketplace.missions.lifecycle import MatchingMode, MissionStatus
 from marketplace.missions.matching import modes
@@ -23,14 +24,15 @@ from marketplace.missions.models import Mission
 from marketplace.missions.services import cancellation, completion, missions, reviews
 from marketplace.missions.views.timeline import timeline
 from marketplace.operators.hotline_forms import TipForm
-from marketplace.payments.services import checkout, fee_rules, tips
+from marketplace.payments.services import fee_rules, tips
 from marketplace.places import services as places
 
 PROPOSABLE = (MissionStatus.ASSIGNED, MissionStatus.DONE)
 
 
-def detail_context(mission: Mission, viewer: User) -> dict[str, Any]:
+def detail_context(page: MissionPage, viewer: User) -> dict[str, Any]:
     """Every value the mission page and its partials display, for this viewer."""
+    mission, state, payment = page.mission, page.state, page.payment
     # Each look-up below runs only in the statuses where its row can exist (a client's
     # cancellation record is written with the move to cancelled; a final price is proposed
     # and answered only while assigned or done): an open mission's page, the one helpers
@@ -40,9 +42,7 @@ def detail_context(mission: Mission, viewer: User) -> dict[str, Any]:
     is_client = mission.client_id == viewer.id
     if viewer.is_helper and not sees_exact_address(mission, viewer):
         accounts.helper_profile_of(viewer)  # profile and skills in one statement, kept
-    state = modes.state_of(mission.id)
     quiet = timedelta(seconds=current_app.config["AUTO_CONFIRM_SECONDS"])
-    payment = checkout.latest_payment(mission)
     return {
         "payment": payment,
         "timeline": timeline(mission, payment),

@@ -16,7 +16,7 @@ from marketplace.core.auth import role_required
 from marketplace.core.db import db
 from marketplace.core.errors import DomainError
 from marketplace.core.routing import Routes
-from marketplace.flows import booking
+from marketplace.flows import booking, mission_page
 from marketplace.flows import completion as completion_flow
 from marketplace.missions.errors import MissionTakenError
 from marketplace.missions.forms import ApplyForm, ConfirmForm, MissionForm
@@ -75,9 +75,9 @@ def new_mission() -> str | Response | tuple[str, int]:
 @routes.route("/missions/<int:mission_id>")
 @login_required
 def detail(mission_id: int) -> str:
-    mission = services.get_visible_mission(current_user, mission_id)
-    return render_template("missions/detail.html", mission=mission, form=ConfirmForm(),
-                           **detail_context(mission, current_user))
+    page = mission_page.load(current_user, mission_id)
+    return render_template("missions/detail.html", mission=page.mission, form=ConfirmForm(),
+                           **detail_context(page, current_user))
 
 
 @routes.route("/missions/<int:mission_id>/pay", methods=["POST"])
