@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
+from markupsafe import Markup
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -24,11 +25,14 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import StopValidation
+from wtforms.widgets import Select
 
+from marketplace.core.i18n import current_locale
 from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.core.money import MoneyFormatError, parse_major_to_cents, parse_percent_to_bps
 
@@ -221,3 +225,30 @@ def _euros(cents: int) -> str:
 __all__ = ["BoundedDateField", "DecimalNumberField", "EmailLine", "LocalDateTimeField",
            "MoneyField", "PasswordLine", "PercentField", "TextBlock", "TextLine",
            "has_control_characters"]
+
+
+class _RememberedSelect(Select):
+    """A <select> whose options never change while the app runs (categories, channels):
+    rendered once per (field, language, selected value, attributes) per process. Rendering
+    its options through WTForms (an escape and an attribute string per option) was a third
+    of the operators' report page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rendered: dict[tuple[Any, ...], Markup] = {}
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        key = (field.id, field.name, current_locale(), field.data,
+               tuple(sorted(kwargs.items())), bool(field.flags.required))
+        found = self._rendered.get(key)
+        if found is None:
+            found = super().__call__(field, **kwargs)
+            if len(self._rendered) < 512:  # bounded: only the field's own values vary
+                self._rendered[key] = found
+        return found
+
+
+class StaticSelectField(SelectField):
+    """A SelectField with a fixed list of choices, rendered from a per-process memo."""
+
+    widget = _RememberedSelect()

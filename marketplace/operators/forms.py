@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtf_translations
-from wtforms import BooleanField, Form, SelectField
+from wtforms import BooleanField, Form
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from marketplace.core.categories import category_choices
-from marketplace.core.forms import BoundedDateField, EmailLine, TextBlock, TextLine
+from marketplace.core.forms import (
+    BoundedDateField,
+    EmailLine,
+    StaticSelectField,
+    TextBlock,
+    TextLine,
+)
 from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.core.labels import CHANNEL_LABELS
 from marketplace.missions.forms import MissionForm
@@ -23,10 +29,10 @@ class PeriodForm(Form):
 
     since = BoundedDateField(_l("From"), validators=[Optional()])
     until = BoundedDateField(_l("Until (inclusive)"), validators=[Optional()])
-    category = SelectField(_l("Category"), default="", choices=[
+    category = StaticSelectField(_l("Category"), default="", choices=[
         SelectChoice("", _l("any")), *category_choices(),
         SelectChoice("group_purchase", _l("Group purchases"))])
-    channel = SelectField(_l("Channel"), default="", choices=[
+    channel = StaticSelectField(_l("Channel"), default="", choices=[
         SelectChoice(v, CHANNEL_LABELS[v]) for v in ("", "web", "api", "hotline")])
     operator = TextLine(_l("Booked by operator (email)"),
                         validators=[Optional(), Email(), Length(max=254)])

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from marketplace.core.categories import category_name
-from marketplace.core.dates import localtime
+from marketplace.core.dates import localtime_formatter
 from marketplace.core.i18n import money_formatter
+from marketplace.core.i18n import translate as _
 from marketplace.core.labels import label
 from marketplace.core.rows import url_pattern
 from marketplace.missions.matching.nearby import MissionCard
@@ -57,7 +57,7 @@ def near_rows(cards: list[MissionCard], areas: dict[int, str | None], *,
     receive, position_only = take_home_sentence(), _("position only")
     detail, accept, apply = (url_pattern("missions.detail"), url_pattern("missions.accept"),
                              url_pattern("missions.apply"))
-    money = money_formatter()
+    money, localtime = money_formatter(), localtime_formatter()
     rows = []
     for m in cards:
         action = m.mode.value if payouts_enabled or m.price_cents == 0 else ""

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from flask_babel import gettext as _
+from datetime import datetime
 
 from marketplace.core.categories import category_name
-from marketplace.core.dates import localtime
+from marketplace.core.dates import localtime_formatter
 from marketplace.core.i18n import money_formatter
+from marketplace.core.i18n import translate as _
 from marketplace.core.labels import channel_label
 from marketplace.core.rows import url_pattern
 from marketplace.payments.services.commission_report import Row, Sums
@@ -71,12 +71,13 @@ def report_rows(rows: list[Row]) -> list[ReportRow]:
     mission_url = url_pattern("ops_cases.mission_money")
     campaign_url = url_pattern("ops_campaigns.campaign", "campaign_id")
     group_name = _("Group purchase #%(id)s")
-    money = money_formatter()
-    return [_row(r, mission_url, campaign_url, group_name, money) for r in rows]
+    money, localtime = money_formatter(), localtime_formatter()
+    return [_row(r, mission_url, campaign_url, group_name, money, localtime) for r in rows]
 
 
 def _row(r: Row, mission_url: Callable[[int], str], campaign_url: Callable[[int], str],
-         group_name: str, money: Callable[[int, str], str]) -> ReportRow:
+         group_name: str, money: Callable[[int, str], str],
+         localtime: Callable[[datetime], str]) -> ReportRow:
     if r.campaign_id is not None:
         url, name = campaign_url(r.campaign_id), f"{group_name % {'id': r.campaign_id}} {r.title}"
     else:
