@@ -58,8 +58,14 @@ def helper_profile_of(user: User) -> HelperProfile | None:
     profile = db.session.execute(
         db.select(HelperProfile).where(HelperProfile.user_id == user.id)
         .options(joinedload(HelperProfile.skills))).unique().scalar_one_or_none()
-    set_committed_value(user, "helper_profile", profile)
+    keep_helper_profile(user, profile)
     return profile
+
+
+def keep_helper_profile(user: User, profile: HelperProfile | None) -> None:
+    """Keep a profile loaded (with its skills) by another statement on its user, so that
+    `user.helper_profile` and helper_profile_of load nothing more."""
+    set_committed_value(user, "helper_profile", profile)
 
 
 def sign_up(

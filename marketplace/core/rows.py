@@ -15,6 +15,8 @@ would have produced.
 
 from __future__ import annotations
 
+import functools
+import string
 from collections.abc import Callable
 from typing import Any
 
@@ -36,5 +38,12 @@ def fill(pattern: Markup, row: object) -> Markup:
     """The row's markup: `pattern` (safe markup with `{name}` fields; braces are never part
     of our markup or labels) with each field replaced by the row's attribute of that name,
     escaped unless it is markup already."""
-    values = {name: escape(value) for name, value in vars(row).items()}
-    return Markup(str.format_map(str(pattern), values))  # noqa: S704  (values are escaped)
+    text = str(pattern)
+    values = {name: escape(getattr(row, name)) for name in _fields(text)}
+    return Markup(text.format_map(values))  # noqa: S704  (values are escaped)
+
+
+@functools.lru_cache(maxsize=256)
+def _fields(pattern: str) -> tuple[str, ...]:
+    """The field names a pattern uses (a page renders a few patterns, each many times)."""
+    return tuple({name for _, name, _, _ in string.Formatter().parse(pattern) if name})

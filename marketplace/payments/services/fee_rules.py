@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import current_app
+from sqlalchemy import Integer, bindparam
 
 from marketplace.accounts.models import User
 from marketplace.core import audit
@@ -108,13 +109,13 @@ def terms_for_helper(mission: Mission, helper_id: int) -> HelperTerms:
 
 def terms_for_helper_many(missions: Sequence[Mission], helper_id: int) -> dict[int, HelperTerms]:
     """terms_for_helper for a list of missions (a page of nearby missions) in two statements
-    whatever their number: the fee lines of all of them, then the commission rules once,
-    only if one has no line of this helper's."""
+    whatever their number: the fee lines of all of them, then this helper's commission
+    rules once, only if one has no line of this helper's. (A helper override outranks every
+    other rule, fees.PRECEDENCE, so only the helper's own rules can change the terms.)"""
     keys = [f"{m.id}:{FeeKind.COMMISSION.value}:{who}" for m in missions
             for who in (helper_id, "*")]
     lines = {line.line_key: line for line in db.session.execute(
-        db.select(MissionFeeLine).where(MissionFeeLine.line_key.in_(keys))).scalars()} \
-        if keys else {}
+        _LINES_BY_KEY, {"keys": keys}).scalars()} if keys else {}
     rules: list[FeeRule] | None = None
     terms: dict[int, HelperTerms] = {}
     for m in missions:
@@ -123,8 +124,7 @@ def terms_for_helper_many(missions: Sequence[Mission], helper_id: int) -> dict[i
             terms[m.id] = HelperTerms(m.price_cents, line.amount_cents, line.basis)
             continue
         if rules is None:
-            rules = list(db.session.execute(
-                db.select(FeeRule).where(FeeRule.kind == FeeKind.COMMISSION)).scalars())
+            rules = list(db.session.execute(_HELPER_RULES, {"helper_id": helper_id}).scalars())
         rule = pick_rule(rules, m.category, m.channel.value, helper_id)
         if rule is not None and rule.helper_id == helper_id:
             res = Resolved(rule.formula, rule)
@@ -136,6 +136,14 @@ def terms_for_helper_many(missions: Sequence[Mission], helper_id: int) -> dict[i
                                   booked.amount_cents if booked else m.commission_cents,
                                   booked.basis if booked else "booked")
     return terms
+
+
+# Built once (every helper opening a mission page runs both).
+_LINES_BY_KEY = db.select(MissionFeeLine).where(
+    MissionFeeLine.line_key.in_(bindparam("keys", expanding=True)))
+_HELPER_RULES = db.select(FeeRule).where(
+    FeeRule.kind == FeeKind.COMMISSION,
+    FeeRule.helper_id == bindparam("helper_id", type_=Integer()))
 
 
 def apply_on_assign(mission: Mission, helper_id: int) -> None:
