@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func
+from sqlalchemy import Integer, bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -55,11 +55,15 @@ def helper_profile_of(user: User) -> HelperProfile | None:
     would take two), kept on the user so that `user.helper_profile` loads nothing more."""
     if "helper_profile" in user.__dict__:  # already loaded with the user
         return user.helper_profile
-    profile = db.session.execute(
-        db.select(HelperProfile).where(HelperProfile.user_id == user.id)
-        .options(joinedload(HelperProfile.skills))).unique().scalar_one_or_none()
+    profile = db.session.execute(_PROFILE_OF, {"user_id": user.id}).unique().scalar_one_or_none()
     keep_helper_profile(user, profile)
     return profile
+
+
+# Built once: helpers' pages read their profile on almost every request.
+_PROFILE_OF = (db.select(HelperProfile)
+               .where(HelperProfile.user_id == bindparam("user_id", type_=Integer()))
+               .options(joinedload(HelperProfile.skills)))
 
 
 def keep_helper_profile(user: User, profile: HelperProfile | None) -> None:

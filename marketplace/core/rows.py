@@ -38,12 +38,12 @@ def fill(pattern: Markup, row: object) -> Markup:
     """The row's markup: `pattern` (safe markup with `{name}` fields; braces are never part
     of our markup or labels) with each field replaced by the row's attribute of that name,
     escaped unless it is markup already."""
-    text = str(pattern)
-    values = {name: escape(getattr(row, name)) for name in _fields(text)}
-    return Markup(text.format_map(values))  # noqa: S704  (values are escaped)
+    values = {name: escape(getattr(row, name)) for name in _fields(pattern)}
+    return Markup(str.format_map(pattern, values))  # noqa: S704  (values are escaped)
 
 
 @functools.lru_cache(maxsize=256)
 def _fields(pattern: str) -> tuple[str, ...]:
-    """The field names a pattern uses (a page renders a few patterns, each many times)."""
+    """The field names a pattern uses (a page renders a few patterns, each many times; the
+    same pattern object each time, so its hash is computed once)."""
     return tuple({name for _, name, _, _ in string.Formatter().parse(pattern) if name})
