@@ -9,8 +9,10 @@ operators' report has a year's worth to total), and the people who sign in: a he
 Paris, a client, an operator. Starts gunicorn with 2 sync workers and drives each page from
 this separate process (`wrk`, else keep-alive threads) with 8 connections for 10 s: prints
 requests/s, p50 and p99 per page and the ratio to the reference page (a user's reviews, the
-smallest signed-in page); the JSON API's "missions near me" (first page of 20, a bearer
-token from POST /api/v1/tokens) is measured against the same reference. Last line: JSON.
+smallest signed-in page), measured for 5 s just before each page so that a machine whose
+speed drifts during the run (a shared 2-core VM) compares like with like; the JSON API's
+"missions near me" (first page of 20, a bearer token from POST /api/v1/tokens) is measured
+against the same reference. Last line: JSON.
 """
 
 
@@ -108,21 +110,27 @@ def main() -> None:
           file=sys.stderr)
     server = _web.Server(workers=2)
     results: dict[str, dict[str, float]] = {}
+    references: dict[str, float] = {}  # the reference measured just before each page
+    ref_path, ref_who = pages["reference"]
     try:
         for name, (path, who) in pages.items():
             _web.load(server.port, path, cookies[who], 2)  # warm up both workers
+            if name != "reference":
+                references[name] = _web.load(server.port, ref_path, cookies[ref_who],
+                                             seconds / 2)["rps"]
             results[name] = _web.load(server.port, path, cookies[who], seconds)
             r = results[name]
             print(f"{name:12} {path:28} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:7.1f} ms"
-                  f"  p99 {r['p99_ms']:7.1f} ms  errors {r['errors']}", file=sys.stderr)
+                  f"  p99 {r['p99_ms']:7.1f} ms  errors {r['errors']}"
+                  + (f"  (reference just before: {references[name]:.1f} req/s)"
+                     if name in references else ""), file=sys.stderr)
     finally:
         server.stop()
     print(f"load after: {os.getloadavg()}", file=sys.stderr)
-    ref = results["reference"]["rps"] or 1.0
-    out: dict[str, float] = {"reference_rps": ref}
+    out: dict[str, float] = {"reference_rps": results["reference"]["rps"]}
     for name in ("near_me", "mission", "my_missions", "report", "api_near_me"):
         if name in results:
-            out[f"{name}_ratio"] = round(results[name]["rps"] / ref, 3)
+            out[f"{name}_ratio"] = round(results[name]["rps"] / (references[name] or 1.0), 3)
     print(json.dumps(out))
 
 

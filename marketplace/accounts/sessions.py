@@ -16,10 +16,10 @@ from typing import Any
 
 from flask import g, has_app_context
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.sql import ColumnElement
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import HelperProfile, User
 from marketplace.core.converters import parse_id
 from marketplace.core.db import db
 
@@ -49,11 +49,13 @@ def _forget_extras(session: Session) -> None:
 
 
 def _load(user_id: int) -> User | None:
-    if not _EXTRAS:
-        return db.session.get(User, user_id)
+    """The user, with their helper profile and skills (helpers' pages almost all show or
+    use them: one statement instead of two) and the registered per-page figures."""
     names = list(_EXTRAS)
-    row = db.session.execute(db.select(User, *[_EXTRAS[n]().label(n) for n in names])
-                             .where(User.id == user_id)).first()
+    row = db.session.execute(
+        db.select(User, *[_EXTRAS[n]().label(n) for n in names]).where(User.id == user_id)
+        .options(joinedload(User.helper_profile).joinedload(HelperProfile.skills))
+    ).unique().first()
     if row is None:
         return None
     setattr(g, _G_KEY, {n: row[i + 1] for i, n in enumerate(names)})
