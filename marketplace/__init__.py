@@ -44,7 +44,7 @@ def register_proxy_fix(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     import marketplace.models  # noqa: F401  (the whole schema, for Alembic)
     from marketplace.celery_setup import celery_init_app
-    from marketplace.core import converters, dbsetup, i18n
+    from marketplace.core import converters, dbsetup, i18n, readonly
     from marketplace.core.db import db
     from marketplace.core.observability import install_request_ids
     from marketplace.core.safety import install_security_headers, refuse_json_bodies
@@ -58,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     i18n.install(app)
     db.init_app(app)
     dbsetup.install(app)
+    readonly.install(app)  # after db.init_app: its teardown runs first
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")

@@ -82,6 +82,11 @@ def relay_pending(limit: int = 100, grace_seconds: int = 30) -> int:
     return sent
 
 
+def has_unsent(session: Session) -> bool:
+    """Whether the session holds messages for its transaction's commit to publish."""
+    return bool(session.info.get(_PENDING_KEY) or session.info.get(_FLUSHED_KEY))
+
+
 @event.listens_for(Session, "after_flush_postexec")
 def _remember_flushed(session: Session, flush_context: object) -> None:
     pending = session.info.get(_PENDING_KEY, [])
