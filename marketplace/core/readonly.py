@@ -7,6 +7,9 @@ which rolls back, so no page ever ran a prepared statement: each of its statemen
 parsed and planned on every request (a third of PostgreSQL's time on the operators'
 report). A transaction that wrote nothing ends the same whether it commits or rolls back,
 so such a request commits instead, and the connection keeps its prepared statements.
+(PostgreSQL then plans a prepared statement generically once that plan costs no more than
+planning it each time; the two nearest-first searches whose generic plan it misjudges
+choose theirs explicitly: missions/matching/geo.py.)
 
 A request ends as before (rollback) when it raised, when its session holds changes not yet
 written, or when its transaction ran any statement other than a SELECT (an INSERT, an
@@ -42,16 +45,7 @@ def _listen(engine: Engine) -> None:
     for name in ("commit", "rollback"):
         event.listen(engine, name, _transaction_ended)
     event.listen(engine.pool, "reset", _pool_reset)
-    event.listen(engine, "connect", _custom_plans)
 
-
-def _custom_plans(dbapi_connection: Any, _record: object) -> None:
-    """Prepared statements keep their parse and analysis but are planned for each run's
-    values: PostgreSQL's generic plan of the nearest-first search ignores its index (40 ms
-    instead of 1). The helper search asks for generic plans itself (missions/geo.py)."""
-    with dbapi_connection.cursor() as cursor:
-        cursor.execute("SET plan_cache_mode = force_custom_plan")
-    dbapi_connection.commit()
 
 
 def _note_writes(conn: Connection, cursor: object, statement: str, *_: Any) -> None:

@@ -169,3 +169,38 @@ def test_postgis_generic_plan_of_the_helper_search_stays_knn(ctx: Flask,
     assert "Index Scan using ix_helper_profiles_geom" in plan and "Order By" in plan, plan
     raw.remove_notice_handler(keep)
     db.session.rollback()  # the SETs go with the transaction
+
+
+@pytest.mark.parametrize("skills", [["bricolage"], ["bricolage", "menage", "jardinage"]])
+def test_postgis_generic_plan_of_the_missions_search_stays_knn(ctx: Flask, make: Factories,
+                                                               skills: list[str]) -> None:
+    """The missions search runs on its generic plan with bitmap scans off (geo._knn): once
+    psycopg has prepared it, that plan must still walk a GiST index nearest first (the
+    partial index of open missions, or the composite one), for one skill and for several."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostGIS plans: PostgreSQL only")
+    _seed_many(make.client().id, 30_000)
+
+    def search() -> list[geo.Row]:
+        return geo.missions_near(48.85, 2.35, 5, OPEN_FOR_HELPER, 20,
+                                 {"skills": skills, "user_id": 0}, key="generic-knn-test")
+
+    for _ in range(8):  # psycopg prepares on the 5th run, then the plan is generic
+        search()
+    notices: list[str] = []
+
+    def keep(diag: Any) -> None:
+        notices.append(diag.message_primary or "")
+
+    raw = db.session.connection().connection.driver_connection
+    raw.add_notice_handler(keep)
+    for setting in ("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
+                    "SET auto_explain.log_level = notice"):
+        db.session.execute(text(setting))
+    assert search()
+    plan = next(n for n in notices if "haversine_km" in n and "<->" in n)
+    assert "$1" in plan  # a generic plan: parameters, not values
+    assert "Index Scan using ix_missions_" in plan and "Order By" in plan, plan
+    assert "Sort" not in plan and "Bitmap" not in plan, plan
+    raw.remove_notice_handler(keep)
+    db.session.rollback()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import Integer, bindparam, func, literal_column, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import HelperProfile
@@ -31,7 +31,9 @@ WAVE_REACH = func.coalesce(
 # Open missions this helper may take: one of their skills, not their own, and an
 # instant one only once its current wave reaches them (see matching_engine).
 OPEN_FOR_HELPER: geo.Filters = (
-    Mission.status == MissionStatus.OPEN,
+    # a constant, not a parameter: the partial index of open missions then serves the
+    # search's generic plan (missions/matching/geo.py)
+    Mission.status == literal_column(f"'{MissionStatus.OPEN.value}'"),
     Mission.category.in_(bindparam("skills", expanding=True)),
     Mission.client_id != bindparam("user_id", type_=Integer),
     geo.distance_to(Mission) <= WAVE_REACH)
