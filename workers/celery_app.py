@@ -17,5 +17,7 @@ import workers.ops  # noqa: E402
 import workers.outbox  # noqa: E402
 import workers.payouts  # noqa: E402
 import workers.webhooks  # noqa: E402,F401
+from marketplace.core.heap import freeze_startup_objects  # noqa: E402
 
 app = celery_app
+freeze_startup_objects()  # before the pool forks: its processes inherit the frozen heap

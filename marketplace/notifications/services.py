@@ -59,15 +59,16 @@ def notify(user: User, event: str, context: dict[str, Any], *, key: str,
     Nothing is flushed unless a delivery needs its id for the outbox: the caller's commit
     writes the notification with the state change, in one round of statements."""
     with db.session.no_autoflush:
-        settings = _settings_unless_sent(user.id, key)
-    if settings is None:  # the same cause, replayed: it was notified already
+        found = _settings_unless_sent(user.id, key)
+    if found is None:  # the same cause, replayed: it was notified already
         return None
+    settings, push = found
     locale = recipient_locale(user)
     title, body, shown = render(event, context, locale)
     notification = Notification(
         user_id=user.id, event=event, dedupe_key=key, link=link, title=title, body=body,
         context_json=json.dumps({**shown, "locale": locale}, default=str))
-    channels = _channels(user, settings, email_only=event in EMAIL_ONLY_EVENTS)
+    channels = _channels(user, settings, push=push, email_only=event in EMAIL_ONLY_EVENTS)
     notification.deliveries = [NotificationDelivery(channel=c) for c in channels]
     db.session.add(notification)
     if notification.deliveries:
@@ -77,24 +78,25 @@ def notify(user: User, event: str, context: dict[str, Any], *, key: str,
     return notification
 
 
-def _settings_unless_sent(user_id: int, key: str) -> NotificationSettings | None:
-    """The person's settings, or None when `key` was notified already (pending in this
-    transaction included): one query, as workers notify on every payout. Callers notify
-    after winning a guarded state change, so check-then-insert suffices; the unique key is
-    the backstop."""
+def _settings_unless_sent(user_id: int, key: str) -> tuple[NotificationSettings, bool] | None:
+    """The person's settings and whether they registered a phone for pushes, or None when
+    `key` was notified already (pending in this transaction included): one query, as
+    workers notify on every payout. Callers notify after winning a guarded state change,
+    so check-then-insert suffices; the unique key is the backstop."""
     if any(isinstance(obj, Notification) and obj.dedupe_key == key for obj in db.session.new):
         return None
     sent = db.select(Notification.id).where(Notification.dedupe_key == key).exists()
-    found, already = db.session.execute(
-        db.select(NotificationSettings, sent)
+    push = db.select(PushDevice.id).where(PushDevice.user_id == User.id).exists()
+    found, already, has_push = db.session.execute(
+        db.select(NotificationSettings, sent, push)
         .select_from(User)
         .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
         .where(User.id == user_id)
     ).one()
-    return None if already else found or _default_settings(user_id)
+    return None if already else (found or _default_settings(user_id), bool(has_push))
 
 
-def _channels(user: User, settings: NotificationSettings,
+def _channels(user: User, settings: NotificationSettings, *, push: bool,
               email_only: bool = False) -> list[Channel]:
     if user.deleted_at is not None:
         return []
@@ -108,14 +110,9 @@ def _channels(user: User, settings: NotificationSettings,
         channels.append(Channel.EMAIL)
     if (settings.sms_enabled or not deliverable) and user.phone:
         channels.append(Channel.SMS)
-    if has_push_device(user.id):  # registering a phone is asking for its pushes
+    if push:  # registering a phone is asking for its pushes
         channels.append(Channel.PUSH)
     return channels
-
-
-def has_push_device(user_id: int) -> bool:
-    return db.session.execute(db.select(PushDevice.id).where(
-        PushDevice.user_id == user_id).limit(1)).first() is not None
 
 
 def public_url(path: str) -> str:

@@ -248,7 +248,7 @@ def totals(f: ReportFilter) -> Totals:
     t = Totals()
     weekly: dict[date, int] = defaultdict(int)
     query = _cached("totals", f, lambda: _totals_query(f))
-    for kind, key, *amounts in db.session.execute(query, _params(f)).all():
+    for kind, key, *amounts in db.session.connection().execute(query, _params(f)).all():
         numbers = [int(a or 0) for a in amounts]
         if kind in ("day", "group"):
             t.add(*numbers)
@@ -361,7 +361,7 @@ def _candidates(f: ReportFilter, c: Cursor, limit: int) -> list[Row]:
     """Up to `limit` rows of each source past the cursor, merged in the page order."""
     kind, at, at_id, source = c
     query = _cached("page", f, lambda: _candidates_query(f, c), kind, source)
-    rows = [_row(r) for r in db.session.execute(
+    rows = [_row(r) for r in db.session.connection().execute(
         query, {**_params(f), "at": at, "at_id": at_id, "limit": limit}).all()]
     rows.sort(key=lambda r: r.position, reverse=kind not in ("before", "last"))
     return rows[:limit]
