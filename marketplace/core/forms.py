@@ -238,7 +238,10 @@ class _RememberedSelect(Select):
         self._rendered: dict[tuple[Any, ...], Markup] = {}
 
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
-        key = (field.id, field.name, current_locale(), field.data,
+        # the choices' values are in the key: two forms with a field of the same name and
+        # other options never share a rendering (choices are SelectChoice objects)
+        offered = tuple(getattr(choice, "value", choice) for choice in field.choices or ())
+        key = (offered, field.id, field.name, current_locale(), field.data,
                tuple(sorted(kwargs.items())), bool(field.flags.required))
         found = self._rendered.get(key)
         if found is None:
