@@ -36,13 +36,7 @@ def _language() -> str:
 
 def localtime(value: object) -> str:
     """A moment in Paris time for the page's (or the recipient's) language; '' if not one."""
-    if not isinstance(value, datetime):
-        return ""
-    moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-    this_year = moment.astimezone(PARIS).year == datetime.now(PARIS).year
-    language = current_locale()  # Paris time always: the app's one zone (core/i18n.py)
-    short, long = _PATTERNS[language if language in _PATTERNS else "fr"]
-    return _moment(moment, short if this_year else long, language, TIMEZONE)
+    return localtime_formatter()(value) if isinstance(value, datetime) else ""
 
 
 def localtime_formatter() -> Callable[[datetime], str]:

@@ -4,6 +4,7 @@ databases; on PostgreSQL the plan stays an index scan (KNN for missions)."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -151,24 +152,10 @@ def test_postgis_generic_plan_of_the_helper_search_stays_knn(ctx: Flask,
         return geo.helpers_covering(48.85, 2.35, filters, 20, helper_params(needs),
                                     key="generic-plan-test")
 
-    for _ in range(8):  # psycopg prepares on the 5th run, then the plan is generic
-        search()
-    notices: list[str] = []
-
-    def keep(diag: Any) -> None:
-        notices.append(diag.message_primary or "")
-
-    raw = db.session.connection().connection.driver_connection
-    raw.add_notice_handler(keep)
-    for setting in ("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
-                    "SET auto_explain.log_level = notice"):
-        db.session.execute(text(setting))
-    assert len(search()) == 20
-    plan = next(n for n in notices if "near_first" in n)
+    found, plan = _prepared_plan(search, "near_first")
+    assert len(found) == 20
     assert "$1" in plan  # a generic plan: parameters, not values
     assert "Index Scan using ix_helper_profiles_geom" in plan and "Order By" in plan, plan
-    raw.remove_notice_handler(keep)
-    db.session.rollback()  # the SETs go with the transaction
 
 
 @pytest.mark.parametrize("skills", [["bricolage", "menage"], ["bricolage", "menage", "jardinage"]])
@@ -186,7 +173,18 @@ def test_postgis_generic_plan_of_the_missions_search_stays_knn(ctx: Flask, make:
         return geo.missions_near(48.85, 2.35, 5, OPEN_FOR_HELPER, 20,
                                  {"skills": skills, "user_id": 0}, key="generic-knn-test")
 
-    for _ in range(8):  # psycopg prepares on the 5th run, then the plan is generic
+    found, plan = _prepared_plan(search, "haversine_km")
+    assert found
+    assert "$1" in plan  # a generic plan: parameters, not values
+    assert "Index Scan using ix_missions_" in plan and "Order By" in plan, plan
+    assert "Sort" not in plan and "Bitmap" not in plan, plan
+
+
+def _prepared_plan(search: Callable[[], list[Any]], marker: str) -> tuple[list[Any], str]:
+    """The search's rows and the plan PostgreSQL ran for it once psycopg had prepared it
+    (the 5th run, then the plan is generic), captured by auto_explain: the logged plan
+    whose text holds `marker` and a nearest-first ordering."""
+    for _ in range(8):
         search()
     notices: list[str] = []
 
@@ -195,13 +193,12 @@ def test_postgis_generic_plan_of_the_missions_search_stays_knn(ctx: Flask, make:
 
     raw = db.session.connection().connection.driver_connection
     raw.add_notice_handler(keep)
-    for setting in ("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
-                    "SET auto_explain.log_level = notice"):
-        db.session.execute(text(setting))
-    assert search()
-    plan = next(n for n in notices if "haversine_km" in n and "<->" in n)
-    assert "$1" in plan  # a generic plan: parameters, not values
-    assert "Index Scan using ix_missions_" in plan and "Order By" in plan, plan
-    assert "Sort" not in plan and "Bitmap" not in plan, plan
-    raw.remove_notice_handler(keep)
-    db.session.rollback()
+    try:
+        for setting in ("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
+                        "SET auto_explain.log_level = notice"):
+            db.session.execute(text(setting))
+        found = search()
+        return found, next(n for n in notices if marker in n and "<->" in n)
+    finally:
+        raw.remove_notice_handler(keep)
+        db.session.rollback()  # the SETs go with the transaction

@@ -19,6 +19,7 @@ real matches.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable
 from typing import Any
@@ -118,10 +119,9 @@ def missions_near_with(lat: float, lng: float, radius_km: float, filters: Filter
                        params: dict[str, Any] | None = None) -> list[Any]:
     """Rows (mission id, km, *columns) of the same search, nearest first: a list that shows
     a few columns of each mission reads them in the search itself, not in a second query."""
-    slot = ("missions-with", key, _dialect())
-    if slot not in _STATEMENTS:
-        _STATEMENTS[slot] = missions_near_query(tuple(filters), slot[2], columns)
-    found = _knn(_STATEMENTS[slot], _values(lat, lng, radius_km, limit, params))
+    query = _cached("missions-with", key,
+                    lambda f, dialect: missions_near_query(f, dialect, columns), tuple(filters))
+    found = _knn(query, _values(lat, lng, radius_km, limit, params))
     return sorted(found, key=lambda row: (float(row[1]), int(row[0])))
 
 
@@ -193,29 +193,20 @@ def helpers_covering_query(filters: Filters, dialect: str) -> Select[int, float]
 # between runs (p50 0.8 ms or 2+ ms). So the search forces the generic plan while it
 # runs (two cheap SETs); its generic plan is checked to stay a KNN index scan. The
 # missions search plans in ~0.3 ms and is left to PostgreSQL's choice.
-GENERIC_PLANS = ("SELECT current_setting('plan_cache_mode'),"
-                 " set_config('plan_cache_mode', 'force_generic_plan', true)")
-RESTORE_PLANS = "SELECT set_config('plan_cache_mode', %(mode)s, true)"
+GENERIC_PLANS = {"plan_cache_mode": "force_generic_plan"}
 # The missions search for several skills too: planning it (PostGIS selectivity on the box)
 # took ~1.4 ms, more than its run, and once psycopg has prepared it PostgreSQL's own
 # choice is a generic plan that sorts a bitmap scan of the box (40 ms in dense Paris: not
 # knowing the point, it expects a few rows). With bitmap scans off, the generic plan is the
 # KNN index scan; the status it searches is a constant in the SQL so that the partial index
 # of open missions can serve it (missions/matching/nearby.py).
-GENERIC_KNN = ("SELECT current_setting('plan_cache_mode'), current_setting('enable_bitmapscan'),"
-               " set_config('plan_cache_mode', 'force_generic_plan', true),"
-               " set_config('enable_bitmapscan', 'off', true)")
-RESTORE_KNN = ("SELECT set_config('plan_cache_mode', %(mode)s, true),"
-               " set_config('enable_bitmapscan', %(bitmap)s, true)")
+GENERIC_KNN = {**GENERIC_PLANS, "enable_bitmapscan": "off"}
 
 
 def _run(query: Search, values: dict[str, Any], generic: bool = False) -> list[Row]:
     """Distinct rows sorted by exact km (the projection's KNN order may swap near-ties)."""
     if generic and _dialect() == "postgresql":
-        raw = _driver_connection()
-        mode = raw.execute(GENERIC_PLANS).fetchone()[0]
-        found = db.session.execute(query, values).all()
-        raw.execute(RESTORE_PLANS, {"mode": mode})  # on error: the rollback
+        found = _with_settings(query, values, GENERIC_PLANS)
     else:
         found = _knn(query, values)
     rows = {int(i): float(d) for i, d in found}
@@ -229,11 +220,29 @@ def _knn(query: Search, values: dict[str, Any]) -> list[Any]:
     several = any(isinstance(v, list | tuple) and len(v) > 1 for v in values.values())
     if _dialect() != "postgresql" or not several:
         return list(db.session.execute(query, values).all())
+    return _with_settings(query, values, GENERIC_KNN)
+
+
+def _with_settings(query: Search, values: dict[str, Any], settings: dict[str, str]
+                   ) -> list[Any]:
+    """Run `query` with PostgreSQL settings changed for it alone: read and set in one
+    statement, restored in another (both local to the transaction: on an error, the
+    rollback restores them)."""
+    names = tuple(settings)
+    read_and_set, restore = _settings_sql(names)
     raw = _driver_connection()
-    mode, bitmap = raw.execute(GENERIC_KNN).fetchone()[:2]
+    before = raw.execute(read_and_set, settings).fetchone()[:len(names)]
     found = list(db.session.execute(query, values).all())
-    raw.execute(RESTORE_KNN, {"mode": mode, "bitmap": bitmap})
+    raw.execute(restore, dict(zip(names, before, strict=True)))
     return found
+
+
+@functools.cache
+def _settings_sql(names: tuple[str, ...]) -> tuple[str, str]:
+    """(read the settings and set them, set them back), as SQL with named parameters."""
+    sets = ", ".join(f"set_config('{name}', %({name})s, true)" for name in names)
+    reads = ", ".join(f"current_setting('{name}')" for name in names)
+    return f"SELECT {reads}, {sets}", f"SELECT {sets}"
 
 
 def _driver_connection() -> Any:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from marketplace.core.categories import category_name
 from marketplace.core.dates import localtime_formatter
@@ -91,12 +92,11 @@ def _row(r: Row, mission_url: Callable[[int], str], campaign_url: Callable[[int]
         net=money(r.net_cents, c), tips=money(r.tips_cents, c))
 
 
-def bars(geometry: list[dict[str, object]]) -> list[Bar]:
+def bars(geometry: list[dict[str, Any]]) -> list[Bar]:
     """The chart's bars (commission_report.chart_bars) with their tooltips translated once."""
     week_of, money = _("Week of %(week)s: %(amount)s"), money_formatter()
-    return [Bar(x=int(str(b["x"])), y=int(str(b["y"])), w=int(str(b["w"])),
-                h=int(str(b["h"])), label=str(b["label"]),
-                title=week_of % {"week": b["label"], "amount": money(int(str(b["cents"])), "eur")})
+    return [Bar(x=b["x"], y=b["y"], w=b["w"], h=b["h"], label=b["label"],
+                title=week_of % {"week": b["label"], "amount": money(b["cents"], "eur")})
             for b in geometry]
 
 

@@ -157,7 +157,7 @@ def _whole_days(f: ReportFilter) -> bool:
 # The filter's values travel as bind parameters; which conditions a statement has (its
 # shape) depends only on which filters are set, so each shape's statements are built once
 # per process (building and hashing a SQLAlchemy statement cost more than running it).
-SINCE, UNTIL = bindparam("since", type_=UTCDateTime()), bindparam("until", type_=UTCDateTime())
+SINCE, UNTIL = group_report.SINCE, group_report.UNTIL
 SINCE_DAY, UNTIL_DAY = bindparam("since_day", type_=Date()), bindparam("until_day", type_=Date())
 AT, AT_ID = bindparam("at", type_=UTCDateTime()), bindparam("at_id", type_=Integer())
 LIMIT = bindparam("limit", type_=Integer())
@@ -479,7 +479,7 @@ def csv_chunks(f: ReportFilter) -> Iterator[str]:
 
 
 def chart_bars(weekly: dict[date, int], width: int = 600,
-               height: int = 160) -> list[dict[str, object]]:
+               height: int = 160) -> list[dict[str, Any]]:
     """Bar geometry for the inline SVG weekly commission chart."""
     if not weekly:
         return []

@@ -85,8 +85,7 @@ def _set_commission(mission: Mission, formula: FeeFormula) -> None:
 
 def _line(mission: Mission, kind: FeeKind, helper_id: int | None) -> MissionFeeLine | None:
     key = f"{mission.id}:{kind.value}:{helper_id or '*'}"
-    return db.session.execute(
-        db.select(MissionFeeLine).where(MissionFeeLine.line_key == key)).scalar_one_or_none()
+    return db.session.execute(_LINES_BY_KEY, {"keys": [key]}).scalar_one_or_none()
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from marketplace.payments.services.commission_report import ReportFilter
 
 CHANNEL = "web"
+# The period's bounds, the report's own parameters (commission_report._params fills them).
 SINCE = bindparam("since", type_=UTCDateTime())
 UNTIL = bindparam("until", type_=UTCDateTime())
 
