@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from dataclasses import dataclass
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, func, update
+from sqlalchemy import CursorResult, Integer, Select, String, bindparam, func, update
 from sqlalchemy.sql import ColumnElement
 
 from marketplace.accounts.models import User
@@ -59,16 +61,15 @@ def notify(user: User, event: str, context: dict[str, Any], *, key: str,
     Nothing is flushed unless a delivery needs its id for the outbox: the caller's commit
     writes the notification with the state change, in one round of statements."""
     with db.session.no_autoflush:
-        found = _settings_unless_sent(user.id, key)
-    if found is None:  # the same cause, replayed: it was notified already
+        reach = _reach_unless_sent(user.id, key)
+    if reach is None:  # the same cause, replayed: it was notified already
         return None
-    settings, push = found
     locale = recipient_locale(user)
     title, body, shown = render(event, context, locale)
     notification = Notification(
         user_id=user.id, event=event, dedupe_key=key, link=link, title=title, body=body,
         context_json=json.dumps({**shown, "locale": locale}, default=str))
-    channels = _channels(user, settings, push=push, email_only=event in EMAIL_ONLY_EVENTS)
+    channels = _channels(user, reach, email_only=event in EMAIL_ONLY_EVENTS)
     notification.deliveries = [NotificationDelivery(channel=c) for c in channels]
     db.session.add(notification)
     if notification.deliveries:
@@ -78,26 +79,49 @@ def notify(user: User, event: str, context: dict[str, Any], *, key: str,
     return notification
 
 
-def _settings_unless_sent(user_id: int, key: str) -> tuple[NotificationSettings, bool] | None:
-    """The person's settings and whether they registered a phone for pushes, or None when
-    `key` was notified already (pending in this transaction included): one query, as
-    workers notify on every payout. Callers notify after winning a guarded state change,
-    so check-then-insert suffices; the unique key is the backstop."""
+@dataclass(frozen=True)
+class _Reach:
+    """How a person may be reached: their channel settings (the defaults until they choose)
+    and whether they registered a phone for pushes."""
+
+    email: bool
+    sms: bool
+    push: bool
+
+
+def _reach_unless_sent(user_id: int, key: str) -> _Reach | None:
+    """How to reach the person, or None when `key` was notified already (pending in this
+    transaction included): one query, as workers notify on every payout. Callers notify
+    after winning a guarded state change, so check-then-insert suffices; the unique key is
+    the backstop."""
     if any(isinstance(obj, Notification) and obj.dedupe_key == key for obj in db.session.new):
         return None
-    sent = db.select(Notification.id).where(Notification.dedupe_key == key).exists()
+    email, sms, already, push = db.session.execute(
+        _reach_statement(), {"reach_user_id": user_id, "reach_key": key}).one()
+    if already:
+        return None
+    if email is None:  # no settings row: they have not chosen yet
+        default = _default_settings(user_id)
+        email, sms = default.email_enabled, default.sms_enabled
+    return _Reach(bool(email), bool(sms), bool(push))
+
+
+@functools.cache
+def _reach_statement() -> Select[tuple[bool | None, bool | None, bool, bool]]:
+    """Built once (columns, not an entity: nothing to keep in the session): building the
+    statement cost as much as running it."""
+    user_id = bindparam("reach_user_id", type_=Integer())
+    sent = db.select(Notification.id).where(
+        Notification.dedupe_key == bindparam("reach_key", type_=String())).exists()
     push = db.select(PushDevice.id).where(PushDevice.user_id == User.id).exists()
-    found, already, has_push = db.session.execute(
-        db.select(NotificationSettings, sent, push)
-        .select_from(User)
-        .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
-        .where(User.id == user_id)
-    ).one()
-    return None if already else (found or _default_settings(user_id), bool(has_push))
+    return (db.select(NotificationSettings.email_enabled, NotificationSettings.sms_enabled,
+                      sent, push)
+            .select_from(User)
+            .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
+            .where(User.id == user_id))
 
 
-def _channels(user: User, settings: NotificationSettings, *, push: bool,
-              email_only: bool = False) -> list[Channel]:
+def _channels(user: User, reach: _Reach, *, email_only: bool = False) -> list[Channel]:
     if user.deleted_at is not None:
         return []
     if email_only:
@@ -106,11 +130,11 @@ def _channels(user: User, settings: NotificationSettings, *, push: bool,
     # A phone caller booked without an email has a placeholder address (*.invalid, which
     # no server accepts): they are reached by SMS instead.
     deliverable = bool(user.email) and not user.email.endswith(".invalid")
-    if settings.email_enabled and deliverable:
+    if reach.email and deliverable:
         channels.append(Channel.EMAIL)
-    if (settings.sms_enabled or not deliverable) and user.phone:
+    if (reach.sms or not deliverable) and user.phone:
         channels.append(Channel.SMS)
-    if push:  # registering a phone is asking for its pushes
+    if reach.push:  # registering a phone is asking for its pushes
         channels.append(Channel.PUSH)
     return channels
 

@@ -70,15 +70,19 @@ def already_recorded(external_id: str) -> bool:
 
 def record(kind: str, external_id: str, lines: list[Line], *, currency: str,
            mission_id: int | None, description: str, stripe_source_id: str | None = None,
-           reverses_id: int | None = None) -> LedgerTransaction | None:
+           reverses_id: int | None = None, first_time: bool = False
+           ) -> LedgerTransaction | None:
     """Add a balanced transaction to the session (the caller commits with its state change).
 
     Returns None when `external_id` is already recorded, which makes replays no-ops.
+    `first_time` skips that lookup for a caller whose own locked row proves no earlier
+    transaction wrote it (a payout turning PAID writes its transfer's lines with that
+    change, and only then); the unique `external_id` remains the backstop.
     """
     lines = [line for line in lines if line.amount_cents != 0]
     if sum(line.amount_cents for line in lines) != 0 or not lines:
         raise UnbalancedTransaction(f"{kind} {external_id}: lines do not balance")
-    if already_recorded(external_id):
+    if not first_time and already_recorded(external_id):
         return None
     txn = LedgerTransaction(kind=kind, external_id=external_id, mission_id=mission_id,
                             description=description, stripe_source_id=stripe_source_id,

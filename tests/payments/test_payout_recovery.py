@@ -76,3 +76,38 @@ def test_transient_failures_stop_at_the_cap_and_wait_for_an_operator(
     payout = db.session.get(Payout, payout_id)
     assert payout is not None and payout.attempts == MAX_ATTEMPTS
     assert payout.last_error and stripe_emulator.objects("transfer") == []
+
+
+def test_a_payout_is_paid_in_two_reads_and_one_flush_with_its_ledger_and_notification(
+        ctx: Flask, stripe_emulator: StripeEmulator) -> None:
+    """Payouts run by the thousand: the locked read, the notification settings, then one
+    flush (notification, ledger transaction, its lines -- one INSERT on PostgreSQL, one per
+    line on SQLite -- and the payout). The ledger is not searched for a transfer that the
+    locked, unpaid payout proves new."""
+    from sqlalchemy import event
+
+    from marketplace.notifications.models import Notification
+    from marketplace.payments import ledger
+
+    [payout_id] = seed_due_payouts(stripe_emulator, 1)
+    db.session.remove()
+    statements: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert release_payout(payout_id) == PayoutStatus.PAID
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    verbs = [statement.split(None, 1)[0].upper() for statement in statements]
+    lines = 1 if db.engine.dialect.name == "postgresql" else 2
+    assert verbs == ["SELECT", "SELECT", "INSERT", "INSERT", *["INSERT"] * lines, "UPDATE"]
+    assert not any("FROM ledger_transactions" in statement for statement in statements)
+    payout = db.session.get(Payout, payout_id)
+    assert payout is not None and payout.transfer_id
+    assert ledger.already_recorded(f"transfer:{payout.transfer_id}")
+    assert ledger.unbalanced_transactions() == []
+    assert db.session.execute(db.select(Notification.event).where(
+        Notification.dedupe_key == f"payout_sent:{payout_id}")).scalar_one() == "payout_sent"

@@ -118,6 +118,9 @@ def _transfer(payout: Payout, destination: str) -> TransferInfo:
 
 
 def _record_paid(payout: Payout, transfer: TransferInfo) -> None:
+    """The payout turns PAID with its transfer's ledger lines, in one commit. The payout row
+    is locked and was not PAID, so no earlier commit wrote those lines: the ledger need not
+    look for them (payouts run by the thousand; each lookup is a round trip)."""
     payout.status = payout_transition(payout.status, PayoutStatus.PAID)
     payout.transfer_id, payout.paid_at = transfer.id, utcnow()
     payout.hold_reason = payout.last_error = None
@@ -126,7 +129,7 @@ def _record_paid(payout: Payout, transfer: TransferInfo) -> None:
         Line(ledger.STRIPE_BALANCE, -transfer.amount_cents),
     ], currency=payout.currency, mission_id=payout.mission_id,
         description=f"Transfer to helper for mission #{payout.mission_id}",
-        stripe_source_id=transfer.id)
+        stripe_source_id=transfer.id, first_time=True)
     payments_signals.payout_sent.send(payout)
     db.session.commit()
 
