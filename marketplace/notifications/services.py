@@ -107,7 +107,7 @@ def _reach_unless_sent(user_id: int, key: str) -> _Reach | None:
 
 
 @functools.cache
-def _reach_statement() -> Select[tuple[bool | None, bool | None, bool, bool]]:
+def _reach_statement() -> Select[bool, bool, bool, bool]:
     """Built once (columns, not an entity: nothing to keep in the session): building the
     statement cost as much as running it."""
     user_id = bindparam("reach_user_id", type_=Integer())
