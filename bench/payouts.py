@@ -6,7 +6,10 @@ Run by hand on a scratch database (it rebuilds the schema there):
     CELERY_BROKER_URL=redis://127.0.0.1:6379/13 .venv/bin/python bench/payouts.py --payouts 1000
 
 It prints the no-op task rate and the payout rate measured in the same run, and ends with
-one JSON line: {"payouts": M, "payouts_per_s": ..., "noop_tasks_per_s": ...}.
+one JSON line: {"payouts": M, "payouts_per_s": ..., "noop_tasks_per_s": ...}. The two are
+measured in alternating rounds (no-ops, then payouts, --rounds times), so that a machine
+slowing down or speeding up during the run weighs on both rates alike; each rate is its
+total count over its total time.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--payouts", type=int, default=1000)
     parser.add_argument("--noops", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=4)
     return parser.parse_args()
 
 
@@ -53,16 +57,18 @@ def queue_drained(app) -> bool:  # type: ignore[no-untyped-def]
 
 
 def time_noops(app, count: int) -> float:  # type: ignore[no-untyped-def]
+    """Seconds for `count` no-op tasks."""
     celery = app.extensions["celery"]
     began = time.perf_counter()
     for _ in range(count):
         celery.send_task("ops.noop")
     while not queue_drained(app):
         time.sleep(0.02)
-    return count / (time.perf_counter() - began)
+    return time.perf_counter() - began
 
 
-def time_payouts(app, payout_ids: list[int]) -> float:  # type: ignore[no-untyped-def]
+def time_payouts(app, payout_ids: list[int], paid_before: int) -> float:  # type: ignore[no-untyped-def]
+    """Seconds until these payouts are paid (`paid_before` were paid by earlier rounds)."""
     from sqlalchemy import func
 
     from marketplace.core.db import db
@@ -77,8 +83,8 @@ def time_payouts(app, payout_ids: list[int]) -> float:  # type: ignore[no-untype
         paid = db.session.execute(db.select(func.count(Payout.id))
                                   .where(Payout.status == PayoutStatus.PAID)).scalar_one()
         db.session.commit()
-        if paid >= len(payout_ids):
-            return len(payout_ids) / (time.perf_counter() - began)
+        if paid >= paid_before + len(payout_ids):
+            return time.perf_counter() - began
         time.sleep(0.05)
 
 
@@ -105,10 +111,18 @@ def main() -> None:
               f"broker {app.config['CELERY_BROKER_URL'].split(':')[0]}")
         worker = start_worker(dict(os.environ), args.concurrency, instance / "worker.log")
         try:
-            noop_rate = time_noops(app, args.noops)
-            print(f"no-op tasks: {noop_rate:.0f}/s")
-            payout_rate = time_payouts(app, ids)
-            print(f"payouts: {payout_rate:.0f}/s")
+            noop_s = payout_s = 0.0
+            for n in range(args.rounds):
+                noops = args.noops // args.rounds
+                chunk = ids[n * len(ids) // args.rounds:(n + 1) * len(ids) // args.rounds]
+                round_noop_s = time_noops(app, noops)
+                round_payout_s = time_payouts(app, chunk, n * len(ids) // args.rounds)
+                print(f"round {n + 1}: no-op tasks {noops / round_noop_s:.0f}/s,"
+                      f" payouts {len(chunk) / round_payout_s:.0f}/s")
+                noop_s, payout_s = noop_s + round_noop_s, payout_s + round_payout_s
+            noop_rate = noops * args.rounds / noop_s
+            payout_rate = len(ids) / payout_s
+            print(f"no-op tasks: {noop_rate:.0f}/s\npayouts: {payout_rate:.0f}/s")
             transfers = len(emu.objects("transfer"))
             assert transfers == len(ids), f"{transfers} transfers for {len(ids)} payouts"
         finally:
