@@ -202,3 +202,27 @@ def _prepared_plan(search: Callable[[], list[Any]], marker: str) -> tuple[list[A
     finally:
         raw.remove_notice_handler(keep)
         db.session.rollback()  # the SETs go with the transaction
+
+
+def test_the_helper_search_leaves_the_plan_setting_as_it_found_it(ctx: Flask,
+                                                                  make: Factories) -> None:
+    """The helper search forces generic plans for itself only (geo._generic_pipelined, one
+    round trip): the statements after it in the transaction plan as they did before."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("plan settings: PostgreSQL only")
+    _seed_many(make.client().id, 200)
+    filters = helper_filters(free=False)
+    needs = Needs("bricolage", 0, 48.85, 2.35, utcnow(), utcnow() + timedelta(hours=1), False)
+
+    def mode() -> str:
+        return str(db.session.execute(text("SELECT current_setting('plan_cache_mode')"))
+                   .scalar_one())
+
+    before = mode()
+    found = geo.helpers_covering(48.85, 2.35, filters, 20, helper_params(needs), key="restore")
+    assert mode() == before
+    db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    assert geo.helpers_covering(48.85, 2.35, filters, 20, helper_params(needs),
+                                key="restore") == found
+    assert mode() == "force_custom_plan"
+    db.session.rollback()
