@@ -9,8 +9,9 @@ queries in each direction through the app's own code paths:
 - helpers: "20 best eligible helpers for a mission" (every eligibility filter);
 and the same queries as full scans (indexes disabled, on a fresh connection so no cached
 plan survives) on a sample, for the speed-up. The timed queries follow as many untimed
-ones at other points (steady state: a serving database has the indexes' pages cached). Missions carry matching state like the
-app's (80% instant in a 3, 6 or 10 km wave, which the missions query checks per row).
+ones at other points (steady state: a serving database has the indexes' pages cached).
+Missions carry matching state like the app's (80% instant in a 3, 6 or 10 km wave, which
+the missions query checks per row).
 The database is rebuilt from empty by the migrations (`--reuse` keeps the data of a
 previous run and only times the queries). Stderr: the p95 of the queries centred within
 15 km of Paris (the dense area). Last line: JSON.
