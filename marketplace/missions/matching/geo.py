@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -247,7 +248,9 @@ _FORCE_GENERIC = ("SELECT set_config('entraide.saved_plan_cache_mode',"
                   " set_config('plan_cache_mode', 'force_generic_plan', true)")
 _RESTORE_PLANS = ("SELECT set_config('plan_cache_mode',"
                   " current_setting('entraide.saved_plan_cache_mode'), true)")
-_COMPILED: dict[int, tuple[Search, Any]] = {}
+# Compiled once per statement, and forgotten with it (a statement built per call, without
+# a cache key, must not accumulate here).
+_COMPILED: weakref.WeakKeyDictionary[Search, Any] = weakref.WeakKeyDictionary()
 
 
 def _generic_pipelined(query: Search, values: dict[str, Any]) -> list[Any]:
@@ -269,10 +272,10 @@ def _generic_pipelined(query: Search, values: dict[str, Any]) -> list[Any]:
 
 def _compiled(query: Search) -> Any:
     """The statement's SQL for psycopg, compiled once (statements are built once)."""
-    found = _COMPILED.get(id(query))
-    if found is None or found[0] is not query:
-        found = _COMPILED[id(query)] = (query, query.compile(dialect=db.engine.dialect))
-    return found[1]
+    compiled = _COMPILED.get(query)
+    if compiled is None:
+        compiled = _COMPILED[query] = query.compile(dialect=db.engine.dialect)
+    return compiled
 
 
 @functools.cache
