@@ -226,3 +226,26 @@ def test_the_helper_search_leaves_the_plan_setting_as_it_found_it(ctx: Flask,
                                 key="restore") == found
     assert mode() == "force_custom_plan"
     db.session.rollback()
+
+
+def test_searches_see_what_the_caller_added_but_did_not_flush(ctx: Flask,
+                                                              make: Factories) -> None:
+    """Both searches run on the session's connection, flushed first as `session.execute`
+    flushes: a helper or a mission just added in the same transaction is found."""
+    helper = User(email="fresh-helper@example.com", password_hash="x", full_name="H",
+                  is_helper=True)
+    db.session.add(helper)
+    db.session.flush()
+    db.session.add(HelperProfile(user_id=helper.id, lat=48.85, lng=2.35, radius_km=5))
+    found = geo.helpers_covering(48.85, 2.35, (), limit=5, key="unflushed-helpers")
+    assert len(found) == 1 and found[0][1] == pytest.approx(0.0, abs=1e-6)
+    start = utcnow() + timedelta(days=1)
+    fresh = Mission(client_id=make.client().id, category="bricolage", title="t",
+                    description="d", address="a", lat=48.851, lng=2.351, starts_at=start,
+                    ends_at=start + timedelta(hours=2), price_cents=4500, currency="eur",
+                    commission_bps=0, commission_cents=0, service_fee_cents=0, channel="web",
+                    status=MissionStatus.OPEN)
+    db.session.add(fresh)
+    near = geo.missions_near(48.85, 2.35, 5, (), 20, key="unflushed-missions")
+    assert fresh.id is not None and fresh.id in {i for i, _ in near}
+    db.session.rollback()

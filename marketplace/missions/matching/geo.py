@@ -41,7 +41,7 @@ from sqlalchemy import (
     text,
     union_all,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from marketplace.accounts.models import HelperProfile, User
 from marketplace.core.db import db
@@ -221,7 +221,7 @@ def _knn(query: Search, values: dict[str, Any]) -> list[Any]:
     condition and PostgreSQL's own choice of plan is already the KNN scan."""
     several = any(isinstance(v, list | tuple) and len(v) > 1 for v in values.values())
     if _dialect() != "postgresql" or not several:
-        return list(db.session.execute(query, values).all())
+        return list(_search_connection().execute(query, values).all())
     return _with_settings(query, values, GENERIC_KNN)
 
 
@@ -234,7 +234,7 @@ def _with_settings(query: Search, values: dict[str, Any], settings: dict[str, st
     read_and_set, restore = _settings_sql(names)
     raw = _driver_connection()
     before = raw.execute(read_and_set, settings).fetchone()[:len(names)]
-    found = list(db.session.execute(query, values).all())
+    found = list(_search_connection().execute(query, values).all())
     raw.execute(restore, dict(zip(names, before, strict=True)))
     return found
 
@@ -286,10 +286,20 @@ def _settings_sql(names: tuple[str, ...]) -> tuple[str, str]:
     return f"SELECT {reads}, {sets}", f"SELECT {sets}"
 
 
+def _search_connection() -> Connection:
+    """The session's connection, once the session has flushed what it holds, as
+    `session.execute` would (a search sees what its caller just added). Searches return
+    rows, not entities: the Core connection skips the ORM's execution layer."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    return session.connection()
+
+
 def _driver_connection() -> Any:
     """psycopg's connection under the session's: the settings around a search are two tiny
     statements each time, cheaper sent straight to the driver (same transaction)."""
-    return db.session.connection().connection.driver_connection
+    return _search_connection().connection.driver_connection
 
 
 def explain(query: Search, lat: float, lng: float, radius_km: float, limit: int = 20,
