@@ -112,8 +112,8 @@ def main() -> None:
         worker = start_worker(dict(os.environ), args.concurrency, instance / "worker.log")
         try:
             noop_s = payout_s = 0.0
+            noops = args.noops // args.rounds
             for n in range(args.rounds):
-                noops = args.noops // args.rounds
                 chunk = ids[n * len(ids) // args.rounds:(n + 1) * len(ids) // args.rounds]
                 round_noop_s = time_noops(app, noops)
                 round_payout_s = time_payouts(app, chunk, n * len(ids) // args.rounds)

@@ -47,7 +47,6 @@ def _listen(engine: Engine) -> None:
     event.listen(engine.pool, "reset", _pool_reset)
 
 
-
 def _note_writes(conn: Connection, cursor: object, statement: str, *_: Any) -> None:
     if not statement.lstrip()[:6].upper().startswith("SELECT"):
         conn.info[_WROTE] = True

@@ -3,11 +3,7 @@ assignment, and authorization (another client gets 404)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from marketplace.accounts.models import HelperProfile, HelperSkill, User
 from marketplace.accounts.services import make_operator
@@ -16,20 +12,7 @@ from marketplace.missions.lifecycle import MissionStatus
 from marketplace.missions.models import Mission
 from tests.support.factories import PASSWORD, Factories
 from tests.support.forms import login, post_form
-
-
-@contextmanager
-def count_statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+from tests.support.statements import count_statements
 
 
 def _cheap_users(n: int, helper: bool) -> list[User]:

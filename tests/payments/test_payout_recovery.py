@@ -8,12 +8,15 @@ import pytest
 from flask import Flask
 
 from marketplace.core.db import db
+from marketplace.notifications.models import Notification
+from marketplace.payments import ledger
 from marketplace.payments.gateway.provider import gateway
 from marketplace.payments.models import Payout
 from marketplace.payments.services.payouts import release_payout
 from marketplace.payments.status import PayoutStatus
 from stripe_emulator import StripeEmulator
 from tests.support.seed import seed_due_payouts
+from tests.support.statements import count_statements
 
 
 @pytest.fixture(autouse=True)
@@ -84,23 +87,10 @@ def test_a_payout_is_paid_in_two_reads_and_one_flush_with_its_ledger_and_notific
     flush (notification, ledger transaction, its lines -- one INSERT on PostgreSQL, one per
     line on SQLite -- and the payout). The ledger is not searched for a transfer that the
     locked, unpaid payout proves new."""
-    from sqlalchemy import event
-
-    from marketplace.notifications.models import Notification
-    from marketplace.payments import ledger
-
     [payout_id] = seed_due_payouts(stripe_emulator, 1)
     db.session.remove()
-    statements: list[str] = []
-
-    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with count_statements() as statements:
         assert release_payout(payout_id) == PayoutStatus.PAID
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     verbs = [statement.split(None, 1)[0].upper() for statement in statements]
     lines = 1 if db.engine.dialect.name == "postgresql" else 2
     assert verbs == ["SELECT", "SELECT", "INSERT", "INSERT", *["INSERT"] * lines, "UPDATE"]

@@ -227,27 +227,15 @@ def _knn(query: Search, values: dict[str, Any]) -> list[Any]:
 
 def _with_settings(query: Search, values: dict[str, Any], settings: dict[str, str]
                    ) -> list[Any]:
-    """Run `query` with PostgreSQL settings changed for it alone: read and set in one
-    statement, restored in another (both local to the transaction: on an error, the
-    rollback restores them)."""
-    names = tuple(settings)
-    read_and_set, restore = _settings_sql(names)
+    """Run `query` with PostgreSQL settings changed for it alone (see _settings_sql)."""
+    change, restore = _settings_sql(tuple(settings))
     raw = _driver_connection()
-    before = raw.execute(read_and_set, settings).fetchone()[:len(names)]
+    raw.execute(change, settings)
     found = list(_search_connection().execute(query, values).all())
-    raw.execute(restore, dict(zip(names, before, strict=True)))
+    raw.execute(restore)
     return found
 
 
-# The helper search's generic plan in one round trip: the setting is saved in a custom
-# variable of the transaction, forced, and restored from that variable, server-side, so
-# the three statements go out together in psycopg's pipeline mode (sending them one by one
-# was a quarter of the search's time).
-_FORCE_GENERIC = ("SELECT set_config('entraide.saved_plan_cache_mode',"
-                  " current_setting('plan_cache_mode'), true),"
-                  " set_config('plan_cache_mode', 'force_generic_plan', true)")
-_RESTORE_PLANS = ("SELECT set_config('plan_cache_mode',"
-                  " current_setting('entraide.saved_plan_cache_mode'), true)")
 # Compiled once per statement, and forgotten with it (a statement built per call, without
 # a cache key, must not accumulate here).
 _COMPILED: weakref.WeakKeyDictionary[Search, Any] = weakref.WeakKeyDictionary()
@@ -255,18 +243,19 @@ _COMPILED: weakref.WeakKeyDictionary[Search, Any] = weakref.WeakKeyDictionary()
 
 def _generic_pipelined(query: Search, values: dict[str, Any]) -> list[Any]:
     """Run `query` on its generic plan (GENERIC_PLANS), the settings around it sent in the
-    same round trip. Settings are local to the transaction: on an error, the rollback
-    restores them."""
+    same round trip (psycopg's pipeline mode): sending them one by one was a quarter of
+    the helper search's time."""
     compiled = _compiled(query)
     params = compiled.construct_params(values)
     for name, process in compiled._bind_processors.items():  # our types' checks (UTC)
         if name in params:
             params[name] = process(params[name])
+    change, restore = _settings_sql(tuple(GENERIC_PLANS))
     raw = _driver_connection()
     with raw.pipeline():
-        raw.execute(_FORCE_GENERIC)
+        raw.execute(change, GENERIC_PLANS)
         cursor = raw.execute(compiled.string, params)
-        raw.execute(_RESTORE_PLANS)
+        raw.execute(restore)
     return list(cursor.fetchall())
 
 
@@ -280,10 +269,15 @@ def _compiled(query: Search) -> Any:
 
 @functools.cache
 def _settings_sql(names: tuple[str, ...]) -> tuple[str, str]:
-    """(read the settings and set them, set them back), as SQL with named parameters."""
-    sets = ", ".join(f"set_config('{name}', %({name})s, true)" for name in names)
-    reads = ", ".join(f"current_setting('{name}')" for name in names)
-    return f"SELECT {reads}, {sets}", f"SELECT {sets}"
+    """(save the settings and set them, set them back), as SQL. Each value is saved in a
+    custom variable of the transaction (`entraide.saved_<name>`) and restored from it,
+    server-side: the restore needs nothing read back, so it can share the search's round
+    trip. All are local to the transaction: on an error, the rollback restores them."""
+    change = ", ".join(f"set_config('entraide.saved_{name}', current_setting('{name}'), true),"
+                       f" set_config('{name}', %({name})s, true)" for name in names)
+    restore = ", ".join(f"set_config('{name}', current_setting('entraide.saved_{name}'), true)"
+                        for name in names)
+    return f"SELECT {change}", f"SELECT {restore}"
 
 
 def _search_connection() -> Connection:

@@ -80,22 +80,22 @@ class KeepAliveHTTPClient(stripe.HTTPClient):
         parts = urlsplit(url)
         target = f"{parts.path}?{parts.query}" if parts.query else parts.path
         body = post_data.encode() if isinstance(post_data, str) else post_data
-        for reopened in (False, True):
-            conn = self._connection(parts.scheme, parts.netloc)
-            try:
-                conn.request(method.upper(), target, body=body, headers=dict(headers or {}))
-                response = conn.getresponse()
-                content = response.read()
-            except self.STALE as exc:
-                self._drop(parts.scheme, parts.netloc)
-                if reopened:
-                    raise self._network_error(exc) from exc
-                continue
-            except (OSError, http.client.HTTPException) as exc:
-                self._drop(parts.scheme, parts.netloc)
-                raise self._network_error(exc) from exc
-            return content, response.status, {k.lower(): v for k, v in response.getheaders()}
-        raise AssertionError("unreachable")  # pragma: no cover
+        return self._exchange((parts.scheme, parts.netloc), method.upper(), target, body,
+                              dict(headers or {}), reopen=True)
+
+    def _exchange(self, host: tuple[str, str], method: str, target: str, body: Any,
+                  headers: dict[str, str], *, reopen: bool) -> tuple[Any, int, dict[str, str]]:
+        conn = self._connection(*host)
+        try:
+            conn.request(method, target, body=body, headers=headers)
+            response = conn.getresponse()
+            content = response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            self._drop(*host)
+            if reopen and isinstance(exc, self.STALE):  # dropped while idle: a new one, once
+                return self._exchange(host, method, target, body, headers, reopen=False)
+            raise self._network_error(exc) from exc
+        return content, response.status, {k.lower(): v for k, v in response.getheaders()}
 
     def close(self) -> None:
         _close_all(self._opened)
