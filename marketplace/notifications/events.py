@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
+from sqlalchemy import String, cast, literal
+from sqlalchemy.sql import ColumnElement
 
 from marketplace.accounts import claim
 from marketplace.accounts.models import User
@@ -12,13 +15,14 @@ from marketplace.core.base import utcnow
 from marketplace.core.db import db
 from marketplace.core.i18n import lazy_gettext as _l
 from marketplace.notifications.catalog import Distance, Money, Stored
-from marketplace.notifications.services import EMAIL_TO, notify, public_url
+from marketplace.notifications.services import EMAIL_TO, notify, public_url, reach_of
+from marketplace.payments.models import Payout
 from marketplace.payments.models.links import PaymentLink as PaymentLinkRow
 from marketplace.places.privacy import rounded_km
 
 if TYPE_CHECKING:
     from marketplace.missions.models import Mission
-    from marketplace.payments.models import BankPayout, Payment, Payout
+    from marketplace.payments.models import BankPayout, Payment
 
 
 RESOLUTIONS = {"release": _l("paid to the helper"), "refund": _l("refunded to the client"),
@@ -62,13 +66,24 @@ def mission_done(mission: Mission) -> None:
            key=f"mission_done:{mission.id}", link=mission_link(mission))
 
 
-def payout_sent(payout: Payout) -> None:
+def payout_sent(payout: Payout, loaded: Mapping[str, Sequence[Any]] | None = None) -> None:
     mission = payout.mission
     notify(payout.helper, "payout_sent",
            {"title": mission.title, "amount": Money(payout.amount_cents, payout.currency),
             "price": Money(mission.price_cents, payout.currency),
             "commission": Money(mission.commission_cents, payout.currency)},
-           key=f"payout_sent:{payout.id}", link=public_url("/helper/payouts"))
+           key=f"payout_sent:{payout.id}", link=public_url("/helper/payouts"),
+           known_reach=(loaded or {}).get(PAYOUT_HELPER_REACH))
+
+
+PAYOUT_HELPER_REACH = "helper_reach"
+
+
+def payout_helper_reach() -> tuple[ColumnElement[Any], ...]:
+    """How to reach a payout's helper, read with the payout's locked row
+    (`payouts.load_with_release`): the key is `payout_sent`'s, written in SQL."""
+    return reach_of(Payout.helper_id,
+                    literal("payout_sent:", String()) + cast(Payout.id, String()))
 
 
 def bank_payout_failed(bank_payout: BankPayout) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy import CursorResult, Integer, Select, String, bindparam, func, update
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import ColumnElement
 
 from marketplace.accounts.models import User
@@ -55,13 +57,15 @@ def _default_settings(user_id: int) -> NotificationSettings:
 
 
 def notify(user: User, event: str, context: dict[str, Any], *, key: str,
-           link: str | None = None) -> Notification | None:
+           link: str | None = None, known_reach: Sequence[Any] | None = None
+           ) -> Notification | None:
     """Queue `event` for `user` in the current transaction; None if `key` was used already.
 
     Nothing is flushed unless a delivery needs its id for the outbox: the caller's commit
-    writes the notification with the state change, in one round of statements."""
+    writes the notification with the state change, in one round of statements. A caller
+    that read `reach_of(user, key)` with its own row passes the values as `known_reach`."""
     with db.session.no_autoflush:
-        reach = _reach_unless_sent(user.id, key)
+        reach = _reach_unless_sent(user.id, key, known_reach)
     if reach is None:  # the same cause, replayed: it was notified already
         return None
     locale = recipient_locale(user)
@@ -89,14 +93,14 @@ class _Reach:
     push: bool
 
 
-def _reach_unless_sent(user_id: int, key: str) -> _Reach | None:
+def _reach_unless_sent(user_id: int, key: str, known: Sequence[Any] | None) -> _Reach | None:
     """How to reach the person, or None when `key` was notified already (pending in this
-    transaction included): one query, as workers notify on every payout. Callers notify
+    transaction included): one query, or none when the caller read it. Callers notify
     after winning a guarded state change, so check-then-insert suffices; the unique key is
     the backstop."""
     if any(isinstance(obj, Notification) and obj.dedupe_key == key for obj in db.session.new):
         return None
-    email, sms, already, push = db.session.execute(
+    email, sms, already, push = known if known is not None else db.session.execute(
         _reach_statement(), {"reach_user_id": user_id, "reach_key": key}).one()
     if already:
         return None
@@ -106,19 +110,28 @@ def _reach_unless_sent(user_id: int, key: str) -> _Reach | None:
     return _Reach(bool(email), bool(sms), bool(push))
 
 
+def reach_of(user_id: ColumnElement[int] | QueryableAttribute[int], key: ColumnElement[str]
+             ) -> tuple[ColumnElement[Any], ...]:
+    """What `notify` reads to reach a person, as expressions: their email and SMS settings
+    (NULL until they choose), whether `key` was notified already, whether they registered a
+    phone for pushes. Correlated to an outer row, they let a caller that reads that row
+    anyway (a payout being released) read them in the same statement."""
+    def setting(column: Any) -> ColumnElement[Any]:
+        return (db.select(column).where(NotificationSettings.user_id == user_id)
+                .scalar_subquery())
+
+    return (setting(NotificationSettings.email_enabled),
+            setting(NotificationSettings.sms_enabled),
+            db.select(Notification.id).where(Notification.dedupe_key == key).exists(),
+            db.select(PushDevice.id).where(PushDevice.user_id == user_id).exists())
+
+
 @functools.cache
-def _reach_statement() -> Select[bool, bool, bool, bool]:
+def _reach_statement() -> Select[Any]:
     """Built once (columns, not an entity: nothing to keep in the session): building the
     statement cost as much as running it."""
-    user_id = bindparam("reach_user_id", type_=Integer())
-    sent = db.select(Notification.id).where(
-        Notification.dedupe_key == bindparam("reach_key", type_=String())).exists()
-    push = db.select(PushDevice.id).where(PushDevice.user_id == User.id).exists()
-    return (db.select(NotificationSettings.email_enabled, NotificationSettings.sms_enabled,
-                      sent, push)
-            .select_from(User)
-            .outerjoin(NotificationSettings, NotificationSettings.user_id == User.id)
-            .where(User.id == user_id))
+    return db.select(*reach_of(bindparam("reach_user_id", type_=Integer()),
+                               bindparam("reach_key", type_=String())))
 
 
 def _channels(user: User, reach: _Reach, *, email_only: bool = False) -> list[Channel]:

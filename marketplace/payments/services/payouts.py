@@ -8,12 +8,15 @@ transfer_group and metadata before creating one. Ledger and status change in one
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Integer, bindparam
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql import ColumnElement
 
 from marketplace.accounts.models import HelperProfile, User
 from marketplace.core import failpoints as fp
@@ -34,6 +37,18 @@ from marketplace.payments.status import DisputeStatus, PayoutStatus, payout_tran
 log = logging.getLogger(__name__)
 KEY_LIFETIME_HOURS = 24
 MAX_ATTEMPTS = 10  # then the payout waits in the operators' queue with its error
+# What layers above read with the payout being released, by name (see load_with_release).
+_WITH_RELEASE: dict[str, Callable[[], Sequence[ColumnElement[Any]]]] = {}
+
+
+def load_with_release(name: str, columns: Callable[[], Sequence[ColumnElement[Any]]]) -> None:
+    """Fetch `columns` (expressions correlated to Payout) in the statement that locks a payout
+    for release; `payout_sent` carries their values as `loaded[name]`. Payouts run by the
+    thousand, so a layer that acts on every one (notifications, telling the helper how they
+    chose to be told) costs no statement of its own. Layers above register at start-up, as
+    with `accounts.sessions.load_with_user`."""
+    _WITH_RELEASE[name] = columns
+    _release_statement.cache_clear()
 
 
 def release_payout(payout_id: int) -> PayoutStatus:
@@ -52,11 +67,11 @@ def release_payout(payout_id: int) -> PayoutStatus:
         return _hold(payout, N_("Waiting for the helper to finish payout setup with Stripe."))
     failpoint(fp.PAYOUT_BEFORE_TRANSFER)
     try:
-        transfer = _transfer(payout, due.stripe_account_id)
+        transfer = _transfer(payout, due.stripe_account_id, due.charge_id)
     except GatewayError as exc:
         return _record_failure(payout, exc)
     failpoint(fp.PAYOUT_AFTER_TRANSFER)
-    _record_paid(payout, transfer)
+    _record_paid(payout, transfer, due.loaded)
     failpoint(fp.PAYOUT_AFTER_COMMIT)
     return PayoutStatus.PAID
 
@@ -64,45 +79,54 @@ def release_payout(payout_id: int) -> PayoutStatus:
 @dataclass(frozen=True)
 class _Due:
     payout: Payout
+    charge_id: str | None
     stripe_account_id: str | None
     payouts_enabled: bool
     disputed: bool
+    loaded: dict[str, tuple[Any, ...]]
 
 
 def _load_for_release(payout_id: int) -> _Due:
-    """Lock the payout and read everything the decision needs in one statement: the payment
-    and mission (for the transfer and the helper's notification), the helper's Stripe
-    account, and whether a dispute is open. Payouts run by the thousand; round trips count
-    (and the statement, with its loader options, is built once: building it cost more than
-    running it)."""
-    row = db.session.execute(_release_statement(), {"payout_id": payout_id}).first()
+    """Lock the payout and read everything the decision needs in one statement: the charge
+    the transfer draws on, the mission and helper (for the helper's notification), the
+    helper's Stripe account, whether a dispute is open, and what layers above registered.
+    Payouts run by the thousand; round trips count (and the statement, with its loader
+    options, is built once: building it cost more than running it)."""
+    statement, widths = _release_statement()
+    row = db.session.execute(statement, {"payout_id": payout_id}).first()
     if row is None:
         raise NotFound(f"payout {payout_id} does not exist")
-    payout, account_id, enabled, disputed = row
-    return _Due(payout, account_id, bool(enabled), bool(disputed))
+    payout, charge_id, account_id, enabled, disputed, *rest = row
+    values = iter(rest)
+    loaded = {name: tuple(itertools.islice(values, width)) for name, width in widths}
+    return _Due(payout, charge_id, account_id, bool(enabled), bool(disputed), loaded)
 
 
 @functools.cache
-def _release_statement() -> Any:
+def _release_statement() -> tuple[Any, tuple[tuple[str, int], ...]]:
+    """The locking statement, and the name and number of each registered set of columns."""
+    registered = {name: tuple(columns()) for name, columns in _WITH_RELEASE.items()}
     open_dispute = (db.select(Dispute.id)
                     .where(Dispute.mission_id == Payout.mission_id,
                            Dispute.status == DisputeStatus.OPEN)
                     .exists())
-    return (
-        db.select(Payout, HelperProfile.stripe_account_id, HelperProfile.payouts_enabled,
-                  open_dispute)
+    statement = (
+        db.select(Payout, Payment.charge_id, HelperProfile.stripe_account_id,
+                  HelperProfile.payouts_enabled, open_dispute,
+                  *[column for columns in registered.values() for column in columns])
+        .join(Payment, Payment.id == Payout.payment_id)  # a column, not an entity to build
         .outerjoin(HelperProfile, HelperProfile.user_id == Payout.helper_id)
-        .options(joinedload(Payout.payment, innerjoin=True).load_only(Payment.charge_id),
-                 joinedload(Payout.mission, innerjoin=True).load_only(
+        .options(joinedload(Payout.mission, innerjoin=True).load_only(
                      Mission.title, Mission.price_cents, Mission.commission_cents),
                  joinedload(Payout.helper, innerjoin=True).load_only(
                      # what the helper's "payout sent" notification reads
                      User.email, User.phone, User.full_name, User.locale, User.deleted_at))
         .where(Payout.id == bindparam("payout_id", type_=Integer()))
         .with_for_update(of=Payout))
+    return statement, tuple((name, len(columns)) for name, columns in registered.items())
 
 
-def _transfer(payout: Payout, destination: str) -> TransferInfo:
+def _transfer(payout: Payout, destination: str, charge_id: str | None) -> TransferInfo:
     group = f"mission-{payout.mission_id}"
     first_try_age = (utcnow() - payout.created_at).total_seconds() / 3600
     if payout.attempts and first_try_age >= KEY_LIFETIME_HOURS - 1:
@@ -112,12 +136,13 @@ def _transfer(payout: Payout, destination: str) -> TransferInfo:
     payout.attempts += 1
     return gateway().create_transfer(
         amount_cents=payout.amount_cents, currency=payout.currency, destination=destination,
-        source_transaction=payout.payment.charge_id or "", transfer_group=group,
+        source_transaction=charge_id or "", transfer_group=group,
         metadata={"payout_id": str(payout.id), "mission_id": str(payout.mission_id)},
         idempotency_key=f"mkt:transfer:{payout.id}")
 
 
-def _record_paid(payout: Payout, transfer: TransferInfo) -> None:
+def _record_paid(payout: Payout, transfer: TransferInfo,
+                 loaded: dict[str, tuple[Any, ...]]) -> None:
     """The payout turns PAID with its transfer's ledger lines, in one commit. The payout row
     is locked and was not PAID, so no earlier commit wrote those lines: the ledger need not
     look for them (payouts run by the thousand; each lookup is a round trip)."""
@@ -130,7 +155,7 @@ def _record_paid(payout: Payout, transfer: TransferInfo) -> None:
     ], currency=payout.currency, mission_id=payout.mission_id,
         description=f"Transfer to helper for mission #{payout.mission_id}",
         stripe_source_id=transfer.id, first_time=True)
-    payments_signals.payout_sent.send(payout)
+    payments_signals.payout_sent.send(payout, loaded=loaded)
     db.session.commit()
 
 
