@@ -229,9 +229,10 @@ def _with_settings(query: Search, values: dict[str, Any], settings: dict[str, st
                    ) -> list[Any]:
     """Run `query` with PostgreSQL settings changed for it alone (see _settings_sql)."""
     change, restore = _settings_sql(tuple(settings))
-    raw = _driver_connection()
+    conn = _search_connection()  # flushed once; the driver's connection is under it
+    raw = _driver_connection(conn)
     raw.execute(change, settings)
-    found = list(_search_connection().execute(query, values).all())
+    found = list(conn.execute(query, values).all())
     raw.execute(restore)
     return found
 
@@ -290,10 +291,11 @@ def _search_connection() -> Connection:
     return session.connection()
 
 
-def _driver_connection() -> Any:
-    """psycopg's connection under the session's: the settings around a search are two tiny
-    statements each time, cheaper sent straight to the driver (same transaction)."""
-    return _search_connection().connection.driver_connection
+def _driver_connection(conn: Connection | None = None) -> Any:
+    """psycopg's connection under the session's (or under `conn`, already taken from it):
+    the settings around a search are two tiny statements each time, cheaper sent straight
+    to the driver (same transaction)."""
+    return (_search_connection() if conn is None else conn).connection.driver_connection
 
 
 def explain(query: Search, lat: float, lng: float, radius_km: float, limit: int = 20,
